@@ -1,0 +1,33 @@
+/**
+ * The one logger: four methods, injected where needed. Message text written by
+ * users is logged at debug level only (it is user data).
+ */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const ORDER: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export interface ConsoleLoggerOptions {
+  level?: LogLevel;
+  /** Where lines go; stderr by default so stdout stays for replies. */
+  write?: (line: string) => void;
+}
+
+/** A logger writing one line per entry: `level message key=value ...`. */
+export function createLogger({ level = 'info', write = (l) => process.stderr.write(l + '\n') }: ConsoleLoggerOptions = {}): Logger {
+  const min = ORDER.indexOf(level);
+  const emit = (lvl: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER.indexOf(lvl) < min) return;
+    const extra = fields ? ' ' + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ') : '';
+    write(`[${lvl}] ${msg}${extra}`);
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** A logger that drops everything (tests, library use). */
+export const silentLogger: Logger = createLogger({ level: 'silent' });
