@@ -1,0 +1,75 @@
+import { ColloquyError } from '../errors.ts';
+import type { Turn } from '../data/dialogue.ts';
+import { encodeContext } from '../model/encode.ts';
+import type { LoadedModel } from '../model/model-dir.ts';
+import { StepDecoder } from './decoder.ts';
+import { resolveGenerateOptions, type GenerateOptions } from './options.ts';
+import { createReplyStream, type ReplyStream } from './reply-stream.ts';
+import { decodeBeam, decodeSequential, type SearchContext } from './search.ts';
+
+/** A finished reply. */
+export interface Reply {
+  text: string;
+  /** Tokens generated (without the end-of-turn). */
+  tokens: number;
+  /** Mean log-probability of the chosen tokens, end-of-turn included: the confidence. */
+  meanLogProb: number;
+  modelVersion: string;
+  /** True when the reply was cut at maxTokens. */
+  truncated: boolean;
+}
+
+/** What the engine needs from a reply generator. */
+export interface Generator {
+  readonly modelVersion: string;
+  reply(context: Turn[], opts?: Partial<GenerateOptions>): ReplyStream<Reply>;
+}
+
+/** Longest user message the generator reads; longer text is cut to its end by the context budget anyway. */
+export const MAX_INPUT_CHARS = 100_000;
+
+/**
+ * The LSTM reply generator over a loaded model.
+ *
+ * @example
+ * const gen = new LstmGenerator(await loadModel('models/default'));
+ * const stream = gen.reply([{ speaker: 'user', text: 'Where is my order?' }]);
+ * for await (const piece of stream) process.stdout.write(piece);
+ * const { confidence } = await stream.result;
+ */
+export class LstmGenerator implements Generator {
+  private readonly decoder: StepDecoder;
+  private readonly defaults: Partial<GenerateOptions>;
+
+  constructor(readonly model: LoadedModel, defaults: Partial<GenerateOptions> = {}) {
+    this.decoder = new StepDecoder(model.params);
+    this.defaults = defaults;
+  }
+
+  get modelVersion(): string {
+    return this.model.manifest.version;
+  }
+
+  reply(context: Turn[], opts: Partial<GenerateOptions> = {}): ReplyStream<Reply> {
+    return createReplyStream(async (emit) => {
+      const o = resolveGenerateOptions({ ...this.defaults, ...opts });
+      const last = context[context.length - 1];
+      if (!last || !last.text.trim()) throw new ColloquyError('prompt_empty', 'There is nothing to reply to: the message is empty');
+      const history = context.map((t) => (t.text.length > MAX_INPUT_CHARS ? { ...t, text: t.text.slice(-MAX_INPUT_CHARS) } : t));
+      const tok = this.model.tokenizer;
+      const prompt = encodeContext(tok, history, o.contextTokens);
+      const ctx: SearchContext = { decoder: this.decoder, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot], opts: o };
+      const stream = tok.createStreamDecoder();
+      const r = o.strategy === 'beam' ? await decodeBeam(ctx, prompt) : await decodeSequential(ctx, prompt, (id) => emit(stream.push(id)));
+      if (o.strategy === 'beam') emit(tok.decode(r.ids));
+      else emit(stream.flush());
+      const meanLogProb = r.logProbs.length ? r.logProbs.reduce((a, b) => a + b, 0) / r.logProbs.length : -Infinity;
+      return { text: tok.decode(r.ids).trim(), tokens: r.ids.length, meanLogProb, modelVersion: this.modelVersion, truncated: r.truncated };
+    });
+  }
+
+  /** Frees the decoder's tensors (not the model's). */
+  dispose(): void {
+    this.decoder.dispose();
+  }
+}

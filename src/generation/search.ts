@@ -1,0 +1,114 @@
+import { disposeState } from '../model/lstm.ts';
+import { createRng } from '../util/random.ts';
+import type { StepDecoder } from './decoder.ts';
+import type { GenerateOptions } from './options.ts';
+import { argmax, logSoftmax, penalizeRepeats, sampleToken, topIndices } from './sampling.ts';
+
+/** The token ids a search produced, with each one's log-probability under the model. */
+export interface SearchResult {
+  ids: number[];
+  logProbs: number[];
+  /** True when the reply hit maxTokens before the end-of-turn token. */
+  truncated: boolean;
+}
+
+export interface SearchContext {
+  decoder: StepDecoder;
+  /** End-of-turn token: generation stops there. */
+  eot: number;
+  /** Tokens that may never be generated (role tags, padding). */
+  banned: number[];
+  opts: GenerateOptions;
+}
+
+function adjust(ctx: SearchContext, logits: Float32Array, reply: number[]): Float32Array {
+  const out = penalizeRepeats(logits, reply, ctx.opts.repetitionPenalty, new Set([ctx.eot]));
+  for (const id of ctx.banned) out[id] = -Infinity;
+  return out;
+}
+
+/**
+ * Greedy or sampled decoding, one token at a time; `onToken` sees each token
+ * as soon as it is chosen, so replies stream.
+ */
+export async function decodeSequential(ctx: SearchContext, prompt: number[], onToken: (id: number) => void): Promise<SearchResult> {
+  const { decoder, opts } = ctx;
+  const rng = createRng(opts.seed);
+  let { state, logits } = decoder.prefill(prompt);
+  const ids: number[] = [];
+  const logProbs: number[] = [];
+  try {
+    for (let n = 0; n < opts.maxTokens; n++) {
+      const scores = adjust(ctx, logits, ids);
+      const id = opts.strategy === 'sample' ? sampleToken(logSoftmax(scores, opts.temperature), rng, opts.topK, opts.topP) : argmax(scores);
+      logProbs.push(logSoftmax(logits)[id]);
+      if (id === ctx.eot) return { ids, logProbs, truncated: false };
+      ids.push(id);
+      onToken(id);
+      const r = decoder.step([id], state);
+      state = r.state;
+      logits = r.logits[0];
+      await new Promise((resolve) => setImmediate(resolve)); // let the stream flush between tokens
+    }
+    return { ids, logProbs, truncated: true };
+  } finally {
+    disposeState(state);
+  }
+}
+
+interface Beam {
+  ids: number[];
+  logProbs: number[];
+  score: number;
+}
+
+/**
+ * Beam search with length normalization (score / length^alpha). All live
+ * beams advance in one batched step.
+ */
+export async function decodeBeam(ctx: SearchContext, prompt: number[]): Promise<SearchResult> {
+  const { decoder, opts } = ctx;
+  const K = opts.beamSize;
+  const first = decoder.prefill(prompt);
+  let state = first.state;
+  let live: Beam[] = [{ ids: [], logProbs: [], score: 0 }];
+  let rows = [first.logits];
+  const done: Beam[] = [];
+  const norm = (b: Beam) => b.score / Math.pow(Math.max(1, b.logProbs.length), opts.lengthPenalty);
+  try {
+    for (let n = 0; n < opts.maxTokens && live.length > 0; n++) {
+      const candidates: Array<{ parent: number; id: number; beam: Beam }> = [];
+      live.forEach((beam, parent) => {
+        const lp = logSoftmax(adjust(ctx, rows[parent], beam.ids));
+        const raw = logSoftmax(rows[parent]);
+        for (const id of topIndices(lp, K)) {
+          if (!Number.isFinite(lp[id])) continue;
+          candidates.push({ parent, id, beam: { ids: id === ctx.eot ? beam.ids : [...beam.ids, id], logProbs: [...beam.logProbs, raw[id]], score: beam.score + lp[id] } });
+        }
+      });
+      candidates.sort((a, b) => b.beam.score - a.beam.score);
+      const next: typeof candidates = [];
+      for (const c of candidates) {
+        if (c.id === ctx.eot) done.push(c.beam);
+        else if (next.length < K) next.push(c);
+        if (next.length === K) break;
+      }
+      // Stop when no live beam can beat the best finished one.
+      const bestDone = done.length ? Math.max(...done.map(norm)) : -Infinity;
+      live = next.map((c) => c.beam).filter((b) => norm(b) > bestDone);
+      const kept = next.filter((c) => norm(c.beam) > bestDone);
+      if (kept.length === 0) break;
+      state = decoder.select(state, kept.map((c) => c.parent));
+      const r = decoder.step(kept.map((c) => c.id), state);
+      state = r.state;
+      rows = r.logits;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    disposeState(state);
+  }
+  const pool = done.length ? done : live;
+  if (pool.length === 0) return { ids: [], logProbs: [], truncated: true };
+  const best = pool.reduce((a, b) => (norm(b) > norm(a) ? b : a));
+  return { ids: best.ids, logProbs: best.logProbs, truncated: done.length === 0 };
+}

@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GeneratorParams, LstmLayerParams } from './params.ts';
+
+/** The carried state of one LSTM layer: h and c, each [batch, H]. */
+export interface LayerState {
+  h: tf.Tensor2D;
+  c: tf.Tensor2D;
+}
+
+/** Zero state for every layer at a batch size. */
+export function zeroState(p: GeneratorParams, batch: number): LayerState[] {
+  const H = p.layers[0].wh.shape[0];
+  return p.layers.map(() => ({ h: tf.zeros([batch, H]) as tf.Tensor2D, c: tf.zeros([batch, H]) as tf.Tensor2D }));
+}
+
+/** Keeps state tensors alive outside a tidy. */
+export function keepState(state: LayerState[]): LayerState[] {
+  return state.map(({ h, c }) => ({ h: tf.keep(h), c: tf.keep(c) }));
+}
+
+/** Frees state tensors. */
+export function disposeState(state: LayerState[]): void {
+  for (const { h, c } of state) tf.dispose([h, c]);
+}
+
+/**
+ * One LSTM step from a precomputed input projection.
+ * @param zx [B, 4H] = x·Wx + b
+ */
+function cell(zx: tf.Tensor2D, s: LayerState, wh: tf.Tensor2D, H: number): LayerState {
+  const z = tf.add(zx, tf.matMul(s.h, wh)) as tf.Tensor2D;
+  // Gate layout [i | f | o | g]: one sigmoid covers the first 3H columns.
+  const ifo = tf.sigmoid(tf.slice(z, [0, 0], [-1, 3 * H]));
+  const g = tf.tanh(tf.slice(z, [0, 3 * H], [-1, H]));
+  const i = tf.slice(ifo, [0, 0], [-1, H]);
+  const f = tf.slice(ifo, [0, H], [-1, H]);
+  const o = tf.slice(ifo, [0, 2 * H], [-1, H]);
+  const c = tf.add(tf.mul(f, s.c), tf.mul(i, g)) as tf.Tensor2D;
+  const h = tf.mul(o, tf.tanh(c)) as tf.Tensor2D;
+  return { h, c };
+}
+
+function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: LayerState): { out: tf.Tensor2D; state: LayerState } {
+  const H = layer.wh.shape[0];
+  const B = x.shape[0] / T;
+  // Input projection for all timesteps in one matMul: [T*B, 4H].
+  const zx = tf.reshape(tf.add(tf.matMul(x, layer.wx), layer.b), [T, B, 4 * H]);
+  const steps = tf.unstack(zx) as tf.Tensor2D[];
+  const outs: tf.Tensor2D[] = [];
+  let s = state;
+  for (let t = 0; t < T; t++) {
+    s = cell(steps[t], s, layer.wh as tf.Tensor2D, H);
+    outs.push(s.h);
+  }
+  return { out: tf.reshape(tf.stack(outs), [T * B, H]) as tf.Tensor2D, state: s };
+}
+
+export interface SequenceOptions {
+  /** Dropout rate; 0 at inference. */
+  dropout?: number;
+  /** Seed for the dropout masks of this call. */
+  seed?: number;
+}
+
+/**
+ * Runs the LSTM stack over a time-major batch of token ids.
+ * @param ids int32 [T, B]
+ * @returns hidden states of the top layer [T*B, H] (row t*B+b) and the final state per layer
+ */
+export function runSequence(p: GeneratorParams, ids: tf.Tensor2D, state: LayerState[], opts: SequenceOptions = {}): { hidden: tf.Tensor2D; state: LayerState[] } {
+  const { dropout = 0, seed } = opts;
+  const T = ids.shape[0];
+  const drop = (x: tf.Tensor2D, k: number) => (dropout > 0 ? (tf.dropout(x, dropout, undefined, seed === undefined ? undefined : seed * 31 + k) as tf.Tensor2D) : x);
+  let x = drop(tf.gather(p.embedding, tf.reshape(ids, [-1])) as tf.Tensor2D, 0);
+  const finals: LayerState[] = [];
+  p.layers.forEach((layer, i) => {
+    const r = runLayer(layer, x, T, state[i]);
+    finals.push(r.state);
+    x = drop(r.out, i + 1);
+  });
+  return { hidden: x, state: finals };
+}
+
+/** Logits over the vocabulary for hidden rows: [N, H] → [N, V]. */
+export function project(p: GeneratorParams, hidden: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.matMul(hidden, p.outW), p.outB) as tf.Tensor2D;
+}
+
+/**
+ * The first layer's input projection for every token, [V, 4H]: during
+ * decoding a gather replaces embedding lookup + matMul (PERFORMANCE.md).
+ */
+export function inputTable(p: GeneratorParams): tf.Tensor2D {
+  return tf.tidy(() => tf.add(tf.matMul(p.embedding, p.layers[0].wx), p.layers[0].b) as tf.Tensor2D);
+}
+
+/**
+ * One decoding step for a batch of sequences, each with its own carried state.
+ * @param tokens int32 [n]: the last token of each sequence
+ * @param table the result of inputTable(p)
+ * @returns logits [n, V] and the new state
+ */
+export function decodeStep(p: GeneratorParams, table: tf.Tensor2D, tokens: tf.Tensor1D, state: LayerState[]): { logits: tf.Tensor2D; state: LayerState[] } {
+  const H = p.layers[0].wh.shape[0];
+  const next: LayerState[] = [];
+  let zx = tf.gather(table, tokens) as tf.Tensor2D;
+  p.layers.forEach((layer, i) => {
+    const s = cell(zx, state[i], layer.wh as tf.Tensor2D, H);
+    next.push(s);
+    if (i + 1 < p.layers.length) zx = tf.add(tf.matMul(s.h, p.layers[i + 1].wx), p.layers[i + 1].b) as tf.Tensor2D;
+  });
+  return { logits: project(p, next[next.length - 1].h), state: next };
+}

@@ -1,0 +1,109 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ColloquyError } from '../errors.ts';
+import { Tokenizer } from '../tokenizer/index.ts';
+import { replaceDirectory, sha256, writeFileAtomic } from '../util/fs-atomic.ts';
+import { parseModelConfig, type ModelConfig } from './config.ts';
+import { disposeParams, namedWeights, paramsFromArrays, type GeneratorParams } from './params.ts';
+import { readWeights, writeWeights, type WeightSpec } from './weights-file.ts';
+
+/** The manifest format this build reads and writes. */
+export const MANIFEST_FORMAT_VERSION = 1;
+const MANIFEST = 'manifest.json';
+const WEIGHTS = 'weights.bin';
+const TOKENIZER = 'tokenizer.json';
+
+/** What `models/<name>/manifest.json` says about a model. */
+export interface Manifest {
+  format: 'colloquy-model';
+  formatVersion: number;
+  name: string;
+  /** Content hash of the weights: changes whenever the model does. */
+  version: string;
+  createdAt: string;
+  backend: string;
+  config: ModelConfig;
+  weights: WeightSpec[];
+  corpus: { sha256: string; dialogues: number; tokens: number; file?: string };
+  training: Record<string, unknown>;
+  metrics: Record<string, number>;
+  history?: unknown[];
+}
+
+/** A model loaded into memory: weights, tokenizer and manifest. */
+export interface LoadedModel {
+  dir: string;
+  manifest: Manifest;
+  config: ModelConfig;
+  params: GeneratorParams;
+  tokenizer: Tokenizer;
+  dispose(): void;
+}
+
+export type ManifestFields = Omit<Manifest, 'format' | 'formatVersion' | 'version' | 'weights' | 'config' | 'createdAt'>;
+
+/**
+ * Writes a model directory in one piece: everything goes to a staging
+ * directory beside `dir`, which then replaces `dir`, so a failure never leaves
+ * a half-written model where a good one was.
+ */
+export async function saveModel(dir: string, config: ModelConfig, params: GeneratorParams, tokenizer: Tokenizer, fields: ManifestFields): Promise<Manifest> {
+  const staged = `${dir}.staging-${process.pid}`;
+  await fs.rm(staged, { recursive: true, force: true });
+  await fs.mkdir(staged, { recursive: true });
+  try {
+    const arrays = await Promise.all(namedWeights(params).map(async ({ name, variable }) => ({ name, shape: variable.shape, values: (await variable.data()) as Float32Array })));
+    const weights = await writeWeights(path.join(staged, WEIGHTS), arrays);
+    await tokenizer.save(path.join(staged, TOKENIZER));
+    const version = (await sha256(await fs.readFile(path.join(staged, WEIGHTS)))).slice(0, 12);
+    const manifest: Manifest = { format: 'colloquy-model', formatVersion: MANIFEST_FORMAT_VERSION, version, createdAt: new Date().toISOString(), config, weights, ...fields };
+    await writeFileAtomic(path.join(staged, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+    await fs.mkdir(path.dirname(path.resolve(dir)), { recursive: true });
+    await replaceDirectory(staged, dir);
+    return manifest;
+  } catch (err) {
+    await fs.rm(staged, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Reads and checks a manifest; every problem names the file. */
+export async function readManifest(dir: string): Promise<Manifest> {
+  const file = path.join(dir, MANIFEST);
+  let raw: string;
+  try {
+    raw = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new ColloquyError('model_file_missing', `No model at ${dir}: ${MANIFEST} is missing`, 'Train one with `colloquy train --data FILE --out DIR`, or pass --model models/default.');
+  }
+  let m: Manifest;
+  try {
+    m = JSON.parse(raw);
+  } catch {
+    throw new ColloquyError('model_file_corrupt', `${file} is not valid JSON`);
+  }
+  if (m?.format !== 'colloquy-model') throw new ColloquyError('model_file_corrupt', `${file} is not a Colloquy model manifest`);
+  if (m.formatVersion !== MANIFEST_FORMAT_VERSION) {
+    throw new ColloquyError('model_incompatible', `${file} has format version ${m.formatVersion}; this Colloquy reads version ${MANIFEST_FORMAT_VERSION}`, 'Retrain the model with this version, or use the Colloquy version that wrote it.');
+  }
+  m.config = parseModelConfig(m.config, file);
+  if (!Array.isArray(m.weights)) throw new ColloquyError('model_file_corrupt', `${file} has no weights list`);
+  return m;
+}
+
+/** Loads `models/<name>/` without the corpus: manifest, tokenizer and weights. */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const manifest = await readManifest(dir);
+  const tokenizer = await Tokenizer.load(path.join(dir, TOKENIZER));
+  if (tokenizer.vocabSize !== manifest.config.vocabSize) {
+    throw new ColloquyError('model_file_corrupt', `${path.join(dir, TOKENIZER)} has ${tokenizer.vocabSize} tokens but the manifest says ${manifest.config.vocabSize}`);
+  }
+  const arrays = await readWeights(path.join(dir, WEIGHTS), manifest.weights);
+  let params: GeneratorParams;
+  try {
+    params = paramsFromArrays(manifest.config, arrays);
+  } catch (err) {
+    throw new ColloquyError('model_file_corrupt', `${path.join(dir, WEIGHTS)} does not match its manifest: ${(err as Error).message}`);
+  }
+  return { dir, manifest, config: manifest.config, params, tokenizer, dispose: () => disposeParams(params) };
+}

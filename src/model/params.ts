@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelConfig } from './config.ts';
+
+/** One LSTM layer's weights; gate columns are laid out [i | f | o | g] so one sigmoid covers 3H. */
+export interface LstmLayerParams {
+  /** [inputDim, 4H] */ wx: tf.Variable;
+  /** [H, 4H] */ wh: tf.Variable;
+  /** [4H] */ b: tf.Variable;
+}
+
+/** All trainable weights of the generator. */
+export interface GeneratorParams {
+  /** [V, E] */ embedding: tf.Variable;
+  layers: LstmLayerParams[];
+  /** [H, V] */ outW: tf.Variable;
+  /** [V] */ outB: tf.Variable;
+}
+
+/** Flat, ordered list of named weights: the order weights are saved in. */
+export function namedWeights(p: GeneratorParams): Array<{ name: string; variable: tf.Variable }> {
+  const out = [{ name: 'embedding', variable: p.embedding }];
+  p.layers.forEach((l, i) => {
+    out.push({ name: `lstm${i}.wx`, variable: l.wx }, { name: `lstm${i}.wh`, variable: l.wh }, { name: `lstm${i}.b`, variable: l.b });
+  });
+  out.push({ name: 'out.w', variable: p.outW }, { name: 'out.b', variable: p.outB });
+  return out;
+}
+
+/** The shape each named weight must have for a config. */
+export function expectedShapes(c: ModelConfig): Record<string, number[]> {
+  const shapes: Record<string, number[]> = { embedding: [c.vocabSize, c.embedDim] };
+  for (let i = 0; i < c.layers; i++) {
+    shapes[`lstm${i}.wx`] = [i === 0 ? c.embedDim : c.hiddenSize, 4 * c.hiddenSize];
+    shapes[`lstm${i}.wh`] = [c.hiddenSize, 4 * c.hiddenSize];
+    shapes[`lstm${i}.b`] = [4 * c.hiddenSize];
+  }
+  shapes['out.w'] = [c.hiddenSize, c.vocabSize];
+  shapes['out.b'] = [c.vocabSize];
+  return shapes;
+}
+
+/**
+ * Fresh weights: uniform Glorot-style init, forget-gate bias 1 (keeps memory
+ * early in training), deterministic for a seed.
+ */
+export function initParams(c: ModelConfig, seed: number): GeneratorParams {
+  let s = seed;
+  const uniform = (shape: number[], fanIn: number, fanOut: number) => {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', s++));
+  };
+  const H = c.hiddenSize;
+  const layers = Array.from({ length: c.layers }, (_, i) => {
+    const inDim = i === 0 ? c.embedDim : H;
+    const bias = new Float32Array(4 * H);
+    bias.fill(1, H, 2 * H); // forget gate
+    return {
+      wx: uniform([inDim, 4 * H], inDim, H),
+      wh: uniform([H, 4 * H], H, H),
+      b: tf.variable(tf.tensor1d(bias)),
+    };
+  });
+  return {
+    embedding: tf.variable(tf.randomUniform([c.vocabSize, c.embedDim], -0.1, 0.1, 'float32', s++)),
+    layers,
+    outW: uniform([H, c.vocabSize], H, c.vocabSize),
+    outB: tf.variable(tf.zeros([c.vocabSize])),
+  };
+}
+
+/** Builds params from saved arrays (name → values), checking every shape. */
+export function paramsFromArrays(c: ModelConfig, arrays: Map<string, Float32Array>): GeneratorParams {
+  const shapes = expectedShapes(c);
+  const v = (name: string) => {
+    const values = arrays.get(name);
+    if (!values) throw new Error(`weight ${name} is missing`);
+    return tf.variable(tf.tensor(values, shapes[name], 'float32'));
+  };
+  return {
+    embedding: v('embedding'),
+    layers: Array.from({ length: c.layers }, (_, i) => ({ wx: v(`lstm${i}.wx`), wh: v(`lstm${i}.wh`), b: v(`lstm${i}.b`) })),
+    outW: v('out.w'),
+    outB: v('out.b'),
+  };
+}
+
+/** Frees every weight tensor. */
+export function disposeParams(p: GeneratorParams): void {
+  for (const { variable } of namedWeights(p)) variable.dispose();
+}

@@ -1,0 +1,97 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Dialogue } from '../data/dialogue.ts';
+import { splitDialogues } from '../data/split.ts';
+import type { Logger } from '../logger.ts';
+import { DEFAULT_MODEL_CONFIG, parseModelConfig, type ModelConfig } from '../model/config.ts';
+import { encodeDialogue } from '../model/encode.ts';
+import { saveModel, type Manifest } from '../model/model-dir.ts';
+import { disposeParams } from '../model/params.ts';
+import { Tokenizer } from '../tokenizer/index.ts';
+import { sha256 } from '../util/fs-atomic.ts';
+import { resolveTrainingOptions, type TrainingOptions } from './options.ts';
+import { trainLoop, type ProgressEvent } from './trainer.ts';
+
+export interface TrainModelInput {
+  /** Training dialogues; a validation share is split off unless `valid` is given. */
+  dialogues: Dialogue[];
+  valid?: Dialogue[];
+  /** Model directory to write when training succeeds (replaced whole). */
+  out: string;
+  /** Model shape overrides (vocabSize is set by the tokenizer). */
+  model?: Partial<Omit<ModelConfig, 'vocabSize'>>;
+  /** Tokenizer vocabulary size. */
+  vocabSize?: number;
+  training?: Partial<TrainingOptions>;
+  backend: string;
+  /** Shown in the manifest: where the corpus came from. */
+  corpusFile?: string;
+  logger: Logger;
+  onProgress?: (e: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** Default vocabulary: enough subwords for support dialogue, small enough for a fast output layer. */
+export const DEFAULT_VOCAB_SIZE = 2000;
+
+/**
+ * Trains a model end to end: tokenizer, encoding, the training loop with
+ * checkpoints in `<out>.training/`, then writes `out` — only on success, so
+ * a failed or interrupted run never replaces the model already there.
+ */
+export async function trainModel(input: TrainModelInput): Promise<Manifest> {
+  const { logger } = input;
+  const o = resolveTrainingOptions(input.training);
+  const split = input.valid ? { train: input.dialogues, valid: input.valid } : splitDialogues(input.dialogues, { validFraction: o.validFraction, seed: o.seed });
+  const corpusHash = await sha256(JSON.stringify(input.dialogues.map((d) => d.turns)));
+  const workDir = `${path.resolve(input.out)}.training`;
+  const vocabSize = input.vocabSize ?? DEFAULT_VOCAB_SIZE;
+  // Settings that change the run's meaning; epochs and patience may change on resume.
+  const { epochs: _e, patience: _p, checkpointMinutes: _c, ...fixed } = o;
+  const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: input.model ?? {}, fixed, validCount: split.valid.length }));
+
+  const tokenizer = await loadOrTrainTokenizer(workDir, fingerprint, split.train, vocabSize, logger);
+  const config = parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...input.model, vocabSize: tokenizer.vocabSize });
+  const encode = (ds: Dialogue[]) => ds.map((d) => encodeDialogue(tokenizer, d.turns, o.maxTurnTokens));
+  const train = encode(split.train);
+  const valid = encode(split.valid);
+  const tokens = train.reduce((n, d) => n + d.ids.length, 0);
+  logger.info('training', { dialogues: split.train.length, valid: split.valid.length, tokens, vocab: tokenizer.vocabSize, hidden: config.hiddenSize, layers: config.layers });
+
+  const started = Date.now();
+  const result = await trainLoop({ config, options: o, train, valid, workDir, fingerprint, logger, onProgress: input.onProgress, signal: input.signal });
+  try {
+    const last = result.history[result.history.length - 1];
+    const manifest = await saveModel(input.out, config, result.params, tokenizer, {
+      name: path.basename(path.resolve(input.out)),
+      backend: input.backend,
+      corpus: { sha256: corpusHash, dialogues: input.dialogues.length, tokens, file: input.corpusFile ? path.basename(input.corpusFile) : undefined },
+      training: { ...o, epochsRun: result.history.length, seconds: Math.round((Date.now() - started) / 1000), validDialogues: split.valid.length },
+      metrics: { validLoss: result.bestValidLoss, validTokenPpl: Math.exp(result.bestValidLoss), trainLoss: last?.trainLoss ?? NaN },
+      history: result.history,
+    });
+    await fs.rm(workDir, { recursive: true, force: true });
+    return manifest;
+  } finally {
+    disposeParams(result.params);
+  }
+}
+
+async function loadOrTrainTokenizer(workDir: string, fingerprint: string, dialogues: Dialogue[], vocabSize: number, logger: Logger): Promise<Tokenizer> {
+  const file = path.join(workDir, `tokenizer-${fingerprint.slice(0, 12)}.json`);
+  try {
+    return await Tokenizer.load(file);
+  } catch {
+    const t0 = Date.now();
+    const tok = Tokenizer.train(
+      (function* () {
+        for (const d of dialogues) for (const t of d.turns) yield t.text;
+      })(),
+      { vocabSize },
+    );
+    await fs.mkdir(workDir, { recursive: true });
+    await tok.save(file);
+    logger.info('tokenizer trained', { vocab: tok.vocabSize, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
+    return tok;
+  }
+}

@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ColloquyError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { ModelConfig } from '../model/config.ts';
+import type { EncodedDialogue } from '../model/encode.ts';
+import { disposeState, zeroState, type LayerState } from '../model/lstm.ts';
+import { disposeParams, initParams, paramsFromArrays, type GeneratorParams } from '../model/params.ts';
+import { createRng, shuffled } from '../util/random.ts';
+import { loadCheckpoint, saveCheckpoint, snapshotParams, type EpochRecord, type TrainingProgress } from './checkpoint.ts';
+import { learningRateAt, type TrainingOptions } from './options.ts';
+import { evalChunk, trainStep } from './step.ts';
+import { buildStreams, chunkAt, chunkCount } from './stream-batches.ts';
+
+/** What the progress bar is fed after every step and at every epoch end. */
+export interface ProgressEvent {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+  tokensPerSecond: number;
+  etaSeconds: number;
+  phase: 'train' | 'validate' | 'epoch-end';
+  record?: EpochRecord;
+}
+
+export interface TrainLoopInput {
+  config: ModelConfig;
+  options: TrainingOptions;
+  train: EncodedDialogue[];
+  valid: EncodedDialogue[];
+  /** Checkpoints live here; an existing checkpoint with the same fingerprint is resumed. */
+  workDir: string;
+  fingerprint: string;
+  logger: Logger;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Aborting saves a checkpoint and ends the run with `training_interrupted`. */
+  signal?: AbortSignal;
+}
+
+export interface TrainLoopResult {
+  /** Weights of the epoch with the best validation loss (caller disposes). */
+  params: GeneratorParams;
+  history: EpochRecord[];
+  bestValidLoss: number;
+  resumedFromEpoch?: number;
+}
+
+/** Mean validation NLL per target token over the held-out dialogues. */
+export function validationLoss(p: GeneratorParams, valid: EncodedDialogue[], batchSize: number, seqLen: number): number {
+  if (valid.length === 0) return NaN;
+  const batch = Math.min(batchSize, valid.length);
+  const streams = buildStreams(valid, valid.map((_, i) => i), batch);
+  let state = zeroState(p, batch);
+  let sum = 0;
+  let count = 0;
+  for (let k = 0; k < chunkCount(streams.length, seqLen); k++) {
+    const r = evalChunk(p, chunkAt(streams, batch, seqLen, k), state, batch);
+    state = r.state;
+    for (const v of r.nll) sum += v;
+    count += r.nll.length;
+  }
+  disposeState(state);
+  return count ? sum / count : NaN;
+}
+
+/**
+ * The training loop: epochs of truncated BPTT over shuffled dialogue streams,
+ * validation after each epoch, early stopping, checkpoints every epoch and
+ * every few minutes, exact resume from the last checkpoint.
+ */
+export async function trainLoop(input: TrainLoopInput): Promise<TrainLoopResult> {
+  const { config, options: o, train, valid, workDir, fingerprint, logger } = input;
+  if (train.length === 0) throw new ColloquyError('corpus_empty', 'No training dialogues left after the validation split');
+  const batch = Math.min(o.batchSize, train.length);
+  const resumed = await loadCheckpoint(workDir, fingerprint);
+  const params = resumed?.params ?? initParams(config, o.seed);
+  let best = resumed?.best ?? (await snapshotParams(params));
+  const optimizer = tf.train.adam(o.learningRate);
+  if (resumed) await optimizer.setWeights(resumed.optimizerWeights);
+  const progress: TrainingProgress = resumed?.progress ?? { epoch: 0, step: 0, globalStep: 0, bestValidLoss: Infinity, badEpochs: 0, history: [], epochLossSum: 0, epochLossCount: 0 };
+  if (resumed) logger.info(`resuming from the checkpoint in ${workDir}`, { epoch: progress.epoch + 1, step: progress.step });
+  let state: LayerState[] = resumed?.state.length ? resumed.state : zeroState(params, batch);
+
+  const tokensPerEpoch = train.reduce((n, d) => n + d.ids.length, 0);
+  const streamsFor = (epoch: number) => buildStreams(train, shuffled(train.map((_, i) => i), createRng(o.seed * 1000 + epoch)), batch);
+  const steps = chunkCount(Math.ceil(tokensPerEpoch / batch), o.seqLen);
+  const totalSteps = steps * o.epochs;
+  let lastSave = Date.now();
+
+  const save = async () => {
+    const optimizerWeights = await optimizer.getWeights();
+    await saveCheckpoint(workDir, fingerprint, config, { progress, params, best, optimizerWeights, state });
+    optimizerWeights[0].tensor.dispose(); // the iteration counter is created fresh by getWeights
+    lastSave = Date.now();
+  };
+
+  try {
+    while (progress.epoch < o.epochs && progress.badEpochs <= o.patience) {
+      const streams = streamsFor(progress.epoch);
+      const started = Date.now();
+      let tokens = 0;
+      for (; progress.step < steps; progress.step++, progress.globalStep++) {
+        if (input.signal?.aborted) {
+          await save();
+          throw new ColloquyError('training_interrupted', `Training interrupted at epoch ${progress.epoch + 1}, step ${progress.step}; checkpoint saved in ${workDir}`, 'Run the same command again to resume.');
+        }
+        const chunk = chunkAt(streams, batch, o.seqLen, progress.step);
+        const lr = learningRateAt(o, progress.globalStep, totalSteps);
+        const r = trainStep(params, optimizer, chunk, state, { batch, dropout: config.dropout, clipNorm: o.clipNorm, learningRate: lr, weightDecay: o.weightDecay, seed: o.seed * 7919 + progress.globalStep });
+        state = r.state;
+        if (!Number.isNaN(r.loss)) {
+          if (!Number.isFinite(r.loss)) throw new ColloquyError('training_diverged', `Loss became ${r.loss} at epoch ${progress.epoch + 1}`, 'Lower --lr or raise --clip.');
+          progress.epochLossSum += r.loss * chunk.positions.length;
+          progress.epochLossCount += chunk.positions.length;
+        }
+        tokens += chunk.tokens;
+        const seconds = (Date.now() - started) / 1000;
+        const tps = tokens / Math.max(seconds, 1e-3);
+        input.onProgress?.({ epoch: progress.epoch + 1, epochs: o.epochs, step: progress.step + 1, steps, loss: progress.epochLossSum / Math.max(1, progress.epochLossCount), tokensPerSecond: tps, etaSeconds: ((steps - progress.step - 1) * batch * o.seqLen) / tps, phase: 'train' });
+        if (Date.now() - lastSave > o.checkpointMinutes * 60_000) {
+          progress.step++;
+          progress.globalStep++;
+          await save();
+          progress.step--;
+          progress.globalStep--;
+        }
+        await new Promise((resolve) => setImmediate(resolve)); // let signals and I/O through
+      }
+      input.onProgress?.({ epoch: progress.epoch + 1, epochs: o.epochs, step: steps, steps, loss: progress.epochLossSum / Math.max(1, progress.epochLossCount), tokensPerSecond: 0, etaSeconds: 0, phase: 'validate' });
+      const validLoss = validationLoss(params, valid, o.batchSize, o.seqLen);
+      const seconds = (Date.now() - started) / 1000;
+      const record: EpochRecord = {
+        epoch: progress.epoch + 1,
+        trainLoss: progress.epochLossSum / Math.max(1, progress.epochLossCount),
+        validLoss,
+        validTokenPpl: Math.exp(validLoss),
+        tokensPerSecond: Math.round(tokens / Math.max(seconds, 1e-3)),
+        seconds: Math.round(seconds),
+        learningRate: learningRateAt(o, progress.globalStep, totalSteps),
+      };
+      progress.history.push(record);
+      const improved = Number.isNaN(validLoss) || validLoss < progress.bestValidLoss;
+      if (improved) {
+        progress.bestValidLoss = Number.isNaN(validLoss) ? progress.bestValidLoss : validLoss;
+        progress.badEpochs = 0;
+        best = await snapshotParams(params);
+      } else {
+        progress.badEpochs++;
+      }
+      progress.epoch++;
+      progress.step = 0;
+      progress.epochLossSum = 0;
+      progress.epochLossCount = 0;
+      disposeState(state);
+      state = zeroState(params, batch);
+      await save();
+      input.onProgress?.({ epoch: record.epoch, epochs: o.epochs, step: steps, steps, loss: record.trainLoss, tokensPerSecond: record.tokensPerSecond, etaSeconds: 0, phase: 'epoch-end', record });
+      if (progress.badEpochs > o.patience) logger.info(`early stopping: validation loss has not improved for ${progress.badEpochs} epochs`);
+    }
+  } finally {
+    disposeState(state);
+    optimizer.dispose();
+  }
+  disposeParams(params);
+  return { params: paramsFromArrays(config, best), history: progress.history, bestValidLoss: progress.bestValidLoss, resumedFromEpoch: resumed ? resumed.progress.epoch : undefined };
+}
