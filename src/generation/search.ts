@@ -24,6 +24,7 @@ export interface SearchContext {
 function adjust(ctx: SearchContext, logits: Float32Array, reply: number[]): Float32Array {
   const out = penalizeRepeats(logits, reply, ctx.opts.repetitionPenalty, new Set([ctx.eot]));
   for (const id of ctx.banned) out[id] = -Infinity;
+  if (reply.length === 0) out[ctx.eot] = -Infinity; // a reply has at least one token
   return out;
 }
 

@@ -46,12 +46,13 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
   const corpusHash = await sha256(JSON.stringify(input.dialogues.map((d) => d.turns)));
   const workDir = `${path.resolve(input.out)}.training`;
   const vocabSize = input.vocabSize ?? DEFAULT_VOCAB_SIZE;
+  const overrides = Object.fromEntries(Object.entries(input.model ?? {}).filter(([, v]) => v !== undefined));
   // Settings that change the run's meaning; epochs and patience may change on resume.
   const { epochs: _e, patience: _p, checkpointMinutes: _c, ...fixed } = o;
-  const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: input.model ?? {}, fixed, validCount: split.valid.length }));
+  const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: overrides, fixed, validCount: split.valid.length }));
 
   const tokenizer = await loadOrTrainTokenizer(workDir, fingerprint, split.train, vocabSize, logger);
-  const config = parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...input.model, vocabSize: tokenizer.vocabSize });
+  const config = parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...overrides, vocabSize: tokenizer.vocabSize });
   const encode = (ds: Dialogue[]) => ds.map((d) => encodeDialogue(tokenizer, d.turns, o.maxTurnTokens));
   const train = encode(split.train);
   const valid = encode(split.valid);

@@ -1,0 +1,45 @@
+import { readCorpus } from '../../data/corpus-file.ts';
+import { evaluate, formatReport } from '../../eval/evaluate.ts';
+import { createRetrievalBaseline } from '../../eval/retrieval.ts';
+import { ColloquyError } from '../../errors.ts';
+import { LstmGenerator } from '../../generation/generator.ts';
+import { loadModel } from '../../model/model-dir.ts';
+import { num, parseFlags, required } from '../args.ts';
+import type { CliContext } from '../context.ts';
+import { generateFlags, generateOptionsFrom } from './generate-flags.ts';
+
+export const EVAL_USAGE = `colloquy eval --model DIR --data FILE [options]
+  --max-turns N        evaluate a fixed sample of N bot turns (default 2000; 0 = all)
+  --baseline retrieval --train FILE   also score the TF-IDF retrieval baseline on the same turns
+  --predictions FILE   write {id, context, reference, hypothesis} per turn (JSONL)
+  --json               print the report as JSON
+  --strategy greedy|sample|beam --beam-size N --temperature X --top-k N --top-p X --max-tokens N --context-tokens N`;
+
+/** `colloquy eval`: held-out perplexity, BLEU-4, distinct-n and length, beside a retrieval baseline. */
+export async function evalCommand(argv: string[], ctx: CliContext): Promise<void> {
+  const f = parseFlags(argv, {
+    model: { type: 'string' }, data: { type: 'string' }, 'max-turns': { type: 'string' }, baseline: { type: 'string' }, train: { type: 'string' },
+    predictions: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ...generateFlags,
+  });
+  const modelDir = required(f, 'model', 'colloquy eval --model models/mybot --data held-out.jsonl');
+  const data = required(f, 'data', 'colloquy eval --model models/mybot --data held-out.jsonl');
+  if (f.baseline !== undefined && f.baseline !== 'retrieval') throw new ColloquyError('usage', `--baseline must be "retrieval", got "${f.baseline}"`);
+  if (f.baseline && !f.train) throw new ColloquyError('usage', '--baseline retrieval needs --train FILE (the dialogues to retrieve replies from)');
+  await ctx.startBackend(f.backend);
+  const model = await loadModel(modelDir);
+  const generator = new LstmGenerator(model);
+  const { dialogues } = await readCorpus(data, { logger: ctx.logger });
+  const baseline = f.baseline ? createRetrievalBaseline((await readCorpus(f.train as string, { logger: ctx.logger })).dialogues) : undefined;
+  const tty = process.stderr.isTTY;
+  const report = await evaluate({
+    model, generator, dialogues, baseline, maxTurns: num(f, 'max-turns') ?? 2000, predictionsFile: f.predictions as string | undefined,
+    generate: generateOptionsFrom(f),
+    onProgress: (done, total) => {
+      if (tty && (done % 20 === 0 || done === total)) process.stderr.write(`\rgenerating ${done}/${total}`);
+      if (tty && done === total) process.stderr.write('\n');
+    },
+  });
+  ctx.print(f.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  generator.dispose();
+  model.dispose();
+}

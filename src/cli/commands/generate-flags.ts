@@ -1,0 +1,30 @@
+import type { GenerateOptions } from '../../generation/options.ts';
+import { num } from '../args.ts';
+
+/** The decoding flags shared by chat, eval and serve. */
+export const generateFlags = {
+  strategy: { type: 'string' },
+  'beam-size': { type: 'string' },
+  temperature: { type: 'string' },
+  'top-k': { type: 'string' },
+  'top-p': { type: 'string' },
+  'repetition-penalty': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'context-tokens': { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+/** Decoding options from parsed flags (absent flags stay undefined, so defaults apply). */
+export function generateOptionsFrom(f: Record<string, unknown>): Partial<GenerateOptions> {
+  return {
+    strategy: f.strategy as GenerateOptions['strategy'] | undefined,
+    beamSize: num(f, 'beam-size'),
+    temperature: num(f, 'temperature'),
+    topK: num(f, 'top-k'),
+    topP: num(f, 'top-p'),
+    repetitionPenalty: num(f, 'repetition-penalty'),
+    maxTokens: num(f, 'max-tokens'),
+    contextTokens: num(f, 'context-tokens'),
+    seed: num(f, 'seed'),
+  };
+}

@@ -1,0 +1,60 @@
+import { readCorpus } from '../../data/corpus-file.ts';
+import type { CliContext } from '../context.ts';
+import { num, parseFlags, required } from '../args.ts';
+import { createProgressBar, formatDuration } from '../progress-bar.ts';
+import { trainModel } from '../../training/train-model.ts';
+
+export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
+  --data FILE          training dialogues (.jsonl, or .csv/.tsv question–answer pairs)
+  --valid FILE         held-out dialogues (default: a share of --data)
+  --out DIR            model directory to write (replaced only when training succeeds)
+  --epochs N --batch-size N --seq-len N --lr X --clip X --weight-decay X --patience N --seed N
+  --hidden N --embed N --layers N --dropout X --vocab N
+  --max-dialogues N    train on the first N dialogues only
+  --lowercase          lowercase all text before training
+  --strict             stop at the first malformed line instead of skipping it`;
+
+/** `colloquy train`: trains a model with a progress bar; Ctrl-C saves a checkpoint to resume from. */
+export async function trainCommand(argv: string[], ctx: CliContext): Promise<void> {
+  const f = parseFlags(argv, {
+    data: { type: 'string' }, valid: { type: 'string' }, out: { type: 'string' },
+    epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'seq-len': { type: 'string' }, lr: { type: 'string' },
+    clip: { type: 'string' }, 'weight-decay': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
+    hidden: { type: 'string' }, embed: { type: 'string' }, layers: { type: 'string' }, dropout: { type: 'string' }, vocab: { type: 'string' },
+    'max-dialogues': { type: 'string' }, 'valid-fraction': { type: 'string' }, lowercase: { type: 'boolean' }, strict: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
+  const data = required(f, 'data', 'colloquy train --data dialogues.jsonl --out models/mybot');
+  const out = required(f, 'out', 'colloquy train --data dialogues.jsonl --out models/mybot');
+  const backend = await ctx.startBackend(f.backend);
+  const clean = { lowercase: Boolean(f.lowercase) };
+  const corpus = await readCorpus(data, { strict: Boolean(f.strict), clean, logger: ctx.logger });
+  const limit = num(f, 'max-dialogues');
+  const dialogues = limit ? corpus.dialogues.slice(0, limit) : corpus.dialogues;
+  const valid = f.valid ? (await readCorpus(f.valid, { strict: Boolean(f.strict), clean, logger: ctx.logger })).dialogues : undefined;
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    ctx.logger.warn('stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const manifest = await trainModel({
+      dialogues, valid, out, backend, corpusFile: data, logger: ctx.logger, signal: controller.signal, onProgress: createProgressBar(),
+      vocabSize: num(f, 'vocab'),
+      model: { hiddenSize: num(f, 'hidden'), embedDim: num(f, 'embed'), layers: num(f, 'layers'), dropout: num(f, 'dropout') },
+      training: {
+        epochs: num(f, 'epochs'), batchSize: num(f, 'batch-size'), seqLen: num(f, 'seq-len'), learningRate: num(f, 'lr'), clipNorm: num(f, 'clip'),
+        weightDecay: num(f, 'weight-decay'), patience: num(f, 'patience'), seed: num(f, 'seed'), validFraction: num(f, 'valid-fraction'),
+      },
+    });
+    const t = manifest.training as { epochsRun: number; seconds: number };
+    ctx.print(`saved ${out} (version ${manifest.version}): ${t.epochsRun} epochs in ${formatDuration(t.seconds)}, valid loss ${manifest.metrics.validLoss.toFixed(3)}, valid ppl/token ${manifest.metrics.validTokenPpl.toFixed(2)}`);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,31 @@
+import { readEnvConfig, type EnvConfig } from '../config.ts';
+import { ColloquyError } from '../errors.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { initBackend, type BackendName } from '../runtime/backend.ts';
+
+/** What every command gets: the environment's settings, the logger, output, and backend start-up. */
+export interface CliContext {
+  env: EnvConfig;
+  logger: Logger;
+  /** Writes a line to stdout (results, replies). */
+  print(line: string): void;
+  /** Starts the tensor backend (flag → env → auto) and returns its name. */
+  startBackend(flag: unknown): Promise<BackendName>;
+}
+
+const BACKENDS = ['auto', 'node', 'wasm', 'cpu'];
+
+/** Builds the context from the environment. */
+export function createCliContext(env: EnvConfig = readEnvConfig()): CliContext {
+  const logger = createLogger({ level: env.logLevel });
+  return {
+    env,
+    logger,
+    print: (line) => process.stdout.write(line + '\n'),
+    async startBackend(flag) {
+      const choice = typeof flag === 'string' ? flag : env.backend;
+      if (!BACKENDS.includes(choice)) throw new ColloquyError('usage', `--backend must be one of ${BACKENDS.join(', ')}, got "${choice}"`);
+      return initBackend(choice as BackendName | 'auto', logger);
+    },
+  };
+}

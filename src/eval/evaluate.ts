@@ -1,0 +1,102 @@
+import type { Dialogue } from '../data/dialogue.ts';
+import type { LstmGenerator } from '../generation/generator.ts';
+import type { GenerateOptions } from '../generation/options.ts';
+import type { LoadedModel } from '../model/model-dir.ts';
+import { writeFileAtomic } from '../util/fs-atomic.ts';
+import { collectEvalTurns, type EvalTurn } from './eval-turns.ts';
+import { averageLength, corpusBleu, distinctN, perWordPerplexity, whitespaceWordCount } from './metrics.ts';
+import type { RetrievalBaseline } from './retrieval.ts';
+import { scoreReferences } from './score-replies.ts';
+
+/** Quality of a set of generated replies against the references. */
+export interface ReplyQuality {
+  bleu4: number;
+  distinct1: number;
+  distinct2: number;
+  avgLength: number;
+}
+
+export interface EvalReport {
+  turns: number;
+  /** exp(total NLL incl. end-of-turn / (whitespace words + turns)): comparable across tokenizers. */
+  perWordPerplexity: number;
+  perTokenPerplexity: number;
+  model: ReplyQuality;
+  referenceAvgLength: number;
+  baseline?: ReplyQuality;
+  modelVersion: string;
+  strategy: string;
+  seconds: number;
+}
+
+export interface EvaluateInput {
+  model: LoadedModel;
+  generator: LstmGenerator;
+  dialogues: Dialogue[];
+  /** Evaluate a deterministic sample of this many bot turns (0 = all). */
+  maxTurns?: number;
+  seed?: number;
+  generate?: Partial<GenerateOptions>;
+  baseline?: RetrievalBaseline;
+  /** Writes one JSONL line per evaluated turn: {id, context, reference, hypothesis}. */
+  predictionsFile?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function quality(hyps: string[], refs: string[]): ReplyQuality {
+  return { bleu4: corpusBleu(hyps, refs), distinct1: distinctN(hyps, 1), distinct2: distinctN(hyps, 2), avgLength: averageLength(hyps) };
+}
+
+/**
+ * Held-out evaluation: per-word and per-token perplexity of the reference
+ * replies, BLEU-4, distinct-1/2 and length of generated replies, and the same
+ * reply metrics for a retrieval baseline when one is given.
+ */
+export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
+  const started = Date.now();
+  const contextTokens = input.generate?.contextTokens ?? 256;
+  const turns: EvalTurn[] = collectEvalTurns(input.dialogues, input.maxTurns ?? 0, input.seed ?? 1);
+  const scored = scoreReferences(input.model, turns, contextTokens);
+  const totalNll = scored.reduce((s, r) => s + r.nll, 0);
+  const totalTokens = scored.reduce((s, r) => s + r.tokens, 0);
+  const words = turns.reduce((s, t) => s + whitespaceWordCount(t.reference), 0);
+
+  const hyps: string[] = [];
+  for (const [i, t] of turns.entries()) {
+    hyps.push((await input.generator.reply(t.history, input.generate).result).text);
+    input.onProgress?.(i + 1, turns.length);
+  }
+  const refs = turns.map((t) => t.reference);
+  const baselineHyps = input.baseline ? turns.map((t) => input.baseline!.reply(t.history)) : undefined;
+  if (input.predictionsFile) {
+    const lines = turns.map((t, i) => JSON.stringify({ id: t.id, context: t.history, reference: t.reference, hypothesis: hyps[i], ...(baselineHyps ? { baseline: baselineHyps[i] } : {}) }));
+    await writeFileAtomic(input.predictionsFile, lines.join('\n') + (lines.length ? '\n' : ''));
+  }
+  return {
+    turns: turns.length,
+    perWordPerplexity: perWordPerplexity(totalNll, words, turns.length),
+    perTokenPerplexity: Math.exp(totalNll / Math.max(1, totalTokens)),
+    model: quality(hyps, refs),
+    referenceAvgLength: averageLength(refs),
+    baseline: baselineHyps ? quality(baselineHyps, refs) : undefined,
+    modelVersion: input.model.manifest.version,
+    strategy: input.generate?.strategy ?? 'greedy',
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+}
+
+/** The report as a plain-text table. */
+export function formatReport(r: EvalReport): string {
+  const row = (name: string, q: ReplyQuality | undefined, ppl: string) =>
+    q ? `${name.padEnd(22)} ${ppl.padStart(9)} ${q.bleu4.toFixed(2).padStart(7)} ${q.distinct1.toFixed(3).padStart(7)} ${q.distinct2.toFixed(3).padStart(7)} ${q.avgLength.toFixed(1).padStart(7)}` : '';
+  return [
+    `${r.turns} bot turns, model ${r.modelVersion}, ${r.strategy} decoding, ${r.seconds}s`,
+    `${'system'.padEnd(22)} ${'ppl/word'.padStart(9)} ${'BLEU-4'.padStart(7)} ${'dist-1'.padStart(7)} ${'dist-2'.padStart(7)} ${'avg len'.padStart(7)}`,
+    row('colloquy LSTM', r.model, r.perWordPerplexity.toFixed(2)),
+    row('retrieval (TF-IDF)', r.baseline, '—'),
+    `per-token perplexity ${r.perTokenPerplexity.toFixed(2)}; reference avg len ${r.referenceAvgLength.toFixed(1)}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+

@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { encodeContext } from '../model/encode.ts';
+import { runSequence, zeroState, disposeState } from '../model/lstm.ts';
+import { rowNll } from '../model/loss.ts';
+import { project } from '../model/lstm.ts';
+import type { LoadedModel } from '../model/model-dir.ts';
+import type { EvalTurn } from './eval-turns.ts';
+
+/** Teacher-forced negative log-likelihood of one reference reply. */
+export interface ReplyNll {
+  /** Total NLL in nats over the reply's tokens and its end-of-turn. */
+  nll: number;
+  /** Reply tokens + 1 (the end-of-turn). */
+  tokens: number;
+}
+
+/**
+ * Scores reference replies under the model, as the model would see them when
+ * replying (the same context budget), in batches: sequences are right-padded,
+ * so padding never reaches the scored positions.
+ */
+export function scoreReferences(model: LoadedModel, turns: EvalTurn[], contextTokens: number, batch = 32): ReplyNll[] {
+  const tok = model.tokenizer;
+  const out: ReplyNll[] = [];
+  for (let start = 0; start < turns.length; start += batch) {
+    const group = turns.slice(start, start + batch);
+    const seqs = group.map((t) => {
+      const prompt = encodeContext(tok, t.history, contextTokens);
+      return { prompt, ids: [...prompt, ...tok.encode(t.reference), tok.eot] };
+    });
+    const B = seqs.length;
+    const T = Math.max(...seqs.map((s) => s.ids.length)) - 1;
+    const inputs = new Int32Array(T * B);
+    const positions: number[] = [];
+    const labels: number[] = [];
+    const owner: number[] = [];
+    seqs.forEach((s, b) => {
+      for (let t = 0; t < s.ids.length - 1; t++) inputs[t * B + b] = s.ids[t];
+      for (let t = s.prompt.length - 1; t < s.ids.length - 1; t++) {
+        positions.push(t * B + b);
+        labels.push(s.ids[t + 1]);
+        owner.push(b);
+      }
+    });
+    const nll = tf.tidy(() => {
+      const state = zeroState(model.params, B);
+      const r = runSequence(model.params, tf.tensor2d(inputs, [T, B], 'int32'), state);
+      const rows = tf.gather(r.hidden, tf.tensor1d(Int32Array.from(positions), 'int32')) as tf.Tensor2D;
+      const values = rowNll(project(model.params, rows), tf.tensor1d(Int32Array.from(labels), 'int32'));
+      disposeState(state);
+      return tf.tensor1d(values);
+    });
+    const values = nll.dataSync();
+    nll.dispose();
+    const sums = group.map(() => ({ nll: 0, tokens: 0 }));
+    owner.forEach((b, i) => {
+      sums[b].nll += values[i];
+      sums[b].tokens += 1;
+    });
+    out.push(...sums);
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+/**
+ * Colloquy's public API. Adapters and extensions import from here only.
+ *
+ * Commonly used: load a model, make a generator, ask it for replies.
+ * @example
+ * import { initBackend, loadModel, LstmGenerator } from 'colloquy';
+ * await initBackend();
+ * const generator = new LstmGenerator(await loadModel('models/default'));
+ * const reply = await generator.reply([{ speaker: 'user', text: 'Where is my order?' }]).result;
+ */
+
+// — commonly used —
+export { initBackend, currentBackend, type BackendName } from './runtime/backend.ts';
+export { loadModel, saveModel, readManifest, type LoadedModel, type Manifest } from './model/model-dir.ts';
+export { LstmGenerator, type Generator, type Reply } from './generation/generator.ts';
+export { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from './generation/options.ts';
+export type { ReplyStream } from './generation/reply-stream.ts';
+export type { Dialogue, Turn, Speaker } from './data/dialogue.ts';
+export { ColloquyError, isColloquyError } from './errors.ts';
+export { createLogger, silentLogger, type Logger } from './logger.ts';
+
+// — training and evaluation —
+export { trainModel, type TrainModelInput } from './training/train-model.ts';
+export { DEFAULT_TRAINING_OPTIONS, type TrainingOptions } from './training/options.ts';
+export { DEFAULT_MODEL_CONFIG, type ModelConfig } from './model/config.ts';
+export { evaluate, formatReport, type EvalReport } from './eval/evaluate.ts';
+export { corpusBleu, distinctN, perWordPerplexity, scoreTokens } from './eval/metrics.ts';
+export { createRetrievalBaseline } from './eval/retrieval.ts';
+
+// — data —
+export { readCorpus, writeCorpus, type CorpusReadResult, type CorpusProblem } from './data/corpus-file.ts';
+export { importTable } from './data/import-table.ts';
+export { cleanText, cleanDialogue, type CleanOptions } from './data/clean.ts';
+export { splitDialogues } from './data/split.ts';
+export { Tokenizer, SPECIAL_TOKENS } from './tokenizer/index.ts';
+
+// — configuration —
+export { readEnvConfig, DEFAULT_MODEL_DIR, type EnvConfig } from './config.ts';
