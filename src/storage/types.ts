@@ -1,0 +1,104 @@
+/**
+ * The conversation log's shapes and the store interface the engine writes
+ * through. One record per conversation; every turn ever said is kept.
+ */
+
+/** Who said a logged turn. `notice` is a message the bot system sent that the model did not write (help text, fallback notices, hand-off notices). */
+export type LoggedSpeaker = 'user' | 'bot' | 'agent' | 'notice';
+
+export interface Feedback {
+  value: 'up' | 'down';
+  at: string;
+  /** Who gave it (user id), when known. */
+  by?: string;
+}
+
+export interface LoggedTurn {
+  /** Unique within the conversation; adapters refer to bot turns by it (feedback). */
+  id: string;
+  speaker: LoggedSpeaker;
+  text: string;
+  /** ISO time. */
+  at: string;
+  /** Session the turn belongs to; the model only ever sees turns of the current session. */
+  sessionId: string;
+  userId?: string;
+  /** Bot turns: mean token log-probability of the generated reply. */
+  confidence?: number;
+  /** Bot turns: the model version that wrote it. */
+  modelVersion?: string;
+  /** Bot turns: true when the generated reply was replaced by the fallback text. */
+  fallback?: boolean;
+  /** Agent turns: the agent's id. */
+  agentId?: string;
+  feedback?: Feedback;
+}
+
+export type HandoffState = 'none' | 'requested' | 'accepted' | 'closed';
+
+export interface HandoffInfo {
+  state: HandoffState;
+  requestedAt?: string;
+  acceptedAt?: string;
+  closedAt?: string;
+  agentId?: string;
+  reason?: 'command' | 'fallbacks' | 'api';
+}
+
+export interface ConversationRecord {
+  /** The id the adapter chose (e.g. `slack:T1:C2:1700000000.0001`); never used as a path. */
+  id: string;
+  channel: string;
+  userId: string;
+  createdAt: string;
+  updatedAt: string;
+  sessionId: string;
+  sessionStartedAt: string;
+  /** Fallbacks in a row in the current session (reset by a confident reply). */
+  consecutiveFallbacks: number;
+  handoff: HandoffInfo;
+  turns: LoggedTurn[];
+}
+
+/** What the index keeps per conversation, so listing never loads every file. */
+export interface ConversationSummary {
+  id: string;
+  channel: string;
+  userId: string;
+  createdAt: string;
+  updatedAt: string;
+  turns: number;
+  /** Lowest confidence among bot turns (undefined when none). */
+  minConfidence?: number;
+  fallbacks: number;
+  feedbackUp: number;
+  feedbackDown: number;
+  handoffState: HandoffState;
+}
+
+export interface ListFilter {
+  channel?: string;
+  userId?: string;
+  /** updatedAt within [from, to]. */
+  from?: Date;
+  to?: Date;
+  feedback?: 'up' | 'down' | 'any';
+  handoffState?: HandoffState;
+  /** Conversations with a bot turn at or below this confidence. */
+  maxConfidence?: number;
+  limit?: number;
+}
+
+/** The conversation log. Writes to one conversation are serialized and atomic on disk. */
+export interface ConversationStore {
+  get(id: string): Promise<ConversationRecord | undefined>;
+  /**
+   * Reads, changes and writes one conversation as one serialized step: the
+   * mutator gets the current record (undefined when new) and returns the new
+   * one. Resolves after the write is on disk.
+   */
+  update(id: string, mutate: (current: ConversationRecord | undefined) => ConversationRecord): Promise<ConversationRecord>;
+  list(filter?: ListFilter): AsyncIterable<ConversationSummary>;
+  delete(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
