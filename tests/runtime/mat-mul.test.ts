@@ -95,6 +95,29 @@ describe('wasm _FusedMatMul with transposes', () => {
   });
 });
 
+describe('wasm matMul on empty shapes', () => {
+  const cases: [string, number[], number[], boolean][] = [
+    ['no rows', [0, 4], [4, 3], false],
+    ['empty inner dimension', [3, 0], [0, 5], false],
+    ['empty inner dimension, transposeA', [0, 3], [0, 5], true],
+    ['batched, no rows', [2, 0, 4], [2, 4, 3], false],
+    ['batched, no columns', [2, 3, 4], [2, 4, 0], false],
+    ['zero batch', [0, 3, 4], [0, 4, 5], false],
+  ];
+  for (const [name, aShape, bShape, tA] of cases) {
+    it(`equals cpu: ${name}`, async () => {
+      const n = bShape[bShape.length - 1];
+      const a3 = aShape.length === 2 ? [1, ...aShape] : aShape;
+      const b3 = bShape.length === 2 ? [1, ...bShape] : bShape;
+      const run = () => [
+        tf.matMul(tf.ones(aShape), tf.ones(bShape), tA, false),
+        tf.fused.matMul({ a: tf.ones(a3), b: tf.ones(b3), transposeA: tA, bias: tf.ones([n]), activation: 'relu' }),
+      ];
+      expectClose(await runOn('wasm', run), await runOn('cpu', run));
+    });
+  }
+});
+
 describe('wasm matMul on LSTM-sized operands', () => {
   it('[1024,256]^T x [1024,2000] equals cpu within 1e-4 relative', async () => {
     const run = () => {

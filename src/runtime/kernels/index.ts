@@ -21,8 +21,7 @@ import { makeSliceWasmConfig } from './slice-wasm.ts';
 import { makeSplitVWasmConfig } from './split-v-wasm.ts';
 import { makeStridedSliceWasmConfig } from './strided-slice-wasm.ts';
 import { makeUnpackWasmConfig } from './unpack-wasm.ts';
-import { unsortedSegmentSumCpuConfig } from './unsorted-segment-sum-cpu.ts';
-import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum-wasm.ts';
+import { unsortedSegmentSumCpuConfig, unsortedSegmentSumWasmConfig } from './unsorted-segment-sum.ts';
 
 /** Backends that get project kernels. */
 export type KernelBackendName = 'wasm' | 'cpu';

@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { disposeAll, elementOffset, heapView, sliceFromHeap } from './wasm-heap.ts';
+import { disposeAll, elementOffset, heapView } from './wasm-heap.ts';
+import { sliceFromHeap } from './slice-wasm.ts';
 
 /** Batched products smaller than this (M·K·N) stay on the stock loop: per-call overhead wins. */
 const PER_BATCH_MIN_VOLUME = 32 * 32 * 32;
@@ -39,6 +40,13 @@ export function transposeInnerTwo(backend: BackendWasm, x: tf.TensorInfo): tf.Te
   perm[rank - 1] = rank - 2;
   const transpose = tf.getKernel(tf.Transpose, 'wasm').kernelFunc;
   return transpose({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
+}
+
+function zeros(backend: BackendWasm, shape: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(shape, 'float32');
+  const start = elementOffset(backend, out);
+  heapView(backend, 'float32').fill(0, start, start + tf.util.sizeFromShape(shape));
+  return out;
 }
 
 function as3d(x: tf.TensorInfo, batch: number, rows: number, cols: number): tf.TensorInfo {
@@ -96,13 +104,20 @@ export function runMatMul(stock: tf.KernelFunc, backend: BackendWasm, req: MatMu
     if (req.transposeB) temps.push((b = transposeInnerTwo(backend, b)));
     const aOuter = a.shape.slice(0, -2);
     const bOuter = b.shape.slice(0, -2);
-    const [m, k] = a.shape.slice(-2);
+    const m = a.shape[a.shape.length - 2];
+    let k = a.shape[a.shape.length - 1];
     const n = b.shape[b.shape.length - 1];
     const outOuter = tf.broadcast_util.assertAndGetBroadcastShape(aOuter, bOuter);
     const outShape = [...outOuter, m, n];
     const batchA = tf.util.sizeFromShape(aOuter);
     const batchB = tf.util.sizeFromShape(bOuter);
     const batch = tf.util.sizeFromShape(outOuter);
+    if (batch * m * n === 0) return backend.makeOutput(outShape, 'float32');
+    if (k === 0) {
+      // XNNPACK rejects an empty inner dimension; a zero inner dimension of 1 gives the same sums (0).
+      temps.push((a = zeros(backend, [...aOuter, m, 1])), (b = zeros(backend, [...bOuter, 1, n])));
+      k = 1;
+    }
     const attrs = { ...req.attrs, transposeA: false, transposeB: false };
     const call = (x: tf.TensorInfo, y: tf.TensorInfo) =>
       stock({ inputs: { ...req.extraInputs, a: x, b: y }, backend, attrs }) as tf.TensorInfo;

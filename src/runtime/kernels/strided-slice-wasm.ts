@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { isHeapDType, sliceFromHeap } from './wasm-heap.ts';
+import { isHeapDType } from './wasm-heap.ts';
+import { sliceFromHeap } from './slice-wasm.ts';
 
 /** Builds the `StridedSlice` config around the stock kernel (captured before overriding). */
 export function makeStridedSliceWasmConfig(stock: tf.KernelConfig): tf.KernelConfig {
