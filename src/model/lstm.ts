@@ -45,7 +45,8 @@ function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: Laye
   const B = x.shape[0] / T;
   // Input projection for all timesteps in one matMul: [T*B, 4H].
   const zx = tf.reshape(tf.add(tf.matMul(x, layer.wx), layer.b), [T, B, 4 * H]);
-  const steps = tf.unstack(zx) as tf.Tensor2D[];
+  // tf.unstack's gradient breaks on a length-1 axis (tfjs passes a lone tensor, not an array).
+  const steps = T === 1 ? [tf.reshape(zx, [B, 4 * H]) as tf.Tensor2D] : (tf.unstack(zx) as tf.Tensor2D[]);
   const outs: tf.Tensor2D[] = [];
   let s = state;
   for (let t = 0; t < T; t++) {

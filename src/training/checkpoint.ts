@@ -109,6 +109,7 @@ export async function loadCheckpoint(dir: string, fingerprint: string): Promise<
     throw new ColloquyError('checkpoint_corrupt', `Checkpoint ${path.join(dir, STATE_FILE)} is not valid JSON`, `Delete ${dir} to start the run over.`);
   }
   if (file.format !== 'colloquy-checkpoint' || file.version !== 1 || file.fingerprint !== fingerprint) return undefined;
+  file.progress.bestValidLoss ??= Infinity; // JSON has no Infinity: it was written as null
   const arrays = await readWeights(path.join(dir, `weights-${file.generation}.bin`), file.weights);
   const best = await readWeights(path.join(dir, `best-${file.generation}.bin`), file.best);
   const opt = await readWeights(path.join(dir, `optimizer-${file.generation}.bin`), file.optimizer);
