@@ -36,3 +36,17 @@ export { Tokenizer, SPECIAL_TOKENS } from './tokenizer/index.ts';
 
 // — configuration —
 export { readEnvConfig, DEFAULT_MODEL_DIR, type EnvConfig } from './config.ts';
+
+// — conversation engine —
+export { createEngine, type CreateEngineInput } from './engine/engine.ts';
+export { createMemoryStore } from './engine/memory-store.ts';
+export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions, type EngineOptions, type EngineOptionsInput, type CommandNames, type EngineMessages } from './engine/options.ts';
+export { normalizeInput } from './engine/input.ts';
+export type { Engine, EngineReply, EngineResult, InboundMessage, ReplyKind, Clock, AgentDesk, FeedbackInput } from './engine/types.ts';
+export type { EngineEvents, EngineEventName, ReceivedMessageEvent, ReplyEvent, FallbackEvent, HandoffEvent, FeedbackEvent, AgentMessageEvent, NoticeEvent } from './engine/types.ts';
+
+// — conversation log —
+export { createLowdbStore, type LowdbStoreOptions } from './storage/lowdb-store.ts';
+export { deleteOlderThan, deleteUser, exportCorpus } from './storage/maintenance.ts';
+export { redactText } from './storage/redact.ts';
+export type { ConversationStore, ConversationRecord, ConversationSummary, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';

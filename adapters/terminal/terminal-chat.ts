@@ -1,72 +1,125 @@
+import os from 'node:os';
 import readline from 'node:readline';
-import { isColloquyError, type Generator, type GenerateOptions, type Turn } from '../../src/index.ts';
+import type { Engine, EngineReply } from '../../src/index.ts';
 
 export interface TerminalChatOptions {
-  generator: Generator;
+  engine: Engine;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
-  /** Interactive mode: a prompt, streamed replies, /reset and /quit. Defaults to whether input is a terminal. */
+  /** Interactive mode: a prompt, streamed replies, /quit. Defaults to whether input is a terminal. */
   interactive?: boolean;
-  generate?: Partial<GenerateOptions>;
-  /** Turns of history kept for context (the generator cuts further to its token budget). */
-  maxHistoryTurns?: number;
+  /** One conversation per run by default. */
+  conversationId?: string;
+  /** Defaults to the OS user name. */
+  userId?: string;
 }
 
-const HELP = 'Type a message and press Enter. /reset starts over, /quit leaves.';
+/** The channel name terminal conversations are logged under. */
+export const TERMINAL_CHANNEL = 'terminal';
+const QUIT = '/quit';
 
 /**
- * The terminal chat. Interactive: replies stream token by token after a
- * `bot>` prompt. Scripted (stdin is not a terminal): each input line gets
- * exactly one output line, and the chat ends at end of input.
+ * The terminal chat, a channel like any other: every line goes through
+ * `engine.handle`. Interactive: replies stream after a `bot>` prompt, and what
+ * an agent or the engine sends on its own (hand-off notices) appears as it
+ * comes. Scripted (stdin is not a terminal): each input line gets exactly one
+ * output line (empty while a human holds the conversation), and the chat ends
+ * at end of input.
+ *
+ * @example
+ * await runTerminalChat({ engine: createEngine({ generator, store }) });
  */
 export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
+  const { engine } = opts;
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const interactive = opts.interactive ?? Boolean((input as NodeJS.ReadStream).isTTY);
-  const maxTurns = opts.maxHistoryTurns ?? 40;
+  const conversationId = opts.conversationId ?? `${TERMINAL_CHANNEL}:${new Date().toISOString()}:${process.pid}`;
+  const userId = opts.userId ?? localUser();
   const rl = readline.createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
   const write = (s: string) => output.write(s);
-  let history: Turn[] = [];
+  const pushed = interactive ? showPushedMessages(engine, conversationId, rl, write) : undefined;
 
   if (interactive) {
-    write(`${HELP}\n`);
+    const { reset, help } = engine.options.commands;
+    write(`Type a message and press Enter. ${reset} starts over, ${help} shows what I can do, ${QUIT} leaves.\n`);
     rl.setPrompt('you> ');
     rl.prompt();
   }
-  for await (const raw of rl) {
-    const text = raw.trim();
-    if (interactive && text === '/quit') break;
-    if (text === '/reset') {
-      history = [];
-      write(interactive ? 'Starting over.\n' : 'Starting over.\n');
-    } else if (!text) {
-      write(interactive ? '' : 'Please type a message.\n');
-    } else {
-      history.push({ speaker: 'user', text });
-      const reply = await answer(opts.generator, history, interactive, write, opts.generate);
-      if (reply) history.push({ speaker: 'bot', text: reply });
-      history = history.slice(-maxTurns);
+  try {
+    for await (const line of rl) {
+      if (interactive && line.trim() === QUIT) break;
+      if (interactive && !line.trim()) {
+        rl.prompt();
+        continue;
+      }
+      pushed?.hold(); // what arrives meanwhile is printed between the lines, not into them
+      const reply = await engine.handle({ channel: TERMINAL_CHANNEL, conversationId, userId, text: line, receivedAt: new Date() });
+      if (interactive) {
+        pushed!.flush(); // notices written while the message was handled (a timed-out hand-off) come first
+        await streamReply(reply, write);
+        pushed!.release();
+        rl.prompt();
+      } else {
+        const { text } = await reply.result;
+        write(text.replace(/\s*\n\s*/g, ' ') + '\n');
+      }
     }
-    if (interactive) rl.prompt();
+  } finally {
+    pushed?.stop();
+    rl.close();
   }
-  rl.close();
 }
 
-async function answer(generator: Generator, history: Turn[], interactive: boolean, write: (s: string) => void, generate?: Partial<GenerateOptions>): Promise<string | undefined> {
-  const stream = generator.reply(history, generate);
+/** Prints the reply as it streams; a fallback replaces the streamed text on the same line. */
+async function streamReply(reply: EngineReply, write: (s: string) => void): Promise<void> {
+  let started = false;
+  for await (const piece of reply.stream) {
+    if (!started) write('bot> ');
+    started = true;
+    write(piece);
+  }
+  const result = await reply.result;
+  if (result.kind === 'silent') return;
+  if (result.kind === 'fallback') write(`${started ? '\r\x1b[K' : ''}bot> ${result.text}`);
+  else if (!started) write(`bot> ${result.text}`);
+  write('\n');
+}
+
+/**
+ * Agent messages and engine notices for this conversation, printed above the
+ * prompt as they come — or, while a reply is being printed, right after it.
+ */
+function showPushedMessages(engine: Engine, conversationId: string, rl: readline.Interface, write: (s: string) => void) {
+  let held: string[] | undefined;
+  const show = (who: string, text: string) => {
+    const line = `${who}> ${text}\n`;
+    if (held) return void held.push(line);
+    write(`\r${line}`);
+    rl.prompt(true);
+  };
+  const offs = [
+    engine.on('agent-message', (e) => void (e.conversationId === conversationId && show('agent', e.text))),
+    engine.on('notice', (e) => void (e.conversationId === conversationId && show('bot', e.text))),
+  ];
+  const flush = () => {
+    for (const line of held?.splice(0) ?? []) write(line);
+  };
+  return {
+    hold: () => void (held = []),
+    flush,
+    release() {
+      flush();
+      held = undefined;
+    },
+    stop: () => offs.forEach((off) => off()),
+  };
+}
+
+function localUser(): string {
   try {
-    if (interactive) {
-      write('bot> ');
-      for await (const piece of stream) write(piece);
-      write('\n');
-      return (await stream.result).text;
-    }
-    const { text } = await stream.result;
-    write(text.replace(/\s*\n\s*/g, ' ') + '\n');
-    return text;
-  } catch (err) {
-    if (!isColloquyError(err)) throw err;
-    write(`${interactive ? '\n' : ''}Sorry, I couldn't answer that: ${err.message}\n`);
-    return undefined;
+    return os.userInfo().username || 'local';
+  } catch {
+    return 'local';
   }
 }

@@ -1,26 +1,60 @@
+import path from 'node:path';
 import { runTerminalChat } from '../../../adapters/terminal/terminal-chat.ts';
+import { PROJECT_ROOT } from '../../config.ts';
+import { createEngine } from '../../engine/engine.ts';
+import { createMemoryStore } from '../../engine/memory-store.ts';
+import { ColloquyError } from '../../errors.ts';
 import { LstmGenerator } from '../../generation/generator.ts';
 import { loadModel } from '../../model/model-dir.ts';
+import { createLowdbStore } from '../../storage/lowdb-store.ts';
+import type { ConversationStore } from '../../storage/types.ts';
 import { parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags, generateOptionsFrom } from './generate-flags.ts';
 
-export const CHAT_USAGE = `colloquy chat [--model DIR] [decoding flags]
-  chats in the terminal with replies streamed token by token; with piped input,
-  answers each line on its own output line and exits at end of input
-  --model DIR          default: $COLLOQUY_MODEL or the bundled models/default`;
+/** Where `chat` logs conversations unless told otherwise. */
+export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, 'conversations');
+
+export const CHAT_USAGE = `colloquy chat [--model DIR] [--data-dir DIR | --no-log] [decoding flags]
+  chats in the terminal through the conversation engine (/reset, /help, /agent, /bot),
+  replies streamed; with piped input, answers each line on its own output line and
+  exits at end of input
+  --model DIR          default: $COLLOQUY_MODEL or the bundled models/default
+  --data-dir DIR       where the conversation is logged (default: conversations/)
+  --no-log             keep the conversation in memory only`;
 
 /** `colloquy chat`: the terminal channel. */
 export async function chatCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { model: { type: 'string' }, backend: { type: 'string' }, ...generateFlags });
+  const f = parseFlags(argv, { model: { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags });
+  if (f['no-log'] && f['data-dir'] !== undefined) throw new ColloquyError('usage', '--no-log and --data-dir exclude each other');
+  // the engine hands the context budget to the generator with every reply; the rest are the generator's defaults
+  const { contextTokens, ...decoding } = generateOptionsFrom(f);
   await ctx.startBackend(f.backend);
   const model = await loadModel((f.model as string | undefined) ?? ctx.env.model);
   ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version})`);
-  const generator = new LstmGenerator(model);
+  const generator = new LstmGenerator(model, decoding);
+  let store: ConversationStore | undefined;
   try {
-    await runTerminalChat({ generator, generate: generateOptionsFrom(f) });
+    store = await openStore(f['no-log'] === true, (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR, ctx);
+    const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
+    try {
+      await runTerminalChat({ engine });
+    } finally {
+      await engine.close();
+    }
   } finally {
+    await store?.close();
     generator.dispose();
     model.dispose();
   }
+}
+
+async function openStore(noLog: boolean, dir: string, ctx: CliContext): Promise<ConversationStore> {
+  if (noLog) {
+    ctx.logger.info('conversation log off (--no-log): nothing is written');
+    return createMemoryStore();
+  }
+  const store = await createLowdbStore({ dir, logger: ctx.logger });
+  ctx.logger.info(`logging the conversation to ${dir}`);
+  return store;
 }

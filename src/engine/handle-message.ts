@@ -1,0 +1,164 @@
+/**
+ * One inbound message, start to finish: check the text, open the conversation
+ * (new session after idle time, overdue hand-off request closed), log the
+ * user's turn, then answer — a command, silence while a human is involved, or
+ * the model's reply through the confidence gate — and write it all at once.
+ */
+import type { Reply } from '../generation/generator.ts';
+import type { LoggedTurn } from '../storage/types.ts';
+import { isCommand, parseCommand, type CommandName } from './commands.ts';
+import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
+import type { Draft } from './draft.ts';
+import { botAnswers, closeHandoff, requestHandoff, timeOutIfDue } from './handoff.ts';
+import { normalizeInput } from './input.ts';
+import { say } from './options.ts';
+import { isSessionExpired, modelContext } from './session.ts';
+import type { EngineResult, InboundMessage, ReplyKind } from './types.ts';
+
+/** Receives the answer's text as it is made: the generator's pieces live, or the whole text at once. */
+export type EmitPiece = (piece: string) => void;
+
+interface Answer {
+  kind: ReplyKind;
+  text: string;
+  /** True when the text already went out piece by piece. */
+  streamed?: boolean;
+  turn?: LoggedTurn;
+  confidence?: number;
+  modelVersion?: string;
+}
+
+/** Answers one message. Never throws for anything a user or the store does: those become polite notices. */
+export async function handleMessage(ctx: EngineContext, msg: InboundMessage, emit: EmitPiece): Promise<EngineResult> {
+  const { options, logger } = ctx;
+  const ref = { conversationId: msg.conversationId, channel: msg.channel, userId: msg.userId };
+  const input = normalizeInput(msg.text, options.maxMessageChars);
+  if (!input.ok) {
+    logger.debug('message refused', { conversationId: msg.conversationId, problem: input.problem });
+    return unlogged(ctx, ref, say(options, input.problem === 'empty' ? 'empty' : 'tooLong'), emit);
+  }
+  try {
+    return await answerMessage(ctx, msg, input.text, emit);
+  } catch (err) {
+    // the store failed to read or write (or a bug): the draft was not written, so what is stored is as it was
+    const e = err as { code?: string; message?: string };
+    logger.error('message failed, nothing written', { conversationId: msg.conversationId, code: e?.code, error: e?.message ?? String(err) });
+    return unlogged(ctx, ref, say(options, 'retry'), emit);
+  }
+}
+
+async function answerMessage(ctx: EngineContext, msg: InboundMessage, text: string, emit: EmitPiece): Promise<EngineResult> {
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const { draft, isNew } = await draftOrNew(ctx, { id: msg.conversationId, channel: msg.channel, userId: msg.userId }, at);
+  if (!isNew && isSessionExpired(draft.record, now, ctx.options.sessionIdleMinutes)) draft.startSession();
+  timeOutIfDue(ctx, draft, now);
+
+  const handoffAtReceipt = draft.record.handoff.state;
+  const parsed = parseCommand(text, ctx.options.commands);
+  const command = parsed && 'name' in parsed ? parsed.name : undefined;
+  const userTurn = draft.addTurn({ speaker: 'user', text, userId: msg.userId });
+  draft.emit('message', {
+    ...refOf(draft.record),
+    text,
+    turnId: userTurn.id,
+    sessionId: userTurn.sessionId,
+    handoff: handoffAtReceipt,
+    ...(msg.receivedAt ? { receivedAt: msg.receivedAt } : {}),
+    ...(command ? { command } : {}),
+  });
+
+  let answer: Answer;
+  if (command) answer = runCommand(ctx, draft, command, at);
+  else if (!botAnswers(draft.record.handoff)) answer = { kind: 'silent', text: '' }; // the agent sees the message via the `message` hook
+  else if (parsed) answer = notice(draft, say(ctx.options, 'unknownCommand', { command: (parsed as { unknown: string }).unknown }));
+  else answer = await generate(ctx, draft, at, emit);
+
+  if (answer.kind !== 'silent') {
+    draft.emit('reply', {
+      ...refOf(draft.record),
+      kind: answer.kind,
+      text: answer.text,
+      turnId: answer.turn?.id,
+      confidence: answer.confidence,
+      modelVersion: answer.modelVersion,
+    });
+  }
+  await commit(ctx, draft);
+  if (!answer.streamed && answer.text) emit(answer.text);
+  return {
+    conversationId: msg.conversationId,
+    kind: answer.kind,
+    text: answer.text,
+    userTurnId: userTurn.id,
+    ...(answer.turn ? { turnId: answer.turn.id } : {}),
+    ...(answer.confidence !== undefined ? { confidence: answer.confidence, modelVersion: answer.modelVersion } : {}),
+  };
+}
+
+function notice(draft: Draft, text: string, kind: ReplyKind = 'notice'): Answer {
+  return { kind, text, turn: draft.addTurn({ speaker: 'notice', text }) };
+}
+
+function runCommand(ctx: EngineContext, draft: Draft, command: CommandName, at: string): Answer {
+  const o = ctx.options;
+  const open = botAnswers(draft.record.handoff);
+  switch (command) {
+    case 'reset':
+      draft.startSession();
+      return notice(draft, say(o, 'reset'), 'command');
+    case 'help':
+      return notice(draft, o.helpText, 'command');
+    case 'agent':
+      if (!open) return notice(draft, say(o, 'handoffAlready'), 'command');
+      requestHandoff(draft, 'command', at);
+      return notice(draft, say(o, 'handoffRequested'), 'command');
+    case 'bot':
+      if (open) return notice(draft, say(o, 'botAlready'), 'command');
+      closeHandoff(draft, 'user', at);
+      return notice(draft, say(o, 'backToBot'), 'command');
+  }
+}
+
+/**
+ * Asks the model, streaming its pieces as they come, then gates the reply on
+ * its confidence (known only at the end); enough fallbacks in a row ask for a
+ * human. A fallback's text is in the result: adapters replace what streamed.
+ */
+async function generate(ctx: EngineContext, draft: Draft, at: string, emit: EmitPiece): Promise<Answer> {
+  const o = ctx.options;
+  const context = modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
+  let reply: Reply;
+  try {
+    const stream = ctx.generator.reply(context, { contextTokens: o.contextTokens });
+    for await (const piece of stream) emit(piece);
+    reply = await stream.result;
+  } catch (err) {
+    ctx.logger.error('generator failed', { conversationId: draft.record.id, error: (err as Error)?.message ?? String(err) });
+    return notice(draft, say(o, 'error'));
+  }
+  const confidence = reply.meanLogProb;
+  const logged = { confidence: Number.isFinite(confidence) ? confidence : undefined, modelVersion: reply.modelVersion };
+  // an empty reply or an unknown confidence never passes (NaN fails the comparison)
+  if (reply.text.trim() && confidence >= o.confidenceThreshold) {
+    if (draft.record.consecutiveFallbacks) draft.setFallbacks(0);
+    const turn = draft.addTurn({ speaker: 'bot', text: reply.text, ...logged });
+    return { kind: 'reply', text: reply.text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
+  }
+
+  const consecutive = draft.record.consecutiveFallbacks + 1;
+  const handOff = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
+  const text = handOff ? say(o, 'handoffAfterFallbacks') : o.fallbackText;
+  const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, ...logged });
+  draft.setFallbacks(consecutive);
+  draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, generated: reply.text, confidence, modelVersion: reply.modelVersion, consecutive });
+  if (handOff) requestHandoff(draft, 'fallbacks', at);
+  return { kind: 'fallback', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
+}
+
+/** A notice that is not logged (bad input, store failure); the `reply` hook still hears of it. */
+function unlogged(ctx: EngineContext, ref: { conversationId: string; channel: string; userId: string }, text: string, emit: EmitPiece): EngineResult {
+  ctx.hooks.emit('reply', { ...ref, kind: 'notice', text });
+  emit(text);
+  return { conversationId: ref.conversationId, kind: 'notice', text };
+}

@@ -1,0 +1,170 @@
+import type { HandoffInfo, HandoffState } from '../storage/types.ts';
+import type { CommandName } from './commands.ts';
+import type { EngineOptions } from './options.ts';
+
+/** What every channel hands the engine. */
+export interface InboundMessage {
+  /** 'web' | 'slack' | 'discord' | 'terminal' | ... */
+  channel: string;
+  /** Chosen by the adapter: per user, per channel or per thread. Stable for the conversation's life. */
+  conversationId: string;
+  userId: string;
+  text: string;
+  /** When the platform received it (passed on to hooks; the engine's clock times the log). */
+  receivedAt?: Date;
+}
+
+/**
+ * How the engine answered: `reply` (the model), `fallback` (the model was not
+ * confident enough), `command`, `notice` (bad input, store trouble) or
+ * `silent` (a human owns the conversation, or is being asked to).
+ */
+export type ReplyKind = 'reply' | 'fallback' | 'command' | 'notice' | 'silent';
+
+export interface EngineResult {
+  conversationId: string;
+  kind: ReplyKind;
+  /** What the user should see ('' when silent). */
+  text: string;
+  /** The logged turn holding `text`; absent when nothing was logged (bad input, store failure, silent). */
+  turnId?: string;
+  /** The logged turn holding the user's message, when it was logged. */
+  userTurnId?: string;
+  /** Mean token log-probability of the generated reply (reply and fallback). */
+  confidence?: number;
+  modelVersion?: string;
+}
+
+/**
+ * The answer to one message, returned as soon as the message is queued.
+ * `stream` yields the model's reply token by token as it is generated (or a
+ * command's or notice's text in one piece); `result` settles once the answer is
+ * logged, with its kind and final text. The model's confidence is known only at
+ * the end: when `result.kind` is `'fallback'`, the streamed text was not good
+ * enough and adapters show `result.text` in its place.
+ */
+export interface EngineReply {
+  stream: AsyncIterable<string>;
+  result: Promise<EngineResult>;
+}
+
+/** Where the engine reads the time (injectable so tests can move it). */
+export interface Clock {
+  now(): Date;
+}
+
+interface ConversationRef {
+  conversationId: string;
+  channel: string;
+  userId: string;
+}
+
+/** A message the engine accepted and logged. Agents' tools follow hand-offs by watching `handoff !== 'none'`. */
+export interface ReceivedMessageEvent extends ConversationRef {
+  text: string;
+  turnId: string;
+  sessionId: string;
+  receivedAt?: Date;
+  /** The hand-off state when the message arrived. */
+  handoff: HandoffState;
+  command?: CommandName;
+}
+
+/** An answer sent back for a message (every kind but silent). */
+export interface ReplyEvent extends ConversationRef {
+  kind: Exclude<ReplyKind, 'silent'>;
+  text: string;
+  turnId?: string;
+  confidence?: number;
+  modelVersion?: string;
+}
+
+/** A generated reply that fell below the confidence threshold. */
+export interface FallbackEvent extends ConversationRef {
+  turnId: string;
+  /** The text the model wrote and the user did not see. */
+  generated: string;
+  confidence: number;
+  modelVersion: string;
+  /** Fallbacks in a row, this one included. */
+  consecutive: number;
+}
+
+/** A hand-off changed state. Adapters route `requested` to the agents' side. */
+export interface HandoffEvent extends ConversationRef {
+  state: Exclude<HandoffState, 'none'>;
+  handoff: HandoffInfo;
+  /** `closed` only: who ended it. `timeout` means nobody accepted in time. */
+  by?: 'user' | 'agent' | 'timeout';
+}
+
+export interface FeedbackEvent {
+  conversationId: string;
+  turnId: string;
+  value: 'up' | 'down';
+  userId?: string;
+  /** The text of the turn the feedback is about. */
+  text: string;
+}
+
+/** An agent's message for the user: the adapter delivers it on the conversation's channel. */
+export interface AgentMessageEvent extends ConversationRef {
+  agentId: string;
+  text: string;
+  turnId: string;
+}
+
+/** Something the engine tells the user outside a reply (hand-off accepted, closed, timed out, requested by API). */
+export interface NoticeEvent extends ConversationRef {
+  text: string;
+  turnId: string;
+  reason: 'handoff-requested' | 'handoff-accepted' | 'handoff-closed' | 'handoff-timeout';
+}
+
+/** The hooks extensions and adapters subscribe to with `engine.on(event, handler)`. */
+export interface EngineEvents {
+  message: ReceivedMessageEvent;
+  reply: ReplyEvent;
+  fallback: FallbackEvent;
+  handoff: HandoffEvent;
+  feedback: FeedbackEvent;
+  'agent-message': AgentMessageEvent;
+  notice: NoticeEvent;
+}
+
+export type EngineEventName = keyof EngineEvents;
+export type EngineEventHandler<E extends EngineEventName> = (payload: EngineEvents[E]) => void | Promise<void>;
+
+export interface FeedbackInput {
+  conversationId: string;
+  turnId: string;
+  value: 'up' | 'down';
+  userId?: string;
+}
+
+/** The agents' side of a hand-off. */
+export interface AgentDesk {
+  /** An agent takes the conversation: the bot goes silent and the user is told. */
+  accept(conversationId: string, agentId: string): Promise<HandoffInfo>;
+  /** Logs an agent turn and emits `agent-message` for the adapter to deliver. */
+  send(conversationId: string, agentId: string, text: string): Promise<{ turnId: string }>;
+  /** Ends the hand-off (no-op when none is active): the user is told and the bot answers again. */
+  close(conversationId: string): Promise<HandoffInfo>;
+}
+
+/** The conversation engine: one entry point for every channel. */
+export interface Engine {
+  readonly options: EngineOptions;
+  handle(message: InboundMessage): Promise<EngineReply>;
+  /** Stores thumbs up/down on a bot or agent turn (the last value wins). */
+  feedback(input: FeedbackInput): Promise<void>;
+  readonly agent: AgentDesk;
+  /** Asks for a human on the engine's own initiative (an extension, the admin). No-op when one is already asked or present. */
+  requestHandoff(conversationId: string, reason?: HandoffInfo['reason']): Promise<HandoffInfo>;
+  /** Subscribes to a hook; returns the unsubscribe function. A handler that throws is logged, never fatal. */
+  on<E extends EngineEventName>(event: E, handler: EngineEventHandler<E>): () => void;
+  /** Times out hand-off requests nobody accepted (the engine also does this on a timer). */
+  tick(): Promise<void>;
+  /** Waits for work in flight and stops the timer. The store and generator stay open: they are yours. */
+  close(): Promise<void>;
+}
