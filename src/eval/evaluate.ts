@@ -3,6 +3,7 @@ import type { LstmGenerator } from '../generation/generator.ts';
 import type { GenerateOptions } from '../generation/options.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import { writeFileAtomic } from '../util/fs-atomic.ts';
+import { ColloquyError } from '../errors.ts';
 import { collectEvalTurns, type EvalTurn } from './eval-turns.ts';
 import { averageLength, corpusBleu, distinctN, perWordPerplexity, whitespaceWordCount } from './metrics.ts';
 import type { RetrievalBaseline } from './retrieval.ts';
@@ -56,6 +57,7 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
   const started = Date.now();
   const contextTokens = input.generate?.contextTokens ?? 256;
   const turns: EvalTurn[] = collectEvalTurns(input.dialogues, input.maxTurns ?? 0, input.seed ?? 1);
+  if (turns.length === 0) throw new ColloquyError('eval_no_turns', 'There are no bot turns to evaluate: no bot or agent turn follows a user turn in the data');
   const scored = scoreReferences(input.model, turns, contextTokens);
   const totalNll = scored.reduce((s, r) => s + r.nll, 0);
   const totalTokens = scored.reduce((s, r) => s + r.tokens, 0);

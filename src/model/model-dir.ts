@@ -43,11 +43,31 @@ export interface LoadedModel {
 export type ManifestFields = Omit<Manifest, 'format' | 'formatVersion' | 'version' | 'weights' | 'config' | 'createdAt'>;
 
 /**
+ * Refuses to replace `dir` unless it is absent, empty, or a model directory
+ * (it has a manifest.json): training never deletes a folder of other files.
+ */
+export async function assertReplaceable(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new ColloquyError('output_not_model', `${dir} is a file, not a model directory`, 'Choose another --out.');
+    throw err;
+  }
+  if (entries.length > 0 && !entries.includes(MANIFEST)) {
+    throw new ColloquyError('output_not_model', `${dir} is not empty and is not a Colloquy model directory; refusing to replace it`, 'Choose another --out, or empty that directory first.');
+  }
+}
+
+/**
  * Writes a model directory in one piece: everything goes to a staging
  * directory beside `dir`, which then replaces `dir`, so a failure never leaves
  * a half-written model where a good one was.
  */
 export async function saveModel(dir: string, config: ModelConfig, params: GeneratorParams, tokenizer: Tokenizer, fields: ManifestFields): Promise<Manifest> {
+  await assertReplaceable(dir);
   const staged = `${dir}.staging-${process.pid}`;
   await fs.rm(staged, { recursive: true, force: true });
   await fs.mkdir(staged, { recursive: true });

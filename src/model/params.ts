@@ -39,6 +39,11 @@ export function expectedShapes(c: ModelConfig): Record<string, number[]> {
   return shapes;
 }
 
+/** A variable made from a freshly computed tensor, without keeping the tensor itself alive. */
+function variableOf(make: () => tf.Tensor): tf.Variable {
+  return tf.tidy(() => tf.variable(make()));
+}
+
 /**
  * Fresh weights: uniform Glorot-style init, forget-gate bias 1 (keeps memory
  * early in training), deterministic for a seed.
@@ -47,7 +52,8 @@ export function initParams(c: ModelConfig, seed: number): GeneratorParams {
   let s = seed;
   const uniform = (shape: number[], fanIn: number, fanOut: number) => {
     const limit = Math.sqrt(6 / (fanIn + fanOut));
-    return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', s++));
+    const seed = s++;
+    return variableOf(() => tf.randomUniform(shape, -limit, limit, 'float32', seed));
   };
   const H = c.hiddenSize;
   const layers = Array.from({ length: c.layers }, (_, i) => {
@@ -57,14 +63,15 @@ export function initParams(c: ModelConfig, seed: number): GeneratorParams {
     return {
       wx: uniform([inDim, 4 * H], inDim, H),
       wh: uniform([H, 4 * H], H, H),
-      b: tf.variable(tf.tensor1d(bias)),
+      b: variableOf(() => tf.tensor1d(bias)),
     };
   });
+  const embeddingSeed = s++;
   return {
-    embedding: tf.variable(tf.randomUniform([c.vocabSize, c.embedDim], -0.1, 0.1, 'float32', s++)),
+    embedding: variableOf(() => tf.randomUniform([c.vocabSize, c.embedDim], -0.1, 0.1, 'float32', embeddingSeed)),
     layers,
     outW: uniform([H, c.vocabSize], H, c.vocabSize),
-    outB: tf.variable(tf.zeros([c.vocabSize])),
+    outB: variableOf(() => tf.zeros([c.vocabSize])),
   };
 }
 
@@ -74,7 +81,7 @@ export function paramsFromArrays(c: ModelConfig, arrays: Map<string, Float32Arra
   const v = (name: string) => {
     const values = arrays.get(name);
     if (!values) throw new Error(`weight ${name} is missing`);
-    return tf.variable(tf.tensor(values, shapes[name], 'float32'));
+    return variableOf(() => tf.tensor(values, shapes[name], 'float32'));
   };
   return {
     embedding: v('embedding'),

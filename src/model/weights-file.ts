@@ -39,6 +39,9 @@ export async function readWeights(file: string, specs: WeightSpec[]): Promise<Ma
   } catch {
     throw new ColloquyError('model_file_missing', `Cannot read weights file ${file}`, 'The model directory is incomplete: train it again or restore it.');
   }
+  if (buf.byteLength % 4 !== 0) {
+    throw new ColloquyError('model_file_corrupt', `Weights file ${file} is truncated (${buf.byteLength} bytes is not a whole number of float32 values)`);
+  }
   const floats = buf.byteLength / 4;
   const copy = new Float32Array(floats);
   new Uint8Array(copy.buffer).set(buf.subarray(0, floats * 4));

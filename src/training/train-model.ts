@@ -5,7 +5,8 @@ import { splitDialogues } from '../data/split.ts';
 import type { Logger } from '../logger.ts';
 import { DEFAULT_MODEL_CONFIG, parseModelConfig, type ModelConfig } from '../model/config.ts';
 import { encodeDialogue } from '../model/encode.ts';
-import { saveModel, type Manifest } from '../model/model-dir.ts';
+import { assertReplaceable, saveModel, type Manifest } from '../model/model-dir.ts';
+import { ColloquyError } from '../errors.ts';
 import { disposeParams } from '../model/params.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { sha256 } from '../util/fs-atomic.ts';
@@ -42,11 +43,14 @@ export const DEFAULT_VOCAB_SIZE = 2000;
 export async function trainModel(input: TrainModelInput): Promise<Manifest> {
   const { logger } = input;
   const o = resolveTrainingOptions(input.training);
+  await assertReplaceable(input.out);
+  if (!input.valid && o.validFraction <= 0) throw new ColloquyError('config_invalid', 'validFraction must be above 0 (early stopping needs held-out dialogues), or pass a separate validation set');
+  const overrides = Object.fromEntries(Object.entries(input.model ?? {}).filter(([, v]) => v !== undefined));
+  parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...overrides, vocabSize: input.vocabSize ?? DEFAULT_VOCAB_SIZE }); // bad sizes fail before any work
   const split = input.valid ? { train: input.dialogues, valid: input.valid } : splitDialogues(input.dialogues, { validFraction: o.validFraction, seed: o.seed });
   const corpusHash = await sha256(JSON.stringify(input.dialogues.map((d) => d.turns)));
   const workDir = `${path.resolve(input.out)}.training`;
   const vocabSize = input.vocabSize ?? DEFAULT_VOCAB_SIZE;
-  const overrides = Object.fromEntries(Object.entries(input.model ?? {}).filter(([, v]) => v !== undefined));
   // Settings that change the run's meaning; epochs and patience may change on resume.
   const { epochs: _e, patience: _p, checkpointMinutes: _c, ...fixed } = o;
   const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: overrides, fixed, validCount: split.valid.length }));

@@ -77,7 +77,10 @@ export async function trainLoop(input: TrainLoopInput): Promise<TrainLoopResult>
   const params = resumed?.params ?? initParams(config, o.seed);
   let best = resumed?.best ?? (await snapshotParams(params));
   const optimizer = tf.train.adam(o.learningRate);
-  if (resumed) await optimizer.setWeights(resumed.optimizerWeights);
+  if (resumed) {
+    await optimizer.setWeights(resumed.optimizerWeights);
+    tf.dispose(resumed.optimizerWeights.map((w) => w.tensor)); // setWeights copied them into variables
+  }
   const progress: TrainingProgress = resumed?.progress ?? { epoch: 0, step: 0, globalStep: 0, bestValidLoss: Infinity, badEpochs: 0, history: [], epochLossSum: 0, epochLossCount: 0 };
   if (resumed) logger.info(`resuming from the checkpoint in ${workDir}`, { epoch: progress.epoch + 1, step: progress.step });
   let state: LayerState[] = resumed?.state.length ? resumed.state : zeroState(params, batch);

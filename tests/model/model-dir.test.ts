@@ -122,10 +122,7 @@ describe('save → load', () => {
     }
   });
 
-  // KNOWN BUG (reported): paramsFromArrays/initParams call tf.variable(tf.tensor(...)) and never
-  // dispose the source tensor, so every loadModel + dispose keeps one tensor per weight — the whole
-  // model's memory — alive. Turn `it.fails` into `it` once fixed.
-  it.fails('frees all of a model’s tensors on dispose', async () => {
+  it('frees all of a model’s tensors on dispose', async () => {
     await initBackend('wasm');
     const before = tf.memory().numTensors;
     const model = await loadModel(base);
@@ -187,11 +184,7 @@ describe('loading a broken model directory', () => {
     expect(err.message).toContain(file);
   });
 
-  // KNOWN BUG (reported): src/model/weights-file.ts readWeights computes `floats = byteLength / 4`
-  // without flooring; for a file whose length is not a multiple of 4 `copy.set(buf.subarray(0, floats * 4))`
-  // throws a bare RangeError ("offset is out of bounds") instead of colloquy_model_file_corrupt, and the
-  // CLI prints a stack trace. Turn `it.fails` into `it` once fixed.
-  it.fails('weights.bin cut at an odd byte → colloquy_model_file_corrupt naming weights.bin', async () => {
+  it('weights.bin cut at an odd byte → colloquy_model_file_corrupt naming weights.bin', async () => {
     await initBackend('wasm');
     const dir = await copyOfBase('broken-odd-length');
     const w = await fs.readFile(path.join(dir, 'weights.bin'));

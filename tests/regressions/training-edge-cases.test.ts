@@ -52,3 +52,32 @@ describe('training edge cases found in real runs', () => {
     expect(manifest.metrics.validLoss).toBe(Math.min(...(manifest.history as Array<{ validLoss: number }>).map((h) => h.validLoss)));
   });
 });
+
+describe('refusals that protect the user’s files and time', () => {
+  let dir: string;
+  const dialogues: Dialogue[] = Array.from({ length: 8 }, (_, i) => ({ id: `d${i}`, turns: [{ speaker: 'user', text: `hi ${i}` }, { speaker: 'bot', text: 'hello' }] }));
+  const base = { dialogues, backend: 'wasm', logger: silentLogger, vocabSize: 300, model: { hiddenSize: 8, embedDim: 4 }, training: { epochs: 1, batchSize: 2, seqLen: 4 } };
+  beforeAll(async () => {
+    await initBackend('wasm');
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'colloquy-refuse-'));
+  });
+  afterAll(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('never replaces a folder that is not a model', async () => {
+    const out = path.join(dir, 'notes');
+    await fs.mkdir(out);
+    await fs.writeFile(path.join(out, 'notes.txt'), 'keep me');
+
+    await expect(trainModel({ ...base, out })).rejects.toMatchObject({ code: 'colloquy_output_not_model' });
+    expect(await fs.readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('refuses a validation share of 0 and bad sizes before training anything', async () => {
+    const out = path.join(dir, 'm');
+    await expect(trainModel({ ...base, out, training: { ...base.training, validFraction: 0 } })).rejects.toMatchObject({ code: 'colloquy_config_invalid' });
+    await expect(trainModel({ ...base, out, model: { hiddenSize: 0 } })).rejects.toMatchObject({ code: 'colloquy_config_invalid' });
+    await expect(fs.access(`${out}.training`)).rejects.toThrow();
+  });
+});

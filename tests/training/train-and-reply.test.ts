@@ -124,12 +124,7 @@ describe('training options', () => {
     }
   });
 
-  // KNOWN BUG (reported): every trainModel run leaves 2 tensors per weight alive (initParams and
-  // paramsFromArrays in src/model/params.ts wrap a fresh tensor in tf.variable and never dispose the
-  // source), and a resumed run 1 more per optimizer slot (loadCheckpoint's tensors handed to
-  // AdamOptimizer.setWeights). A long-lived process that trains repeatedly grows without bound.
-  // Turn `it.fails` into `it` once fixed.
-  it.fails('frees every tensor it made once the model is saved', async () => {
+  it('frees every tensor it made once the model is saved', async () => {
     await initBackend('wasm');
     const dir = await tempDir('leak');
     try {

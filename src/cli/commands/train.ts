@@ -1,4 +1,5 @@
 import { readCorpus } from '../../data/corpus-file.ts';
+import { ColloquyError } from '../../errors.ts';
 import type { CliContext } from '../context.ts';
 import { num, parseFlags, required } from '../args.ts';
 import { createProgressBar, formatDuration } from '../progress-bar.ts';
@@ -30,6 +31,7 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
   const clean = { lowercase: Boolean(f.lowercase) };
   const corpus = await readCorpus(data, { strict: Boolean(f.strict), clean, logger: ctx.logger });
   const limit = num(f, 'max-dialogues');
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new ColloquyError('usage', `--max-dialogues must be a positive integer, got ${limit}`);
   const dialogues = limit ? corpus.dialogues.slice(0, limit) : corpus.dialogues;
   const valid = f.valid ? (await readCorpus(f.valid, { strict: Boolean(f.strict), clean, logger: ctx.logger })).dialogues : undefined;
 
