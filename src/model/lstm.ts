@@ -40,7 +40,16 @@ function cell(zx: tf.Tensor2D, s: LayerState, wh: tf.Tensor2D, H: number): Layer
   return { h, c };
 }
 
-function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: LayerState): { out: tf.Tensor2D; state: LayerState } {
+/** Zeroes the state of the streams whose input at step t starts a new dialogue. */
+function resetWhere(s: LayerState, keep: Float32Array | undefined, t: number, B: number): LayerState {
+  if (!keep) return s;
+  const row = keep.subarray(t * B, (t + 1) * B);
+  if (row.every((v) => v === 1)) return s;
+  const m = tf.tensor2d(row, [B, 1]);
+  return { h: tf.mul(s.h, m) as tf.Tensor2D, c: tf.mul(s.c, m) as tf.Tensor2D };
+}
+
+function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: LayerState, keep?: Float32Array): { out: tf.Tensor2D; state: LayerState } {
   const H = layer.wh.shape[0];
   const B = x.shape[0] / T;
   // Input projection for all timesteps in one matMul: [T*B, 4H].
@@ -50,7 +59,7 @@ function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: Laye
   const outs: tf.Tensor2D[] = [];
   let s = state;
   for (let t = 0; t < T; t++) {
-    s = cell(steps[t], s, layer.wh as tf.Tensor2D, H);
+    s = cell(steps[t], resetWhere(s, keep, t, B), layer.wh as tf.Tensor2D, H);
     outs.push(s.h);
   }
   return { out: tf.reshape(tf.stack(outs), [T * B, H]) as tf.Tensor2D, state: s };
@@ -61,6 +70,11 @@ export interface SequenceOptions {
   dropout?: number;
   /** Seed for the dropout masks of this call. */
   seed?: number;
+  /**
+   * [T*B], 0 where a stream starts a new dialogue at that step: its state is
+   * zeroed first, so training sees each dialogue as inference does (from zero).
+   */
+  keep?: Float32Array;
 }
 
 /**
@@ -69,13 +83,13 @@ export interface SequenceOptions {
  * @returns hidden states of the top layer [T*B, H] (row t*B+b) and the final state per layer
  */
 export function runSequence(p: GeneratorParams, ids: tf.Tensor2D, state: LayerState[], opts: SequenceOptions = {}): { hidden: tf.Tensor2D; state: LayerState[] } {
-  const { dropout = 0, seed } = opts;
+  const { dropout = 0, seed, keep } = opts;
   const T = ids.shape[0];
   const drop = (x: tf.Tensor2D, k: number) => (dropout > 0 ? (tf.dropout(x, dropout, undefined, seed === undefined ? undefined : seed * 31 + k) as tf.Tensor2D) : x);
   let x = drop(tf.gather(p.embedding, tf.reshape(ids, [-1])) as tf.Tensor2D, 0);
   const finals: LayerState[] = [];
   p.layers.forEach((layer, i) => {
-    const r = runLayer(layer, x, T, state[i]);
+    const r = runLayer(layer, x, T, state[i], keep);
     finals.push(r.state);
     x = drop(r.out, i + 1);
   });

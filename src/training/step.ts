@@ -26,13 +26,13 @@ export function trainStep(p: GeneratorParams, optimizer: tf.AdamOptimizer, chunk
   const vars = namedWeights(p).map((w) => w.variable);
   let next: LayerState[] = [];
   if (chunk.positions.length === 0) {
-    next = tidyKeep(() => keepState(runSequence(p, tf.tensor2d(chunk.inputs, [T, s.batch], 'int32'), state).state));
+    next = tidyKeep(() => keepState(runSequence(p, tf.tensor2d(chunk.inputs, [T, s.batch], 'int32'), state, { keep: chunk.keep }).state));
     disposeState(state);
     return { loss: NaN, state: next };
   }
   const { value, grads } = tf.variableGrads(() => {
     const ids = tf.tensor2d(chunk.inputs, [T, s.batch], 'int32');
-    const r = runSequence(p, ids, state, { dropout: s.dropout, seed: s.seed });
+    const r = runSequence(p, ids, state, { dropout: s.dropout, seed: s.seed, keep: chunk.keep });
     next = keepState(r.state);
     const rows = tf.gather(r.hidden, tf.tensor1d(chunk.positions, 'int32')) as tf.Tensor2D;
     return sparseCrossEntropy(project(p, rows), tf.tensor1d(chunk.labels, 'int32'));
@@ -61,7 +61,7 @@ export function evalChunk(p: GeneratorParams, chunk: Chunk, state: LayerState[],
   const T = chunk.inputs.length / batch;
   let nll: Float32Array = new Float32Array(0);
   const next = tidyKeep(() => {
-    const r = runSequence(p, tf.tensor2d(chunk.inputs, [T, batch], 'int32'), state);
+    const r = runSequence(p, tf.tensor2d(chunk.inputs, [T, batch], 'int32'), state, { keep: chunk.keep });
     if (chunk.positions.length > 0) {
       const rows = tf.gather(r.hidden, tf.tensor1d(chunk.positions, 'int32')) as tf.Tensor2D;
       nll = rowNll(project(p, rows), tf.tensor1d(chunk.labels, 'int32'));

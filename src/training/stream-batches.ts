@@ -1,4 +1,8 @@
 import type { EncodedDialogue } from '../model/encode.ts';
+import { SPECIAL_TOKENS } from '../tokenizer/index.ts';
+
+/** The `<dlg>` token id: where a dialogue starts in a stream. */
+const DIALOGUE_START = SPECIAL_TOKENS.indexOf('<dlg>');
 
 /** One truncated-BPTT chunk, time-major: element t*B+b is stream b at step t. */
 export interface Chunk {
@@ -9,6 +13,8 @@ export interface Chunk {
   labels: Int32Array;
   /** Every non-padding input token (for tokens/s). */
   tokens: number;
+  /** 0 where an input starts a dialogue (the state is reset there), else 1; undefined when no dialogue starts in the chunk. */
+  keep?: Float32Array;
 }
 
 /**
@@ -36,7 +42,7 @@ export function chunkCount(streamLength: number, seqLen: number): number {
 }
 
 /** The k-th chunk of the streams (the last one may be shorter). */
-export function chunkAt(streams: { ids: Int32Array; target: Uint8Array; length: number }, batch: number, seqLen: number, k: number): Chunk {
+export function chunkAt(streams: { ids: Int32Array; target: Uint8Array; length: number }, batch: number, seqLen: number, k: number, dialogueStart = DIALOGUE_START): Chunk {
   const { ids, target, length } = streams;
   const start = k * seqLen;
   const T = Math.min(seqLen, length - 1 - start);
@@ -44,17 +50,19 @@ export function chunkAt(streams: { ids: Int32Array; target: Uint8Array; length: 
   const positions: number[] = [];
   const labels: number[] = [];
   let tokens = 0;
+  let keep: Float32Array | undefined;
   for (let b = 0; b < batch; b++) {
     const base = b * length + start;
     for (let t = 0; t < T; t++) {
       const id = ids[base + t];
       inputs[t * batch + b] = id;
       if (id !== 0) tokens++;
+      if (id === dialogueStart) (keep ??= new Float32Array(T * batch).fill(1))[t * batch + b] = 0;
       if (target[base + t + 1]) {
         positions.push(t * batch + b);
         labels.push(ids[base + t + 1]);
       }
     }
   }
-  return { inputs, positions: Int32Array.from(positions), labels: Int32Array.from(labels), tokens };
+  return { inputs, positions: Int32Array.from(positions), labels: Int32Array.from(labels), tokens, keep };
 }
