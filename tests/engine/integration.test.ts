@@ -3,7 +3,7 @@
  * files, and the bundled LSTM model when it has been trained.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -93,9 +93,8 @@ describe('the engine on the lowdb store', () => {
   });
 });
 
-const modelReady = existsSync(path.join(DEFAULT_MODEL_DIR, 'manifest.json'));
 
-describe.skipIf(!modelReady)('the engine with the bundled model (skipped: models/default is not trained yet — run `npm run train:default`)', () => {
+describe('the engine with the bundled model', () => {
   it('answers with the real LstmGenerator and logs the reply with its confidence and model version', async () => {
     // Arrange
     await initBackend('cpu');
