@@ -19,6 +19,9 @@ export interface EnvConfig {
 /** The bundled model that `npm start` runs. */
 export const DEFAULT_MODEL_DIR = path.join(PROJECT_ROOT, 'models', 'default');
 
+/** Where conversations are logged unless told otherwise (runtime data, git-ignored). */
+export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, 'conversations');
+
 /** Reads the environment once; the CLI passes the result down. */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   const backend = (env.COLLOQUY_BACKEND ?? 'auto') as EnvConfig['backend'];

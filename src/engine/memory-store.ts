@@ -1,3 +1,4 @@
+import { matchesFilter, summarize } from '../storage/index-file.ts';
 import type { ConversationRecord, ConversationStore, ConversationSummary, ListFilter } from '../storage/types.ts';
 
 /**
@@ -39,35 +40,4 @@ export function createMemoryStore(): ConversationStore {
       await tail;
     },
   };
-}
-
-/** What the list shows of a record. */
-export function summarize(r: ConversationRecord): ConversationSummary {
-  const confidences = r.turns.filter((t) => t.speaker === 'bot' && t.confidence !== undefined).map((t) => t.confidence!);
-  return {
-    id: r.id,
-    channel: r.channel,
-    userId: r.userId,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    turns: r.turns.length,
-    ...(confidences.length ? { minConfidence: Math.min(...confidences) } : {}),
-    fallbacks: r.turns.filter((t) => t.fallback).length,
-    feedbackUp: r.turns.filter((t) => t.feedback?.value === 'up').length,
-    feedbackDown: r.turns.filter((t) => t.feedback?.value === 'down').length,
-    handoffState: r.handoff.state,
-  };
-}
-
-function matchesFilter(s: ConversationSummary, f: ListFilter): boolean {
-  if (f.channel !== undefined && s.channel !== f.channel) return false;
-  if (f.userId !== undefined && s.userId !== f.userId) return false;
-  if (f.from && Date.parse(s.updatedAt) < f.from.getTime()) return false;
-  if (f.to && Date.parse(s.updatedAt) > f.to.getTime()) return false;
-  if (f.handoffState !== undefined && s.handoffState !== f.handoffState) return false;
-  if (f.maxConfidence !== undefined && !(s.minConfidence !== undefined && s.minConfidence <= f.maxConfidence)) return false;
-  if (f.feedback === 'up' && !s.feedbackUp) return false;
-  if (f.feedback === 'down' && !s.feedbackDown) return false;
-  if (f.feedback === 'any' && !(s.feedbackUp + s.feedbackDown)) return false;
-  return true;
 }

@@ -5,18 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { initBackend } from '../../src/runtime/backend.ts';
+import { createRng } from '../../src/util/random.ts';
 
 /** A seeded uniform generator in [0, 1) (mulberry32), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = createRng;
 
 /** `size` floats uniform in [-1, 1). */
 export function randomFloats(size: number, seed: number): Float32Array {

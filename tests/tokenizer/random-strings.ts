@@ -2,18 +2,10 @@
  * Seeded random strings for fuzz-style tests: any UTF-16 code units,
  * including lone surrogates, control characters and whitespace.
  */
+import { createRng } from '../../src/util/random.ts';
 
 /** A small deterministic PRNG (mulberry32) returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = createRng;
 
 const POOLS: ReadonlyArray<readonly [number, number]> = [
   [0x20, 0x7e], // printable ASCII

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { runTerminalChat } from '../../../adapters/terminal/terminal-chat.ts';
-import { PROJECT_ROOT } from '../../config.ts';
+import { DEFAULT_DATA_DIR } from '../../config.ts';
 import { createEngine } from '../../engine/engine.ts';
 import { createMemoryStore } from '../../engine/memory-store.ts';
 import { ColloquyError } from '../../errors.ts';
@@ -11,9 +10,6 @@ import type { ConversationStore } from '../../storage/types.ts';
 import { parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags, generateOptionsFrom } from './generate-flags.ts';
-
-/** Where `chat` logs conversations unless told otherwise. */
-export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, 'conversations');
 
 export const CHAT_USAGE = `colloquy chat [--model DIR] [--data-dir DIR | --no-log] [decoding flags]
   chats in the terminal through the conversation engine (/reset, /help, /agent, /bot),

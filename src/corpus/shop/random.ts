@@ -3,18 +3,10 @@
  * helpers the templates need (pick, chance, weighted choice, shuffle).
  * Nothing here reads the clock, so the same seed always yields the same corpus.
  */
+import { createRng } from '../../util/random.ts';
 
-/** Returns a mulberry32 generator: 32-bit state, floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A mulberry32 generator: 32-bit state, floats in [0, 1). */
+export const mulberry32 = createRng;
 
 /** Mixes a base seed with an index into a well-spread 32-bit seed (one per dialogue). */
 export function deriveSeed(seed: number, index: number): number {
