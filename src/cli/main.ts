@@ -3,15 +3,17 @@ import { createCliContext } from './context.ts';
 import { TRAIN_USAGE, trainCommand } from './commands/train.ts';
 import { EVAL_USAGE, evalCommand } from './commands/eval.ts';
 import { CHAT_USAGE, chatCommand } from './commands/chat.ts';
+import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof createCliContext>) => Promise<void>; usage: string }> = {
   train: { run: trainCommand, usage: TRAIN_USAGE },
   eval: { run: evalCommand, usage: EVAL_USAGE },
   chat: { run: chatCommand, usage: CHAT_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
 };
 
 function usage(): string {
-  return ['Colloquy — an LSTM customer-service chatbot', '', ...Object.values(COMMANDS).map((c) => c.usage + '\n'), 'Environment: COLLOQUY_BACKEND (auto|node|wasm|cpu), COLLOQUY_MODEL, COLLOQUY_LOG_LEVEL'].join('\n');
+  return ['Colloquy — an LSTM customer-service chatbot', '', ...Object.values(COMMANDS).map((c) => c.usage + '\n'), 'Environment: COLLOQUY_BACKEND (auto|node|wasm|cpu), COLLOQUY_MODEL, COLLOQUY_LOG_LEVEL, COLLOQUY_PORT, COLLOQUY_HOST, COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS'].join('\n');
 }
 
 /** Runs the CLI; returns the process exit code. */

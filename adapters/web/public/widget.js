@@ -1,0 +1,348 @@
+/*
+ * Colloquy chat widget. Add to any page:
+ *   <script src="https://your-bot.example/widget.js" defer
+ *           data-title="Support" data-greeting="Hi! How can I help?"
+ *           data-accent="#2563eb" data-position="right"></script>
+ * Plain JS, no build step, no inline code, no eval: it runs under a strict CSP.
+ * Every message is rendered with textContent, never as HTML.
+ */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  if (!script || window.__colloquyWidget) return;
+  window.__colloquyWidget = true;
+
+  var data = script.dataset;
+  var base = (data.api || new URL(script.src, location.href).origin).replace(/\/+$/, '');
+  var opts = {
+    title: data.title || 'Chat with us',
+    greeting: data.greeting || 'Hi! How can I help you today?',
+    accent: data.accent || '',
+    position: data.position === 'left' ? 'left' : 'right',
+  };
+  var storageKey = 'colloquy:' + base;
+
+  // the stylesheet sits next to the script
+  var link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = new URL('widget.css', script.src).href;
+  document.head.appendChild(link);
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // — the DOM —
+  var root = el('div', 'colloquy colloquy--' + opts.position);
+  if (/^#[0-9a-f]{3,8}$|^[a-z]+$|^rgba?\([\d\s.,%]+\)$|^hsla?\([\d\s.,%deg]+\)$/i.test(opts.accent)) {
+    root.style.setProperty('--colloquy-accent', opts.accent); // CSSOM, allowed by CSP
+  }
+  var bubble = el('button', 'colloquy__bubble');
+  bubble.type = 'button';
+  bubble.setAttribute('aria-label', 'Open chat: ' + opts.title);
+  bubble.setAttribute('aria-expanded', 'false');
+  bubble.setAttribute('aria-controls', 'colloquy-panel');
+  bubble.appendChild(el('span', 'colloquy__bubble-icon')).setAttribute('aria-hidden', 'true');
+
+  var panel = el('section', 'colloquy__panel');
+  panel.id = 'colloquy-panel';
+  panel.hidden = true;
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-labelledby', 'colloquy-title');
+  var header = el('header', 'colloquy__header');
+  var title = el('h2', 'colloquy__title', opts.title);
+  title.id = 'colloquy-title';
+  var close = el('button', 'colloquy__close', '\u00d7');
+  close.type = 'button';
+  close.setAttribute('aria-label', 'Close chat');
+  header.appendChild(title);
+  header.appendChild(close);
+
+  var list = el('div', 'colloquy__messages');
+  list.setAttribute('role', 'log');
+  list.setAttribute('aria-label', 'Conversation');
+  list.setAttribute('aria-live', 'off'); // announcements go through `live`, once per finished message
+  list.tabIndex = 0;
+  var live = el('div', 'colloquy__sr-only');
+  live.setAttribute('aria-live', 'polite');
+  live.setAttribute('role', 'status');
+
+  var form = el('form', 'colloquy__form');
+  var label = el('label', 'colloquy__sr-only', 'Your message');
+  label.htmlFor = 'colloquy-input';
+  var input = el('input', 'colloquy__input');
+  input.id = 'colloquy-input';
+  input.type = 'text';
+  input.autocomplete = 'off';
+  input.placeholder = 'Type your message…';
+  var send = el('button', 'colloquy__send', 'Send');
+  send.type = 'submit';
+  form.appendChild(label);
+  form.appendChild(input);
+  form.appendChild(send);
+
+  panel.appendChild(header);
+  panel.appendChild(list);
+  panel.appendChild(form);
+  panel.appendChild(live);
+  root.appendChild(panel);
+  root.appendChild(bubble);
+  document.body.appendChild(root);
+
+  // — state —
+  var session = load();
+  var started = false;
+  var busy = false;
+
+  function load() {
+    try {
+      var s = JSON.parse(localStorage.getItem(storageKey) || 'null');
+      return s && typeof s.conversationId === 'string' && typeof s.token === 'string' ? s : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function save(s) {
+    session = s;
+    try {
+      if (s) localStorage.setItem(storageKey, JSON.stringify(s));
+      else localStorage.removeItem(storageKey);
+    } catch (e) {
+      /* private mode: the conversation lasts as long as the page */
+    }
+  }
+  function announce(text) {
+    live.textContent = '';
+    setTimeout(function () { live.textContent = text; }, 50);
+  }
+  function scrollDown() {
+    list.scrollTop = list.scrollHeight;
+  }
+
+  // — rendering (textContent only) —
+  function addMessage(speaker, text, turnId, feedback) {
+    var item = el('div', 'colloquy__msg colloquy__msg--' + speaker);
+    item.setAttribute('data-speaker', speaker);
+    var body = el('div', 'colloquy__text', text);
+    item.appendChild(body);
+    if (turnId) item.setAttribute('data-turn-id', turnId);
+    if (turnId && (speaker === 'bot' || speaker === 'agent')) addFeedback(item, turnId, feedback);
+    list.appendChild(item);
+    scrollDown();
+    return item;
+  }
+
+  function addFeedback(item, turnId, current) {
+    var row = el('div', 'colloquy__feedback');
+    row.appendChild(el('span', 'colloquy__feedback-label', 'Helpful?'));
+    // words, not emoji: they render with any font
+    [['up', 'Yes', 'Helpful: yes'], ['down', 'No', 'Helpful: no']].forEach(function (f) {
+      var b = el('button', 'colloquy__thumb colloquy__thumb--' + f[0], f[1]);
+      b.type = 'button';
+      b.setAttribute('aria-label', f[2]);
+      b.setAttribute('data-value', f[0]);
+      b.setAttribute('aria-pressed', String(current === f[0]));
+      b.addEventListener('click', function () { giveFeedback(row, turnId, f[0]); });
+      row.appendChild(b);
+    });
+    item.appendChild(row);
+  }
+
+  function giveFeedback(row, turnId, value) {
+    if (!session) return;
+    api('POST', '/feedback', { turnId: turnId, value: value }).then(function (res) {
+      if (!res.ok) return;
+      row.querySelectorAll('button').forEach(function (b) {
+        b.setAttribute('aria-pressed', String(b.getAttribute('data-value') === value));
+      });
+      announce('Thanks for your feedback.');
+    }).catch(function () { /* offline: nothing to do */ });
+  }
+
+  function speakerLabel(s) {
+    return s === 'user' ? 'You' : s === 'agent' ? 'Agent' : 'Bot';
+  }
+
+  // — the API —
+  function api(method, path, body) {
+    var headers = { Authorization: 'Bearer ' + session.token };
+    if (body) headers['Content-Type'] = 'application/json';
+    return fetch(base + '/api/conversations/' + encodeURIComponent(session.conversationId) + path, {
+      method: method,
+      headers: headers,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  }
+
+  function startConversation() {
+    return fetch(base + '/api/conversations', { method: 'POST' }).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      return res.json();
+    }).then(function (s) {
+      save({ conversationId: s.conversationId, token: s.token });
+    });
+  }
+
+  function loadHistory() {
+    return api('GET', '/messages?limit=100').then(function (res) {
+      if (res.status === 401) { save(null); return; }
+      if (!res.ok) return;
+      return res.json().then(function (h) {
+        h.messages.forEach(function (m) {
+          if (m.speaker === 'user' || m.speaker === 'bot' || m.speaker === 'agent' || m.speaker === 'notice') {
+            addMessage(m.speaker, m.text, m.id, m.feedback);
+          }
+        });
+      });
+    });
+  }
+
+  function start() {
+    if (started) return;
+    started = true;
+    addMessage('bot', opts.greeting).classList.add('colloquy__msg--greeting');
+    if (session) loadHistory().catch(function () { /* shown on next send */ });
+  }
+
+  /** Reads Server-Sent Events from a fetch body: calls onEvent(name, data) per event. */
+  function readEvents(res, onEvent) {
+    var reader = res.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = '';
+    function pump() {
+      return reader.read().then(function (r) {
+        buffer += decoder.decode(r.value || new Uint8Array(), { stream: !r.done });
+        var parts = buffer.split('\n\n');
+        buffer = parts.pop();
+        parts.forEach(function (chunk) {
+          var name = 'message', lines = [];
+          chunk.split('\n').forEach(function (line) {
+            if (line.indexOf('event:') === 0) name = line.slice(6).trim();
+            else if (line.indexOf('data:') === 0) lines.push(line.slice(5).replace(/^ /, ''));
+          });
+          try { onEvent(name, JSON.parse(lines.join('\n'))); } catch (e) { /* a broken event is skipped */ }
+        });
+        if (!r.done) return pump();
+      });
+    }
+    return pump();
+  }
+
+  function sendMessage(text) {
+    busy = true;
+    send.disabled = true;
+    addMessage('user', text);
+    var item = addMessage('bot', '');
+    var body = item.querySelector('.colloquy__text');
+    item.classList.add('colloquy__msg--typing');
+    item.setAttribute('data-state', 'typing');
+    var dots = el('span', 'colloquy__typing');
+    dots.setAttribute('aria-label', 'The bot is typing');
+    dots.appendChild(el('span'));
+    dots.appendChild(el('span'));
+    dots.appendChild(el('span'));
+    item.insertBefore(dots, body);
+    var streamed = '';
+    var finished = false;
+
+    function firstToken() {
+      if (dots.parentNode) {
+        dots.parentNode.removeChild(dots);
+        item.classList.remove('colloquy__msg--typing');
+        item.setAttribute('data-state', 'streaming');
+      }
+    }
+    function finish(kind, text, turnId) {
+      finished = true;
+      firstToken();
+      if (kind === 'silent' && !text) {
+        item.parentNode.removeChild(item);
+      } else {
+        body.textContent = text; // on fallback, the streamed text is replaced
+        if (kind === 'notice' || kind === 'command') item.setAttribute('data-speaker', 'notice');
+        item.classList.toggle('colloquy__msg--notice', kind === 'notice' || kind === 'command');
+        if (turnId) item.setAttribute('data-turn-id', turnId);
+        if (turnId && (kind === 'reply' || kind === 'fallback')) addFeedback(item, turnId, null);
+        item.setAttribute('data-kind', kind);
+        announce(speakerLabel('bot') + ': ' + text);
+      }
+      item.setAttribute('data-state', 'done');
+      scrollDown();
+    }
+    function fail(message) {
+      if (!finished) finish('error', message, null);
+    }
+
+    var ready = session ? Promise.resolve() : startConversation();
+    ready.then(function () {
+      return api('POST', '/messages', { text: text });
+    }).then(function (res) {
+      if (res.status === 401) {
+        save(null);
+        return fail('This conversation has expired. Please send your message again.');
+      }
+      if (res.status === 429) {
+        var wait = res.headers.get('Retry-After') || 'a few';
+        return fail('You are sending messages too quickly. Please wait ' + wait + ' seconds.');
+      }
+      if (res.status === 413) return fail('That message is too long. Could you shorten it?');
+      if (!res.ok || !res.body) return fail('Sorry, something went wrong. Please try again.');
+      return readEvents(res, function (name, value) {
+        if (name === 'token' && typeof value === 'string') {
+          firstToken();
+          streamed += value;
+          body.textContent = streamed;
+          scrollDown();
+        } else if (name === 'done') {
+          finish(value.kind, String(value.text || ''), value.turnId);
+        } else if (name === 'error') {
+          fail(String(value.message || 'Sorry, something went wrong.'));
+        }
+      }).then(function () {
+        fail('The connection was interrupted. Please try again.');
+      });
+    }).catch(function () {
+      fail('Could not reach the chat. Please check your connection and try again.');
+    }).then(function () {
+      busy = false;
+      send.disabled = false;
+    });
+  }
+
+  // — open, close, keyboard —
+  function open() {
+    panel.hidden = false;
+    root.classList.add('colloquy--open');
+    bubble.setAttribute('aria-expanded', 'true');
+    start();
+    scrollDown();
+    input.focus();
+  }
+  function hide() {
+    panel.hidden = true;
+    root.classList.remove('colloquy--open');
+    bubble.setAttribute('aria-expanded', 'false');
+    bubble.focus();
+  }
+  bubble.addEventListener('click', function () {
+    if (panel.hidden) open();
+    else hide();
+  });
+  close.addEventListener('click', hide);
+  panel.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      hide();
+    }
+  });
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = input.value;
+    if (busy || !text.trim()) return;
+    input.value = '';
+    sendMessage(text);
+  });
+})();

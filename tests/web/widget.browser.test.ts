@@ -1,0 +1,164 @@
+/**
+ * The widget in real Chromium (Debian's, through playwright-core) on the demo
+ * page of the real server: streaming, history after reload, feedback, text-only
+ * rendering, the keyboard, and screenshots at desktop and phone widths.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers.ts';
+
+const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const WAIT = { timeout: 60_000 };
+
+let s: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  s = await startTestServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: LAUNCH_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+/** A fresh page (own localStorage) that fails the test on any dialog or page error. */
+async function openPage(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; dialogs: string[]; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(s.url + '/');
+  await page.locator('.colloquy__bubble').waitFor(WAIT);
+  return { context, page, dialogs, errors };
+}
+
+const botReplies = (page: Page) => page.locator('.colloquy__msg[data-state="done"]');
+
+/** Types a message, sends it with Enter and waits for the reply to finish. */
+async function send(page: Page, text: string): Promise<string> {
+  const before = await botReplies(page).count();
+  await page.locator('#colloquy-input').fill(text);
+  await page.locator('#colloquy-input').press('Enter');
+  await expect.poll(() => botReplies(page).count(), WAIT).toBe(before + 1);
+  return (await botReplies(page).last().locator('.colloquy__text').textContent()) ?? '';
+}
+
+describe('the web widget in Chromium', () => {
+  it('streams a reply, restores the history after a reload and stores a thumbs up', async () => {
+    const { context, page, dialogs, errors } = await openPage();
+    try {
+      await page.locator('.colloquy__bubble').click();
+      await expect.poll(() => page.locator('.colloquy__panel').isVisible(), WAIT).toBe(true);
+      await expect.poll(() => page.locator('.colloquy__msg--greeting').textContent(), WAIT).toContain('Northwind');
+
+      // record what the reply bubble shows while the reply arrives
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { __seen: string[] }).__seen = seen;
+        new MutationObserver(() => {
+          const last = document.querySelectorAll('.colloquy__msg--bot .colloquy__text');
+          const item = last[last.length - 1]?.parentElement;
+          seen.push(`${item?.getAttribute('data-state')}|${last[last.length - 1]?.textContent ?? ''}`);
+        }).observe(document.querySelector('.colloquy__messages')!, { childList: true, subtree: true, characterData: true, attributes: true });
+      });
+      const reply = await send(page, 'Where is my order?');
+      const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+      expect(seen.some((x) => x.startsWith('typing|'))).toBe(true); // typing indicator first
+      const streamed = new Set(seen.filter((x) => x.startsWith('streaming|') && x.length > 'streaming|'.length));
+      expect(streamed.size).toBeGreaterThan(1); // the text grew token by token
+      expect(reply.length).toBeGreaterThan(0);
+      const turnId = await botReplies(page).last().getAttribute('data-turn-id');
+      expect(turnId).toBeTruthy();
+
+      // reload: the token in localStorage brings the history back
+      await page.reload();
+      await page.locator('.colloquy__bubble').click();
+      await expect.poll(() => page.locator('.colloquy__msg--user .colloquy__text').allTextContents(), WAIT).toEqual(['Where is my order?']);
+      await expect.poll(() => page.locator(`.colloquy__msg[data-turn-id="${turnId}"] .colloquy__text`).textContent(), WAIT).toBe(reply);
+
+      // thumbs up on the restored reply, stored on the turn
+      const up = page.locator(`.colloquy__msg[data-turn-id="${turnId}"] .colloquy__thumb[data-value="up"]`);
+      await up.click();
+      await expect.poll(() => up.getAttribute('aria-pressed'), WAIT).toBe('true');
+      const { conversationId } = JSON.parse((await page.evaluate(() => localStorage.getItem(Object.keys(localStorage).find((k) => k.startsWith('colloquy:'))!)))!) as { conversationId: string };
+      const record = await s.store.get(conversationId);
+      expect(record!.turns.find((t) => t.id === turnId)!.feedback?.value).toBe('up');
+      expect(record!.channel).toBe('web');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'widget-desktop-1280x800.png') });
+
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows markup as text and never runs it', async () => {
+    const { context, page, dialogs, errors } = await openPage();
+    try {
+      await page.locator('.colloquy__bubble').click();
+      const attack = '<img src=x onerror=alert(1)>';
+      await send(page, attack);
+      expect(await page.locator('.colloquy__msg--user .colloquy__text').last().textContent()).toBe(attack);
+      expect(await page.locator('.colloquy img').count()).toBe(0);
+      await page.waitForTimeout(500);
+      expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('works with the keyboard only: Tab to the bubble, Enter, type, Enter, Escape', async () => {
+    const { context, page, errors } = await openPage();
+    try {
+      const isBubble = () => page.evaluate(() => document.activeElement?.classList.contains('colloquy__bubble') ?? false);
+      for (let i = 0; i < 30 && !(await isBubble()); i++) await page.keyboard.press('Tab');
+      expect(await isBubble()).toBe(true);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe('colloquy-input');
+      expect(await page.locator('.colloquy__bubble').getAttribute('aria-expanded')).toBe('true');
+      await page.keyboard.type('How much is shipping?');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => botReplies(page).count(), WAIT).toBe(1); // the reply (the greeting is not a reply)
+      await expect.poll(() => page.locator('[aria-live="polite"]').textContent(), WAIT).toMatch(/^Bot: ./);
+      await page.keyboard.press('Escape');
+      expect(await page.locator('.colloquy__panel').isVisible()).toBe(false);
+      expect(await isBubble()).toBe(true);
+      expect(await page.locator('.colloquy__bubble').getAttribute('aria-expanded')).toBe('false');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is usable at phone width (390×844)', async () => {
+    const { context, page, errors } = await openPage({ width: 390, height: 844 });
+    try {
+      await page.locator('.colloquy__bubble').click();
+      await send(page, 'Can I return a jacket?');
+      const box = (await page.locator('.colloquy__panel').boundingBox())!;
+      expect(box.width).toBeGreaterThanOrEqual(380);
+      expect(box.width).toBeLessThanOrEqual(390);
+      const input = (await page.locator('#colloquy-input').boundingBox())!;
+      expect(input.y + input.height).toBeLessThanOrEqual(844);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'widget-phone-390x844.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
