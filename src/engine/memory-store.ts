@@ -1,5 +1,5 @@
 import { matchesFilter, summarize } from '../storage/index-file.ts';
-import type { ConversationRecord, ConversationStore, ConversationSummary, ListFilter } from '../storage/types.ts';
+import type { ConversationRecord, ConversationStore, ListFilter } from '../storage/types.ts';
 
 /**
  * A conversation store that keeps records in memory for the life of the

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { encodeContext } from '../model/encode.ts';
-import { runSequence, zeroState, disposeState } from '../model/lstm.ts';
+import { disposeState, project, runSequence, zeroState } from '../model/lstm.ts';
 import { rowNll } from '../model/loss.ts';
-import { project } from '../model/lstm.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import type { EvalTurn } from './eval-turns.ts';
 
