@@ -55,6 +55,9 @@ export interface WebServer {
   listen(port: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
 }
 
+/** How often the events stream sends a keep-alive comment. */
+export const EVENTS_HEARTBEAT_MS = 20_000;
+
 type Authed = Request & { conversation?: { id: string; userId: string } };
 
 /**
@@ -97,10 +100,14 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
     res.status(201).json({ conversationId, token });
   });
 
-  /** Only the conversation's own token opens it. */
-  const auth = (req: Authed, res: Response, next: NextFunction) => {
+  /**
+   * Only the conversation's own token opens it: `Authorization: Bearer <token>`,
+   * or (with `allowQuery`, for EventSource, which cannot set headers) `?token=`.
+   */
+  const authWith = (allowQuery: boolean) => (req: Authed, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    let token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token && allowQuery && typeof req.query.token === 'string') token = req.query.token.trim();
     const payload = token ? verifyToken(secret, token, l.tokenMaxAgeMs) : undefined;
     if (!payload || payload.c !== req.params.id) {
       res.status(401).json({ error: 'unauthorized', message: 'Missing or invalid conversation token.' });
@@ -109,6 +116,7 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
     req.conversation = { id: payload.c, userId: payload.u };
     next();
   };
+  const auth = authWith(false);
 
   api.post('/conversations/:id/messages', auth, async (req: Authed, res) => {
     const { id, userId } = req.conversation!;
@@ -128,7 +136,7 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
       // the client may leave mid-reply: the engine still finishes and logs it
       for await (const piece of reply.stream) send('token', piece);
       const r = await reply.result;
-      send('done', { kind: r.kind, text: r.text, turnId: r.turnId ?? null });
+      send('done', { kind: r.kind, text: r.text, turnId: r.turnId ?? null, userTurnId: r.userTurnId ?? null });
     } catch (err) {
       logger.error('web reply failed', { conversationId: id, error: (err as Error)?.message ?? String(err) });
       send('error', { message: 'Sorry, something went wrong. Please try again.' });
@@ -140,16 +148,71 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
   api.get('/conversations/:id/messages', auth, async (req: Authed, res) => {
     const limit = clampInt(req.query.limit, 50, 1, 100);
     const before = typeof req.query.before === 'string' ? req.query.before : undefined;
+    const after = typeof req.query.after === 'string' ? req.query.after : undefined;
+    if (before && after) return void res.status(400).json({ error: 'bad_request', message: 'Use "before" or "after", not both.' });
     const record = await store.get(req.conversation!.id);
     const turns = record?.turns ?? [];
-    let end = turns.length;
-    if (before) {
-      end = turns.findIndex((t) => t.id === before);
-      if (end < 0) return void res.status(400).json({ error: 'bad_request', message: `No message "${before}" in this conversation.` });
+    const find = (id: string) => turns.findIndex((t) => t.id === id);
+    let start: number;
+    let end: number;
+    let hasMore: boolean;
+    if (after) {
+      // the turns logged since `after`, oldest first (a reconnecting widget catches up)
+      const at = find(after);
+      if (at < 0) return void res.status(400).json({ error: 'bad_request', message: `No message "${after}" in this conversation.` });
+      start = at + 1;
+      end = Math.min(turns.length, start + limit);
+      hasMore = end < turns.length;
+    } else {
+      end = turns.length;
+      if (before) {
+        end = find(before);
+        if (end < 0) return void res.status(400).json({ error: 'bad_request', message: `No message "${before}" in this conversation.` });
+      }
+      start = Math.max(0, end - limit);
+      hasMore = start > 0;
     }
-    const start = Math.max(0, end - limit);
     const messages = turns.slice(start, end).map((t) => ({ id: t.id, speaker: t.speaker, text: t.text, at: t.at, feedback: t.feedback?.value ?? null }));
-    res.json({ messages, hasMore: start > 0 });
+    res.json({ messages, hasMore });
+  });
+
+  /**
+   * Live events for one conversation (Server-Sent Events): `agent-message`
+   * `{turnId, agentId, text}`, `notice` `{turnId, text, reason}` and `handoff`
+   * `{state, by, agentId}`, plus a comment every 20 s so proxies keep it open.
+   */
+  api.get('/conversations/:id/events', authWith(true), (req: Authed, res) => {
+    const { id } = req.conversation!;
+    res.status(200);
+    res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    const write = (chunk: string) => {
+      if (!res.writableEnded && !res.destroyed) res.write(chunk);
+    };
+    const send = (event: string, data: unknown, eventId?: string) => write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    write('retry: 3000\n: connected\n\n');
+    const offs = [
+      engine.on('agent-message', (e) => {
+        if (e.conversationId === id) send('agent-message', { turnId: e.turnId, agentId: e.agentId, text: e.text }, e.turnId);
+      }),
+      engine.on('notice', (e) => {
+        if (e.conversationId === id) send('notice', { turnId: e.turnId, text: e.text, reason: e.reason }, e.turnId);
+      }),
+      engine.on('handoff', (e) => {
+        if (e.conversationId === id) send('handoff', { state: e.state, by: e.by ?? null, agentId: e.handoff.agentId ?? null });
+      }),
+    ];
+    const heartbeat = setInterval(() => write(': heartbeat\n\n'), EVENTS_HEARTBEAT_MS);
+    heartbeat.unref();
+    let closed = false;
+    const cleanup = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      for (const off of offs) off();
+    };
+    req.on('close', cleanup);
+    res.on('close', cleanup);
   });
 
   api.post('/conversations/:id/feedback', auth, async (req: Authed, res) => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../adapters/web/index.ts';
-import { parseSse, SECRET, startTestServer, type TestServer } from './helpers.ts';
+import { parseSse, SECRET, startTestServer, type SseEvent, type TestServer } from './helpers.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -144,6 +144,87 @@ describe('web API', () => {
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await fetch(`${s.url}/widget.js`)).headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${s.url}/widget.css`)).headers.get('content-type')).toMatch(/text\/css/);
+  });
+});
+
+/** Opens a conversation's events stream and collects its events until `until` matches (or the timeout). */
+async function collectEvents(url: string, until: (events: SseEvent[]) => boolean, opened: () => void = () => undefined, timeoutMs = 30_000): Promise<{ status: number; events: SseEvent[]; raw: string }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const res = await fetch(url, { signal: controller.signal });
+  if (res.status !== 200) {
+    clearTimeout(timer);
+    return { status: res.status, events: [], raw: await res.text() };
+  }
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let raw = '';
+  let events: SseEvent[] = [];
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      raw += decoder.decode(value, { stream: true });
+      opened(); // the server has subscribed before it writes anything
+      events = parseSse(raw.split('\n\n').slice(0, -1).map((c) => c.split('\n').filter((l) => !l.startsWith(':') && !l.startsWith('retry:') && !l.startsWith('id:')).join('\n')).filter((c) => c.trim()).join('\n\n'));
+      if (until(events)) break;
+    }
+  } catch {
+    /* aborted: return what arrived */
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return { status: res.status, events, raw };
+}
+
+describe('web API live events', () => {
+  it('pushes the hand-off, its notice and the agent message on the events stream', async () => {
+    const c = await startConversation();
+    await say(c, 'hello');
+    const url = `${s.url}/api/conversations/${c.conversationId}/events?token=${encodeURIComponent(c.token)}`;
+    let subscribed!: () => void;
+    const open = new Promise<void>((r) => (subscribed = r));
+    const stream = collectEvents(url, (events) => events.some((e) => e.event === 'agent-message'), subscribed);
+    await open;
+    await s.engine.agent.accept(c.conversationId, 'agent-7');
+    const { turnId } = await s.engine.agent.send(c.conversationId, 'agent-7', 'Hi, I am Dana from support.');
+    const { status, events, raw } = await stream;
+    expect(status).toBe(200);
+    expect(raw.startsWith('retry: 3000')).toBe(true);
+    expect(events.map((e) => e.event)).toEqual(['handoff', 'notice', 'agent-message']);
+    expect(events[0].data).toMatchObject({ state: 'accepted', agentId: 'agent-7' });
+    expect(events[1].data).toMatchObject({ reason: 'handoff-accepted' });
+    expect(events[2].data).toEqual({ turnId, agentId: 'agent-7', text: 'Hi, I am Dana from support.' });
+    // the history has the same turns, and `after` returns only what came since
+    const auth = { Authorization: `Bearer ${c.token}` };
+    const all = (await (await fetch(`${s.url}/api/conversations/${c.conversationId}/messages`, { headers: auth })).json()) as { messages: Array<{ id: string; speaker: string }> };
+    expect(all.messages.map((m) => m.speaker)).toEqual(['user', 'bot', 'notice', 'agent']);
+    const since = (await (await fetch(`${s.url}/api/conversations/${c.conversationId}/messages?after=${all.messages[1].id}`, { headers: auth })).json()) as { messages: Array<{ id: string }>; hasMore: boolean };
+    expect(since.messages.map((m) => m.id)).toEqual([all.messages[2].id, turnId]);
+    expect(since.hasMore).toBe(false);
+    expect((await fetch(`${s.url}/api/conversations/${c.conversationId}/messages?after=t_nope`, { headers: auth })).status).toBe(400);
+    await s.engine.agent.close(c.conversationId);
+  });
+
+  it('takes the token as a Bearer header too, and refuses bad tokens with 401', async () => {
+    const a = await startConversation();
+    const b = await startConversation();
+    const path = `/api/conversations/${a.conversationId}/events`;
+    const forged = signToken('another-secret-0123456789abcdef0123456789', { c: a.conversationId, u: 'x', iat: Date.now() });
+    for (const token of [forged, b.token, 'garbage']) {
+      const res = await fetch(`${s.url}${path}?token=${encodeURIComponent(token)}`);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: string }).error).toBe('unauthorized');
+    }
+    expect((await fetch(`${s.url}${path}`)).status).toBe(401);
+    // ?token= is accepted on the events stream only
+    expect((await fetch(`${s.url}/api/conversations/${a.conversationId}/messages?token=${encodeURIComponent(a.token)}`)).status).toBe(401);
+    const controller = new AbortController();
+    const ok = await fetch(`${s.url}${path}`, { headers: { Authorization: `Bearer ${a.token}` }, signal: controller.signal });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    controller.abort();
   });
 });
 

@@ -145,6 +145,80 @@ describe('the web widget in Chromium', () => {
     }
   });
 
+  it('shows live agent messages and hand-off notices, and after going offline and back shows each message exactly once', async () => {
+    const { context, page, errors } = await openPage();
+    try {
+      await page.locator('.colloquy__bubble').click();
+      await send(page, 'hello');
+      const { conversationId } = JSON.parse((await page.evaluate(() => localStorage.getItem(Object.keys(localStorage).find((k) => k.startsWith('colloquy:'))!)))!) as { conversationId: string };
+      const agentTexts = () => page.locator('.colloquy__msg--agent .colloquy__text').allTextContents();
+
+      // an agent joins and writes: pushed over the events stream, no reload
+      await s.engine.agent.accept(conversationId, 'agent-7');
+      await s.engine.agent.send(conversationId, 'agent-7', 'Hi, I am Dana from support.');
+      await expect.poll(agentTexts, WAIT).toEqual(['Hi, I am Dana from support.']);
+      expect(await page.locator('.colloquy__msg--agent .colloquy__who').first().textContent()).toBe('Agent');
+      await expect.poll(() => page.locator('.colloquy__msg--notice').count(), WAIT).toBe(1); // "an agent joined"
+      await expect.poll(() => page.locator('.colloquy').getAttribute('data-handoff'), WAIT).toBe('accepted');
+
+      // offline while the agent writes; back online: caught up, nothing twice
+      await context.setOffline(true);
+      await s.engine.agent.send(conversationId, 'agent-7', 'Are you still there?');
+      await page.waitForTimeout(1000);
+      expect(await agentTexts()).toEqual(['Hi, I am Dana from support.']); // the stream is closed while offline
+      await context.setOffline(false);
+      await expect.poll(agentTexts, WAIT).toEqual(['Hi, I am Dana from support.', 'Are you still there?']);
+      await s.engine.agent.close(conversationId);
+      await expect.poll(() => page.locator('.colloquy__msg--notice').count(), WAIT).toBe(2); // "the agent left"
+
+      // the bot answers again
+      const reply = await send(page, 'thanks');
+      expect(reply.length).toBeGreaterThan(0);
+      await page.evaluate(() => window.dispatchEvent(new Event('online'))); // one more catch-up: still nothing twice
+      await page.waitForTimeout(1000);
+
+      const record = await s.store.get(conversationId);
+      const turnIds = record!.turns.map((t) => t.id);
+      expect(record!.turns.map((t) => t.speaker)).toEqual(['user', 'bot', 'notice', 'agent', 'agent', 'notice', 'user', 'bot']);
+      const shown = await page.locator('.colloquy__msg[data-turn-id]').evaluateAll((items) => items.map((i) => i.getAttribute('data-turn-id')));
+      expect(shown).toEqual(turnIds); // every logged turn once, in order
+      expect(await page.locator('.colloquy__msg').count()).toBe(turnIds.length + 1); // + the greeting
+      expect(await page.locator('.colloquy__msg--user .colloquy__text').allTextContents()).toEqual(['hello', 'thanks']);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'widget-agent-1280x800.png') });
+      expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|net::/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('catches up through the history each time the events stream drops and reconnects', async () => {
+    const { context, page, errors } = await openPage();
+    try {
+      // every events stream ends at once: EventSource errors and reconnects, and never carries an event
+      let streams = 0;
+      await page.route('**/api/conversations/*/events?*', (route) => {
+        streams++;
+        return route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 300\n: bye\n\n' });
+      });
+      await page.locator('.colloquy__bubble').click();
+      await send(page, 'hello');
+      const { conversationId } = JSON.parse((await page.evaluate(() => localStorage.getItem(Object.keys(localStorage).find((k) => k.startsWith('colloquy:'))!)))!) as { conversationId: string };
+      await s.engine.agent.accept(conversationId, 'agent-9');
+      const { turnId } = await s.engine.agent.send(conversationId, 'agent-9', 'Sam here, let me check.');
+      await expect.poll(() => page.locator(`.colloquy__msg[data-turn-id="${turnId}"]`).count(), WAIT).toBe(1);
+      await expect.poll(() => streams, WAIT).toBeGreaterThan(3); // several reconnects, each followed by a catch-up
+      await page.waitForTimeout(500);
+      const record = await s.store.get(conversationId);
+      const shown = await page.locator('.colloquy__msg[data-turn-id]').evaluateAll((items) => items.map((i) => i.getAttribute('data-turn-id')));
+      expect(shown).toEqual(record!.turns.map((t) => t.id));
+      expect(await page.locator('.colloquy__msg--agent .colloquy__text').allTextContents()).toEqual(['Sam here, let me check.']);
+      await s.engine.agent.close(conversationId);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('is usable at phone width (390×844)', async () => {
     const { context, page, errors } = await openPage({ width: 390, height: 844 });
     try {

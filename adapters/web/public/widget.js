@@ -96,6 +96,15 @@
   var session = load();
   var started = false;
   var busy = false;
+  /** Rendered messages by turn id: nothing is shown twice. */
+  var rendered = Object.create(null);
+  /** The last turn id known to be in the list (history is refetched after it on reconnect). */
+  var lastTurnId = null;
+  var events = null; // the live EventSource while the panel is open
+  var reopenTimer = null;
+  var syncing = false;
+  var syncAgain = false;
+  var syncFrom; // when set, the next catch-up starts there rather than at lastTurnId
 
   function load() {
     try {
@@ -124,15 +133,43 @@
 
   // — rendering (textContent only) —
   function addMessage(speaker, text, turnId, feedback) {
+    if (turnId && rendered[turnId]) return rendered[turnId];
     var item = el('div', 'colloquy__msg colloquy__msg--' + speaker);
     item.setAttribute('data-speaker', speaker);
+    if (speaker === 'agent') item.appendChild(el('div', 'colloquy__who', speakerLabel('agent')));
     var body = el('div', 'colloquy__text', text);
     item.appendChild(body);
-    if (turnId) item.setAttribute('data-turn-id', turnId);
+    if (turnId) setTurnId(item, turnId);
     if (turnId && (speaker === 'bot' || speaker === 'agent')) addFeedback(item, turnId, feedback);
     list.appendChild(item);
     scrollDown();
     return item;
+  }
+
+  /** Keys a rendered message by its logged turn. */
+  function setTurnId(item, turnId) {
+    item.setAttribute('data-turn-id', turnId);
+    rendered[turnId] = item;
+    lastTurnId = turnId;
+  }
+
+  /** Shows a logged turn unless it is already shown; a user message sent from this page is matched by text. */
+  function mergeTurn(m, quiet) {
+    if (!m || typeof m.id !== 'string') return;
+    if (rendered[m.id]) { lastTurnId = m.id; return; } // turns arrive oldest first
+
+    if (m.speaker !== 'user' && m.speaker !== 'bot' && m.speaker !== 'agent' && m.speaker !== 'notice') return;
+    if (m.speaker === 'user') {
+      var pending = list.querySelectorAll('.colloquy__msg--user:not([data-turn-id])');
+      for (var i = 0; i < pending.length; i++) {
+        if (pending[i].querySelector('.colloquy__text').textContent === m.text) {
+          setTurnId(pending[i], m.id);
+          return;
+        }
+      }
+    }
+    addMessage(m.speaker, m.text, m.id, m.feedback);
+    if (!quiet && (m.speaker === 'agent' || m.speaker === 'notice')) announce((m.speaker === 'agent' ? 'Agent: ' : '') + m.text);
   }
 
   function addFeedback(item, turnId, current) {
@@ -186,25 +223,85 @@
     });
   }
 
-  function loadHistory() {
-    return api('GET', '/messages?limit=100').then(function (res) {
-      if (res.status === 401) { save(null); return; }
+  /** Fetches the history (everything after `after` when given, else the last 100 turns) and merges it in. */
+  function loadHistory(after) {
+    var query = after ? '/messages?limit=100&after=' + encodeURIComponent(after) : '/messages?limit=100';
+    return api('GET', query).then(function (res) {
+      if (res.status === 401) { save(null); disconnectEvents(); return; }
+      if (res.status === 400 && after) return loadHistory(null); // that turn is gone: take the latest
       if (!res.ok) return;
       return res.json().then(function (h) {
-        h.messages.forEach(function (m) {
-          if (m.speaker === 'user' || m.speaker === 'bot' || m.speaker === 'agent' || m.speaker === 'notice') {
-            addMessage(m.speaker, m.text, m.id, m.feedback);
-          }
-        });
+        // a reply being streamed is keyed when it finishes; catch up after that instead
+        if (busy) { syncAgain = true; return; }
+        h.messages.forEach(function (m) { mergeTurn(m, !after); });
+        if (after && h.hasMore) syncAgain = true;
       });
     });
   }
+
+  /** Catches up with what was logged while the page was not listening (offline, reconnecting). */
+  function sync() {
+    if (!session || !started) return;
+    if (syncing || busy) { syncAgain = true; return; }
+    syncing = true;
+    syncAgain = false;
+    var from = syncFrom !== undefined ? syncFrom : lastTurnId;
+    syncFrom = undefined;
+    loadHistory(from).catch(function () { /* offline: the next online/open event retries */ }).then(function () {
+      syncing = false;
+      if (syncAgain) sync();
+    });
+  }
+
+  // — live events (agent messages, hand-off notices) while the panel is open —
+  function connectEvents() {
+    if (events || !session || panel.hidden || typeof EventSource !== 'function') return;
+    clearTimeout(reopenTimer);
+    var url = base + '/api/conversations/' + encodeURIComponent(session.conversationId) + '/events?token=' + encodeURIComponent(session.token);
+    var es = new EventSource(url);
+    events = es;
+    es.addEventListener('open', sync); // covers whatever happened before (re)connecting
+    es.addEventListener('error', function () {
+      if (events !== es) return;
+      if (es.readyState === 2) {
+        // refused (expired token, server down): try again later, history first
+        events = null;
+        reopenTimer = setTimeout(function () { sync(); connectEvents(); }, 5000);
+      }
+    });
+    function onTurn(speaker) {
+      return function (e) {
+        if (events !== es) return;
+        var d;
+        try { d = JSON.parse(e.data); } catch (err) { return; }
+        if (busy) { syncAgain = true; return; } // merged once the reply in flight is keyed
+        mergeTurn({ id: d.turnId, speaker: speaker, text: String(d.text || ''), feedback: null });
+      };
+    }
+    es.addEventListener('agent-message', onTurn('agent'));
+    es.addEventListener('notice', onTurn('notice'));
+    es.addEventListener('handoff', function (e) {
+      try { root.setAttribute('data-handoff', JSON.parse(e.data).state); } catch (err) { /* skipped */ }
+    });
+  }
+  function disconnectEvents() {
+    clearTimeout(reopenTimer);
+    if (events) events.close();
+    events = null;
+  }
+  // offline: the stream is dead or soon will be; online: catch up, then listen again
+  window.addEventListener('offline', disconnectEvents);
+  window.addEventListener('online', function () {
+    if (panel.hidden) return;
+    sync();
+    connectEvents();
+  });
 
   function start() {
     if (started) return;
     started = true;
     addMessage('bot', opts.greeting).classList.add('colloquy__msg--greeting');
-    if (session) loadHistory().catch(function () { /* shown on next send */ });
+    if (session) loadHistory(null).catch(function () { /* shown on next send */ });
   }
 
   /** Reads Server-Sent Events from a fetch body: calls onEvent(name, data) per event. */
@@ -234,7 +331,8 @@
   function sendMessage(text) {
     busy = true;
     send.disabled = true;
-    addMessage('user', text);
+    var userItem = addMessage('user', text);
+    var mark = lastTurnId; // what was logged while this reply streamed comes after this
     var item = addMessage('bot', '');
     var body = item.querySelector('.colloquy__text');
     item.classList.add('colloquy__msg--typing');
@@ -255,16 +353,17 @@
         item.setAttribute('data-state', 'streaming');
       }
     }
-    function finish(kind, text, turnId) {
+    function finish(kind, text, turnId, userTurnId) {
       finished = true;
       firstToken();
-      if (kind === 'silent' && !text) {
+      if (userTurnId && !rendered[userTurnId]) setTurnId(userItem, userTurnId);
+      if ((kind === 'silent' && !text) || (turnId && rendered[turnId])) {
         item.parentNode.removeChild(item);
       } else {
         body.textContent = text; // on fallback, the streamed text is replaced
         if (kind === 'notice' || kind === 'command') item.setAttribute('data-speaker', 'notice');
         item.classList.toggle('colloquy__msg--notice', kind === 'notice' || kind === 'command');
-        if (turnId) item.setAttribute('data-turn-id', turnId);
+        if (turnId) setTurnId(item, turnId);
         if (turnId && (kind === 'reply' || kind === 'fallback')) addFeedback(item, turnId, null);
         item.setAttribute('data-kind', kind);
         announce(speakerLabel('bot') + ': ' + text);
@@ -276,12 +375,13 @@
       if (!finished) finish('error', message, null);
     }
 
-    var ready = session ? Promise.resolve() : startConversation();
+    var ready = session ? Promise.resolve() : startConversation().then(connectEvents);
     ready.then(function () {
       return api('POST', '/messages', { text: text });
     }).then(function (res) {
       if (res.status === 401) {
         save(null);
+        disconnectEvents();
         return fail('This conversation has expired. Please send your message again.');
       }
       if (res.status === 429) {
@@ -297,7 +397,7 @@
           body.textContent = streamed;
           scrollDown();
         } else if (name === 'done') {
-          finish(value.kind, String(value.text || ''), value.turnId);
+          finish(value.kind, String(value.text || ''), value.turnId, value.userTurnId);
         } else if (name === 'error') {
           fail(String(value.message || 'Sorry, something went wrong.'));
         }
@@ -309,6 +409,10 @@
     }).then(function () {
       busy = false;
       send.disabled = false;
+      if (syncAgain) {
+        syncFrom = mark; // events that arrived while the reply streamed may precede the reply
+        sync();
+      }
     });
   }
 
@@ -318,11 +422,13 @@
     root.classList.add('colloquy--open');
     bubble.setAttribute('aria-expanded', 'true');
     start();
+    connectEvents();
     scrollDown();
     input.focus();
   }
   function hide() {
     panel.hidden = true;
+    disconnectEvents();
     root.classList.remove('colloquy--open');
     bubble.setAttribute('aria-expanded', 'false');
     bubble.focus();
