@@ -235,4 +235,20 @@ describe('the web widget in Chromium', () => {
       await context.close();
     }
   });
+  it('speaks the language set with data-lang', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // the demo page, embedding the widget with data-lang="de"
+    await page.route(s.url + '/', async (route) => {
+      const html = await (await route.fetch()).text();
+      await route.fulfill({ contentType: 'text/html', body: html.replace('<script src="/widget.js"', '<script data-lang="de" src="/widget.js"') });
+    });
+    await page.goto(s.url + '/');
+    await page.locator('.colloquy__bubble').click();
+
+    await expect.poll(() => page.locator('.colloquy__input').getAttribute('placeholder'), WAIT).toBe('Nachricht eingeben…');
+    expect(await page.locator('.colloquy__send').textContent()).toBe('Senden');
+    expect(await page.locator('.colloquy__close').getAttribute('aria-label')).toBe('Chat schließen');
+    await context.close();
+  });
 });

@@ -2,7 +2,8 @@
  * Colloquy chat widget. Add to any page:
  *   <script src="https://your-bot.example/widget.js" defer
  *           data-title="Support" data-greeting="Hi! How can I help?"
- *           data-accent="#2563eb" data-position="right"></script>
+ *           data-accent="#2563eb" data-position="right" data-lang="en"></script>
+ * data-lang picks the UI strings (en, de, fr, es; default: the page's lang).
  * Plain JS, no build step, no inline code, no eval: it runs under a strict CSP.
  * Every message is rendered with textContent, never as HTML.
  */
@@ -13,10 +14,119 @@
   window.__colloquyWidget = true;
 
   var data = script.dataset;
+  // UI strings by language (data-lang); unknown languages fall back to English
+  var STRINGS = {
+    "en": {
+      "title": "Chat with us",
+      "greeting": "Hi! How can I help you today?",
+      "open": "Open chat: ",
+      "close": "Close chat",
+      "conversation": "Conversation",
+      "yourMessage": "Your message",
+      "placeholder": "Type your message…",
+      "send": "Send",
+      "helpful": "Helpful?",
+      "yes": "Yes",
+      "no": "No",
+      "helpfulYes": "Helpful: yes",
+      "helpfulNo": "Helpful: no",
+      "thanks": "Thanks for your feedback.",
+      "you": "You",
+      "agent": "Agent",
+      "bot": "Bot",
+      "typing": "The bot is typing",
+      "expired": "This conversation has expired. Please send your message again.",
+      "tooFast": "You are sending messages too quickly. Please wait {s} seconds.",
+      "tooLong": "That message is too long. Could you shorten it?",
+      "error": "Sorry, something went wrong. Please try again.",
+      "interrupted": "The connection was interrupted. Please try again.",
+      "unreachable": "Could not reach the chat. Please check your connection and try again."
+    },
+    "de": {
+      "title": "Chatten Sie mit uns",
+      "greeting": "Hallo! Wie kann ich Ihnen heute helfen?",
+      "open": "Chat öffnen: ",
+      "close": "Chat schließen",
+      "conversation": "Unterhaltung",
+      "yourMessage": "Ihre Nachricht",
+      "placeholder": "Nachricht eingeben…",
+      "send": "Senden",
+      "helpful": "Hilfreich?",
+      "yes": "Ja",
+      "no": "Nein",
+      "helpfulYes": "Hilfreich: ja",
+      "helpfulNo": "Hilfreich: nein",
+      "thanks": "Danke für Ihr Feedback.",
+      "you": "Sie",
+      "agent": "Mitarbeiter",
+      "bot": "Bot",
+      "typing": "Der Bot schreibt",
+      "expired": "Diese Unterhaltung ist abgelaufen. Bitte senden Sie Ihre Nachricht erneut.",
+      "tooFast": "Sie senden zu schnell. Bitte warten Sie {s} Sekunden.",
+      "tooLong": "Diese Nachricht ist zu lang. Können Sie sie kürzen?",
+      "error": "Leider ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.",
+      "interrupted": "Die Verbindung wurde unterbrochen. Bitte versuchen Sie es erneut.",
+      "unreachable": "Der Chat ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung."
+    },
+    "fr": {
+      "title": "Discutez avec nous",
+      "greeting": "Bonjour ! Comment puis-je vous aider aujourd'hui ?",
+      "open": "Ouvrir le chat : ",
+      "close": "Fermer le chat",
+      "conversation": "Conversation",
+      "yourMessage": "Votre message",
+      "placeholder": "Écrivez votre message…",
+      "send": "Envoyer",
+      "helpful": "Utile ?",
+      "yes": "Oui",
+      "no": "Non",
+      "helpfulYes": "Utile : oui",
+      "helpfulNo": "Utile : non",
+      "thanks": "Merci pour votre avis.",
+      "you": "Vous",
+      "agent": "Conseiller",
+      "bot": "Bot",
+      "typing": "Le bot écrit",
+      "expired": "Cette conversation a expiré. Veuillez renvoyer votre message.",
+      "tooFast": "Vous envoyez des messages trop vite. Patientez {s} secondes.",
+      "tooLong": "Ce message est trop long. Pouvez-vous le raccourcir ?",
+      "error": "Désolé, une erreur s'est produite. Veuillez réessayer.",
+      "interrupted": "La connexion a été interrompue. Veuillez réessayer.",
+      "unreachable": "Impossible de joindre le chat. Vérifiez votre connexion."
+    },
+    "es": {
+      "title": "Chatea con nosotros",
+      "greeting": "¡Hola! ¿En qué puedo ayudarte hoy?",
+      "open": "Abrir chat: ",
+      "close": "Cerrar chat",
+      "conversation": "Conversación",
+      "yourMessage": "Tu mensaje",
+      "placeholder": "Escribe tu mensaje…",
+      "send": "Enviar",
+      "helpful": "¿Te ayudó?",
+      "yes": "Sí",
+      "no": "No",
+      "helpfulYes": "Útil: sí",
+      "helpfulNo": "Útil: no",
+      "thanks": "Gracias por tu opinión.",
+      "you": "Tú",
+      "agent": "Agente",
+      "bot": "Bot",
+      "typing": "El bot está escribiendo",
+      "expired": "Esta conversación ha caducado. Envía tu mensaje de nuevo.",
+      "tooFast": "Estás enviando mensajes demasiado rápido. Espera {s} segundos.",
+      "tooLong": "Ese mensaje es demasiado largo. ¿Puedes acortarlo?",
+      "error": "Lo siento, algo salió mal. Inténtalo de nuevo.",
+      "interrupted": "Se interrumpió la conexión. Inténtalo de nuevo.",
+      "unreachable": "No se puede conectar con el chat. Comprueba tu conexión."
+    }
+  };
+  var lang = String(data.lang || document.documentElement.lang || 'en').toLowerCase().slice(0, 2);
+  var t = STRINGS[lang] || STRINGS.en;
   var base = (data.api || new URL(script.src, location.href).origin).replace(/\/+$/, '');
   var opts = {
-    title: data.title || 'Chat with us',
-    greeting: data.greeting || 'Hi! How can I help you today?',
+    title: data.title || t.title,
+    greeting: data.greeting || t.greeting,
     accent: data.accent || '',
     position: data.position === 'left' ? 'left' : 'right',
   };
@@ -42,7 +152,7 @@
   }
   var bubble = el('button', 'colloquy__bubble');
   bubble.type = 'button';
-  bubble.setAttribute('aria-label', 'Open chat: ' + opts.title);
+  bubble.setAttribute('aria-label', t.open + opts.title);
   bubble.setAttribute('aria-expanded', 'false');
   bubble.setAttribute('aria-controls', 'colloquy-panel');
   bubble.appendChild(el('span', 'colloquy__bubble-icon')).setAttribute('aria-hidden', 'true');
@@ -57,13 +167,13 @@
   title.id = 'colloquy-title';
   var close = el('button', 'colloquy__close', '\u00d7');
   close.type = 'button';
-  close.setAttribute('aria-label', 'Close chat');
+  close.setAttribute('aria-label', t.close);
   header.appendChild(title);
   header.appendChild(close);
 
   var list = el('div', 'colloquy__messages');
   list.setAttribute('role', 'log');
-  list.setAttribute('aria-label', 'Conversation');
+  list.setAttribute('aria-label', t.conversation);
   list.setAttribute('aria-live', 'off'); // announcements go through `live`, once per finished message
   list.tabIndex = 0;
   var live = el('div', 'colloquy__sr-only');
@@ -71,14 +181,14 @@
   live.setAttribute('role', 'status');
 
   var form = el('form', 'colloquy__form');
-  var label = el('label', 'colloquy__sr-only', 'Your message');
+  var label = el('label', 'colloquy__sr-only', t.yourMessage);
   label.htmlFor = 'colloquy-input';
   var input = el('input', 'colloquy__input');
   input.id = 'colloquy-input';
   input.type = 'text';
   input.autocomplete = 'off';
-  input.placeholder = 'Type your message…';
-  var send = el('button', 'colloquy__send', 'Send');
+  input.placeholder = t.placeholder;
+  var send = el('button', 'colloquy__send', t.send);
   send.type = 'submit';
   form.appendChild(label);
   form.appendChild(input);
@@ -169,14 +279,14 @@
       }
     }
     addMessage(m.speaker, m.text, m.id, m.feedback);
-    if (!quiet && (m.speaker === 'agent' || m.speaker === 'notice')) announce((m.speaker === 'agent' ? 'Agent: ' : '') + m.text);
+    if (!quiet && (m.speaker === 'agent' || m.speaker === 'notice')) announce((m.speaker === 'agent' ? t.agent + ': ' : '') + m.text);
   }
 
   function addFeedback(item, turnId, current) {
     var row = el('div', 'colloquy__feedback');
-    row.appendChild(el('span', 'colloquy__feedback-label', 'Helpful?'));
+    row.appendChild(el('span', 'colloquy__feedback-label', t.helpful));
     // words, not emoji: they render with any font
-    [['up', 'Yes', 'Helpful: yes'], ['down', 'No', 'Helpful: no']].forEach(function (f) {
+    [['up', t.yes, t.helpfulYes], ['down', t.no, t.helpfulNo]].forEach(function (f) {
       var b = el('button', 'colloquy__thumb colloquy__thumb--' + f[0], f[1]);
       b.type = 'button';
       b.setAttribute('aria-label', f[2]);
@@ -195,12 +305,12 @@
       row.querySelectorAll('button').forEach(function (b) {
         b.setAttribute('aria-pressed', String(b.getAttribute('data-value') === value));
       });
-      announce('Thanks for your feedback.');
+      announce(t.thanks);
     }).catch(function () { /* offline: nothing to do */ });
   }
 
   function speakerLabel(s) {
-    return s === 'user' ? 'You' : s === 'agent' ? 'Agent' : 'Bot';
+    return s === 'user' ? t.you : s === 'agent' ? t.agent : t.bot;
   }
 
   // — the API —
@@ -338,7 +448,7 @@
     item.classList.add('colloquy__msg--typing');
     item.setAttribute('data-state', 'typing');
     var dots = el('span', 'colloquy__typing');
-    dots.setAttribute('aria-label', 'The bot is typing');
+    dots.setAttribute('aria-label', t.typing);
     dots.appendChild(el('span'));
     dots.appendChild(el('span'));
     dots.appendChild(el('span'));
@@ -382,14 +492,14 @@
       if (res.status === 401) {
         save(null);
         disconnectEvents();
-        return fail('This conversation has expired. Please send your message again.');
+        return fail(t.expired);
       }
       if (res.status === 429) {
         var wait = res.headers.get('Retry-After') || 'a few';
-        return fail('You are sending messages too quickly. Please wait ' + wait + ' seconds.');
+        return fail(t.tooFast.replace('{s}', wait));
       }
-      if (res.status === 413) return fail('That message is too long. Could you shorten it?');
-      if (!res.ok || !res.body) return fail('Sorry, something went wrong. Please try again.');
+      if (res.status === 413) return fail(t.tooLong);
+      if (!res.ok || !res.body) return fail(t.error);
       return readEvents(res, function (name, value) {
         if (name === 'token' && typeof value === 'string') {
           firstToken();
@@ -399,13 +509,13 @@
         } else if (name === 'done') {
           finish(value.kind, String(value.text || ''), value.turnId, value.userTurnId);
         } else if (name === 'error') {
-          fail(String(value.message || 'Sorry, something went wrong.'));
+          fail(String(value.message || t.error));
         }
       }).then(function () {
-        fail('The connection was interrupted. Please try again.');
+        fail(t.interrupted);
       });
     }).catch(function () {
-      fail('Could not reach the chat. Please check your connection and try again.');
+      fail(t.unreachable);
     }).then(function () {
       busy = false;
       send.disabled = false;
