@@ -57,7 +57,7 @@ async function send(page: Page, text: string): Promise<string> {
 }
 
 describe('the web widget in Chromium', () => {
-  it('streams a reply, restores the history after a reload and stores a thumbs up', async () => {
+  it('streams a reply, restores the history after a reload and in a second tab, and stores a thumbs up', async () => {
     const { context, page, dialogs, errors } = await openPage();
     try {
       await page.locator('.colloquy__bubble').click();
@@ -88,6 +88,13 @@ describe('the web widget in Chromium', () => {
       await page.locator('.colloquy__bubble').click();
       await expect.poll(() => page.locator('.colloquy__msg--user .colloquy__text').allTextContents(), WAIT).toEqual(['Where is my order?']);
       await expect.poll(() => page.locator(`.colloquy__msg[data-turn-id="${turnId}"] .colloquy__text`).textContent(), WAIT).toBe(reply);
+
+      // a second tab of the same browser shares the token, so it shows the same conversation
+      const tab = await context.newPage();
+      await tab.goto(s.url + '/');
+      await tab.locator('.colloquy__bubble').click();
+      await expect.poll(() => tab.locator(`.colloquy__msg[data-turn-id="${turnId}"] .colloquy__text`).textContent(), WAIT).toBe(reply);
+      await tab.close();
 
       // thumbs up on the restored reply, stored on the turn
       const up = page.locator(`.colloquy__msg[data-turn-id="${turnId}"] .colloquy__thumb[data-value="up"]`);
