@@ -1,3 +1,4 @@
+import { rejectionOf } from '../helpers/errors.ts';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,14 +24,6 @@ async function put(name: string, text: string): Promise<string> {
   return file;
 }
 
-async function caught(p: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('readCorpus', () => {
   it('keeps good dialogues and reports a bad line with its line number', async () => {
@@ -43,7 +36,7 @@ describe('readCorpus', () => {
 
   it('throws on the first problem in strict mode, naming file:line', async () => {
     const file = await put('chats.jsonl', [good('a'), line({ id: 'b', turns: 'nope' }), 'garbage'].join('\n'));
-    const err = await caught(readCorpus(file, { strict: true }));
+    const err = await rejectionOf(readCorpus(file, { strict: true }));
     expect(isColloquyError(err, 'corpus_malformed')).toBe(true);
     expect(err.message).toBe(`${file}:2: no "turns" array`);
   });
@@ -89,16 +82,16 @@ describe('readCorpus', () => {
   });
 
   it('fails clearly on a missing file, an empty file and a non-JSON file', async () => {
-    const missing = await caught(readCorpus(join(dir, 'nope.jsonl')));
+    const missing = await rejectionOf(readCorpus(join(dir, 'nope.jsonl')));
     expect(isColloquyError(missing, 'corpus_missing')).toBe(true);
     expect(missing.message).toContain('nope.jsonl');
 
-    const empty = await caught(readCorpus(await put('empty.jsonl', '\n\n')));
+    const empty = await rejectionOf(readCorpus(await put('empty.jsonl', '\n\n')));
     expect(isColloquyError(empty, 'corpus_empty')).toBe(true);
     expect(empty.message).toContain('empty.jsonl');
 
     const text = await put('notes.jsonl', 'Dear support,\nmy order is late.\n');
-    const bad = await caught(readCorpus(text));
+    const bad = await rejectionOf(readCorpus(text));
     expect(isColloquyError(bad, 'corpus_empty')).toBe(true);
     expect(bad.message).toContain('2 of 2 lines were bad');
     expect(bad.message).toContain(`${text}:1: not valid JSON`);

@@ -1,3 +1,4 @@
+import { rejectionOf } from '../helpers/errors.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,14 +20,6 @@ async function put(name: string, text: string): Promise<string> {
   return file;
 }
 
-async function caught(p: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 const texts = (r: { dialogues: { turns: { text: string }[] }[] }) => r.dialogues.map((d) => d.turns.map((t) => t.text));
 
@@ -68,18 +61,18 @@ describe('importTable (CSV)', () => {
       [5, 'unterminated quoted field (opened on line 5)'],
     ]);
     expect(result.problems[0].file).toBe(file);
-    const err = await caught(importTable(file, { strict: true }));
+    const err = await rejectionOf(importTable(file, { strict: true }));
     expect(isColloquyError(err, 'corpus_malformed')).toBe(true);
     expect(err.message).toBe(`${file}:3: expected 2 fields, found 1`);
   });
 
   it('rejects a header without known columns, and an empty table', async () => {
-    const noHeader = await caught(importTable(await put('x.csv', 'hi,hello\nbye,see you\n')));
+    const noHeader = await rejectionOf(importTable(await put('x.csv', 'hi,hello\nbye,see you\n')));
     expect(isColloquyError(noHeader, 'corpus_malformed')).toBe(true);
     expect(noHeader.message).toContain('x.csv:1: header has no question/answer columns');
-    const headerOnly = await caught(importTable(await put('h.csv', 'question,answer\n')));
+    const headerOnly = await rejectionOf(importTable(await put('h.csv', 'question,answer\n')));
     expect(isColloquyError(headerOnly, 'corpus_empty')).toBe(true);
-    const missing = await caught(importTable(join(dir, 'gone.csv')));
+    const missing = await rejectionOf(importTable(join(dir, 'gone.csv')));
     expect(isColloquyError(missing, 'corpus_missing')).toBe(true);
   });
 });

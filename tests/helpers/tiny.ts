@@ -96,15 +96,7 @@ export function tempDir(tag: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), `colloquy-${tag}-`));
 }
 
-/** The rejection of a promise (fails the test when it resolves). */
-export async function rejectionOf(p: Promise<unknown> | (() => Promise<unknown>)): Promise<Error & { code?: string }> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    return err as Error & { code?: string };
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
+export { rejectionOf } from './errors.ts';
 
 /** Every file of a directory (recursively) with its bytes, for before/after comparisons. */
 export async function snapshotDir(dir: string): Promise<Map<string, Buffer>> {
