@@ -4,7 +4,7 @@ import { ColloquyError } from '../errors.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { replaceDirectory, sha256, writeFileAtomic } from '../util/fs-atomic.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
-import { disposeParams, namedWeights, paramsFromArrays, type GeneratorParams } from './params.ts';
+import { disposeParams, paramsFromArrays, weightArrays, type GeneratorParams } from './params.ts';
 import { readWeights, writeWeights, type WeightSpec } from './weights-file.ts';
 
 /** The manifest format this build reads and writes. */
@@ -72,8 +72,7 @@ export async function saveModel(dir: string, config: ModelConfig, params: Genera
   await fs.rm(staged, { recursive: true, force: true });
   await fs.mkdir(staged, { recursive: true });
   try {
-    const arrays = await Promise.all(namedWeights(params).map(async ({ name, variable }) => ({ name, shape: variable.shape, values: (await variable.data()) as Float32Array })));
-    const weights = await writeWeights(path.join(staged, WEIGHTS), arrays);
+    const weights = await writeWeights(path.join(staged, WEIGHTS), await weightArrays(params));
     await tokenizer.save(path.join(staged, TOKENIZER));
     const version = (await sha256(await fs.readFile(path.join(staged, WEIGHTS)))).slice(0, 12);
     const manifest: Manifest = { format: 'colloquy-model', formatVersion: MANIFEST_FORMAT_VERSION, version, createdAt: new Date().toISOString(), config, weights, ...fields };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from './config.ts';
+import type { NamedArray } from './weights-file.ts';
 
 /** One LSTM layer's weights; gate columns are laid out [i | f | o | g] so one sigmoid covers 3H. */
 export interface LstmLayerParams {
@@ -24,6 +25,11 @@ export function namedWeights(p: GeneratorParams): Array<{ name: string; variable
   });
   out.push({ name: 'out.w', variable: p.outW }, { name: 'out.b', variable: p.outB });
   return out;
+}
+
+/** The current weights as named float32 arrays, in save order. */
+export async function weightArrays(p: GeneratorParams): Promise<NamedArray[]> {
+  return Promise.all(namedWeights(p).map(async ({ name, variable }) => ({ name, shape: variable.shape, values: (await variable.data()) as Float32Array })));
 }
 
 /** The shape each named weight must have for a config. */

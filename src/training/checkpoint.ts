@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ColloquyError } from '../errors.ts';
 import type { LayerState } from '../model/lstm.ts';
-import { namedWeights, paramsFromArrays, type GeneratorParams } from '../model/params.ts';
+import { namedWeights, paramsFromArrays, weightArrays, type GeneratorParams } from '../model/params.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { readWeights, writeWeights, type NamedArray, type WeightSpec } from '../model/weights-file.ts';
 import { writeFileAtomic } from '../util/fs-atomic.ts';
@@ -58,13 +58,9 @@ export interface Checkpoint {
 
 const STATE_FILE = 'checkpoint.json';
 
-async function paramArrays(p: GeneratorParams): Promise<NamedArray[]> {
-  return Promise.all(namedWeights(p).map(async ({ name, variable }) => ({ name, shape: variable.shape, values: (await variable.data()) as Float32Array })));
-}
-
 /** Snapshot of the current weights as plain arrays (for keeping the best epoch). */
 export async function snapshotParams(p: GeneratorParams): Promise<Map<string, Float32Array>> {
-  return new Map((await paramArrays(p)).map((a) => [a.name, a.values.slice()]));
+  return new Map((await weightArrays(p)).map((a) => [a.name, a.values.slice()]));
 }
 
 /** Writes the checkpoint into `dir`; checkpoint.json goes last, so a kill mid-write leaves the previous checkpoint valid. */
@@ -76,7 +72,7 @@ export async function saveCheckpoint(dir: string, fingerprint: string, config: M
     stateArrays.push({ name: `state${i}.c`, shape: s.c.shape, values: (await s.c.data()) as Float32Array });
   }
   const gen = Date.now();
-  const weights = await writeWeights(path.join(dir, `weights-${gen}.bin`), [...(await paramArrays(c.params)), ...stateArrays]);
+  const weights = await writeWeights(path.join(dir, `weights-${gen}.bin`), [...(await weightArrays(c.params)), ...stateArrays]);
   const shapes = new Map(namedWeights(c.params).map((w) => [w.name, w.variable.shape]));
   const best = await writeWeights(path.join(dir, `best-${gen}.bin`), [...c.best].map(([name, values]) => ({ name, shape: shapes.get(name)!, values })));
   const optimizer = await writeWeights(

@@ -91,9 +91,11 @@ export async function trainLoop(input: TrainLoopInput): Promise<TrainLoopResult>
   const totalSteps = steps * o.epochs;
   let lastSave = Date.now();
 
-  const save = async () => {
+  /** Saves a checkpoint that resumes `ahead` steps past the current one (1 after a finished step). */
+  const save = async (ahead = 0) => {
     const optimizerWeights = await optimizer.getWeights();
-    await saveCheckpoint(workDir, fingerprint, config, { progress, params, best, optimizerWeights, state });
+    const at = { ...progress, step: progress.step + ahead, globalStep: progress.globalStep + ahead };
+    await saveCheckpoint(workDir, fingerprint, config, { progress: at, params, best, optimizerWeights, state });
     optimizerWeights[0].tensor.dispose(); // the iteration counter is created fresh by getWeights
     lastSave = Date.now();
   };
@@ -121,13 +123,7 @@ export async function trainLoop(input: TrainLoopInput): Promise<TrainLoopResult>
         const seconds = (Date.now() - started) / 1000;
         const tps = tokens / Math.max(seconds, 1e-3);
         input.onProgress?.({ epoch: progress.epoch + 1, epochs: o.epochs, step: progress.step + 1, steps, loss: progress.epochLossSum / Math.max(1, progress.epochLossCount), tokensPerSecond: tps, etaSeconds: ((steps - progress.step - 1) * batch * o.seqLen) / tps, phase: 'train' });
-        if (Date.now() - lastSave > o.checkpointMinutes * 60_000) {
-          progress.step++;
-          progress.globalStep++;
-          await save();
-          progress.step--;
-          progress.globalStep--;
-        }
+        if (Date.now() - lastSave > o.checkpointMinutes * 60_000) await save(1);
         await new Promise((resolve) => setImmediate(resolve)); // let signals and I/O through
       }
       input.onProgress?.({ epoch: progress.epoch + 1, epochs: o.epochs, step: steps, steps, loss: progress.epochLossSum / Math.max(1, progress.epochLossCount), tokensPerSecond: 0, etaSeconds: 0, phase: 'validate' });

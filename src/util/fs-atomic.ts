@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -33,6 +34,5 @@ export async function replaceDirectory(staged: string, target: string): Promise<
 
 /** sha256 hex of a string or bytes. */
 export async function sha256(data: string | Uint8Array): Promise<string> {
-  const { createHash } = await import('node:crypto');
   return createHash('sha256').update(data).digest('hex');
 }
