@@ -1,15 +1,13 @@
 import { runTerminalChat } from '../../../adapters/terminal/terminal-chat.ts';
 import { DEFAULT_DATA_DIR } from '../../config.ts';
-import { createEngine } from '../../engine/engine.ts';
 import { createMemoryStore } from '../../engine/memory-store.ts';
 import { ColloquyError } from '../../errors.ts';
-import { LstmGenerator } from '../../generation/generator.ts';
-import { loadModel } from '../../model/model-dir.ts';
 import { createLowdbStore } from '../../storage/lowdb-store.ts';
 import type { ConversationStore } from '../../storage/types.ts';
 import { parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
-import { generateFlags, generateOptionsFrom } from './generate-flags.ts';
+import { generateFlags } from './generate-flags.ts';
+import { startBot } from '../bot.ts';
 
 export const CHAT_USAGE = `colloquy chat [--model DIR] [--data-dir DIR | --no-log] [decoding flags]
   chats in the terminal through the conversation engine (/reset, /help, /agent, /bot),
@@ -23,25 +21,11 @@ export const CHAT_USAGE = `colloquy chat [--model DIR] [--data-dir DIR | --no-lo
 export async function chatCommand(argv: string[], ctx: CliContext): Promise<void> {
   const f = parseFlags(argv, { model: { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags });
   if (f['no-log'] && f['data-dir'] !== undefined) throw new ColloquyError('usage', '--no-log and --data-dir exclude each other');
-  // the engine hands the context budget to the generator with every reply; the rest are the generator's defaults
-  const { contextTokens, ...decoding } = generateOptionsFrom(f);
-  await ctx.startBackend(f.backend);
-  const model = await loadModel((f.model as string | undefined) ?? ctx.env.model);
-  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version})`);
-  const generator = new LstmGenerator(model, decoding);
-  let store: ConversationStore | undefined;
+  const bot = await startBot(f, ctx, () => openStore(f['no-log'] === true, (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR, ctx));
   try {
-    store = await openStore(f['no-log'] === true, (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR, ctx);
-    const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
-    try {
-      await runTerminalChat({ engine });
-    } finally {
-      await engine.close();
-    }
+    await runTerminalChat({ engine: bot.engine });
   } finally {
-    await store?.close();
-    generator.dispose();
-    model.dispose();
+    await bot.close();
   }
 }
 

@@ -1,13 +1,11 @@
 import { createWebServer, loadOrCreateSecret } from '../../../adapters/web/index.ts';
 import { DEFAULT_DATA_DIR } from '../../config.ts';
-import { createEngine } from '../../engine/engine.ts';
 import { ColloquyError } from '../../errors.ts';
-import { LstmGenerator } from '../../generation/generator.ts';
-import { loadModel } from '../../model/model-dir.ts';
 import { createLowdbStore } from '../../storage/lowdb-store.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
-import { generateFlags, generateOptionsFrom } from './generate-flags.ts';
+import { generateFlags } from './generate-flags.ts';
+import { startBot } from '../bot.ts';
 
 export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR] [--data-dir DIR] [decoding flags]
   serves the web chat widget, its API and a demo page (open the printed URL)
@@ -24,13 +22,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ColloquyError('usage', `--port must be an integer from 0 to 65535, got ${port}`);
   const host = (f.host as string | undefined) ?? ctx.env.web.host;
   const dataDir = (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR;
-  const { contextTokens, ...decoding } = generateOptionsFrom(f);
-  await ctx.startBackend(f.backend);
-  const model = await loadModel((f.model as string | undefined) ?? ctx.env.model);
-  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version})`);
-  const generator = new LstmGenerator(model, decoding);
-  const store = await createLowdbStore({ dir: dataDir, logger: ctx.logger });
-  const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
+  const { engine, store, close } = await startBot(f, ctx, () => createLowdbStore({ dir: dataDir, logger: ctx.logger }));
   try {
     const secret = ctx.env.web.secret ?? (await loadOrCreateSecret(dataDir));
     if (secret.length < 32) throw new ColloquyError('usage', 'COLLOQUY_SECRET must be at least 32 characters', 'Leave it unset to have one generated in the data directory.');
@@ -47,9 +39,6 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     ctx.logger.info('stopping');
     await server.close();
   } finally {
-    await engine.close();
-    await store.close();
-    generator.dispose();
-    model.dispose();
+    await close();
   }
 }
