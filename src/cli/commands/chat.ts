@@ -2,24 +2,26 @@ import { runTerminalChat } from '../../../adapters/terminal/terminal-chat.ts';
 import { DEFAULT_DATA_DIR } from '../../config.ts';
 import { createMemoryStore } from '../../engine/memory-store.ts';
 import { ColloquyError } from '../../errors.ts';
-import { createLowdbStore } from '../../storage/lowdb-store.ts';
 import type { ConversationStore } from '../../storage/types.ts';
 import { parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
+import { openLogForWriting } from './log-dir.ts';
 import { generateFlags } from './generate-flags.ts';
 import { startBot } from '../bot.ts';
 
-export const CHAT_USAGE = `colloquy chat [--model DIR] [--data-dir DIR | --no-log] [decoding flags]
+export const CHAT_USAGE = `colloquy chat [--model DIR | --models-dir DIR] [--data-dir DIR | --no-log] [decoding flags]
   chats in the terminal through the conversation engine (/reset, /help, /agent, /bot),
   replies streamed; with piped input, answers each line on its own output line and
   exits at end of input
-  --model DIR          default: $COLLOQUY_MODEL or the bundled models/default
+  --model DIR          a fixed model (default: $COLLOQUY_MODEL, else the registry's active one)
+  --models-dir DIR     the model registry to serve from; promotions and rollbacks apply
+                       without a restart (default: $COLLOQUY_MODELS_DIR or models/)
   --data-dir DIR       where the conversation is logged (default: conversations/)
   --no-log             keep the conversation in memory only`;
 
 /** `colloquy chat`: the terminal channel. */
 export async function chatCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { model: { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags });
+  const f = parseFlags(argv, { model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags });
   if (f['no-log'] && f['data-dir'] !== undefined) throw new ColloquyError('usage', '--no-log and --data-dir exclude each other');
   const bot = await startBot(f, ctx, () => openStore(f['no-log'] === true, (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR, ctx));
   try {
@@ -34,7 +36,7 @@ async function openStore(noLog: boolean, dir: string, ctx: CliContext): Promise<
     ctx.logger.info('conversation log off (--no-log): nothing is written');
     return createMemoryStore();
   }
-  const store = await createLowdbStore({ dir, logger: ctx.logger });
+  const store = await openLogForWriting(dir, 'chat', ctx);
   ctx.logger.info(`logging the conversation to ${dir}`);
   return store;
 }

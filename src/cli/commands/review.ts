@@ -24,7 +24,8 @@ export async function reviewCommand(argv: string[], ctx: CliContext): Promise<vo
     list: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' }, 'min-confidence': { type: 'string' },
     'include-reviewed': { type: 'boolean' }, reviewer: { type: 'string' }, 'data-dir': { type: 'string' },
   });
-  const store = await openExistingLog(f['data-dir'], ctx);
+  const interactive = !f.list && !f.json;
+  const store = await openExistingLog(f['data-dir'], ctx, interactive ? 'review' : undefined);
   try {
     const items = await listReviewItems(store, { limit: num(f, 'limit') ?? 50, minConfidence: num(f, 'min-confidence'), includeReviewed: f['include-reviewed'] === true });
     if (f.json) return void ctx.print(JSON.stringify(items, null, 2));

@@ -1,0 +1,66 @@
+/**
+ * One writing process per conversation log. The lowdb store keeps open
+ * conversations and the index in memory, so a second process writing the same
+ * directory (a terminal review while `colloquy serve` runs) would have its
+ * changes overwritten by the first one's next write. Commands that write take
+ * this lock; read-only ones (export, retrain, `review --list`) don't need it.
+ * A lock left by a process that no longer runs is taken over.
+ */
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ColloquyError } from '../errors.ts';
+
+const LOCK_FILE = '.writer.lock';
+
+interface LockInfo {
+  pid: number;
+  command: string;
+  since: string;
+}
+
+/** Takes the log's writer lock for `command`; resolves to the function that releases it. */
+export async function acquireWriterLock(dir: string, command: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, LOCK_FILE);
+  const mine: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(JSON.stringify(mine));
+      await handle.close();
+      return () => unlink(file).catch(() => undefined);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = await readHolder(file);
+    if (holder && holder.pid !== process.pid && isRunning(holder.pid)) {
+      throw new ColloquyError(
+        'log_in_use',
+        `The conversation log in ${dir} is open for writing by \`colloquy ${holder.command}\` (pid ${holder.pid}, since ${holder.since})`,
+        holder.command === 'serve'
+          ? 'Review on the running server\'s admin page (/admin), chat with --no-log or another --data-dir, or stop the server first.'
+          : 'Wait for it to finish, or use another --data-dir.',
+      );
+    }
+    await unlink(file).catch(() => undefined); // the holder is gone: take over
+  }
+  throw new ColloquyError('log_in_use', `Could not take the writer lock of ${dir}`, `Remove ${file} if no Colloquy process runs on this log.`);
+}
+
+async function readHolder(file: string): Promise<LockInfo | undefined> {
+  try {
+    const info = JSON.parse(await readFile(file, 'utf8')) as LockInfo;
+    return Number.isInteger(info.pid) ? info : undefined;
+  } catch {
+    return undefined; // empty or half-written: treat as stale
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
