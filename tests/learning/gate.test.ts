@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dialogue } from '../../src/data/dialogue.ts';
 import { baseEvalSlice } from '../../src/learning/eval-set.ts';
 import { applyGate, DEFAULT_GATE, resolveGate } from '../../src/learning/gate.ts';
-import { mixTrainingSet } from '../../src/learning/training-mix.ts';
+import { MAX_EXPORT_REPEATS, mixTrainingSet } from '../../src/learning/training-mix.ts';
 import type { EvalSummary } from '../../src/registry/lineage.ts';
 
 const summary = (perWordPerplexity: number, bleu4: number): EvalSummary => ({ modelVersion: 'v', turns: 10, perWordPerplexity, perTokenPerplexity: perWordPerplexity, bleu4, distinct1: 0.4, distinct2: 0.6, avgLength: 7 });
@@ -64,6 +64,12 @@ describe('the training mix', () => {
 
   it('takes a large export once', () => {
     expect(mixTrainingSet(dialogues(10, 'b'), dialogues(50, 'e')).repeats).toBe(1);
+  });
+
+  it('repeats a single correction among thousands of base dialogues a bounded number of times', () => {
+    const few = mixTrainingSet(dialogues(4000, 'b'), dialogues(1, 'e'));
+    expect(few.repeats).toBe(MAX_EXPORT_REPEATS);
+    expect(few.dialogues).toHaveLength(4000 + MAX_EXPORT_REPEATS);
   });
 });
 
