@@ -71,7 +71,7 @@ pre { background: #f9fafb; padding: 8px; overflow: auto; }
 <body>
 <h1>Training report: version ${esc(lineage.version)}</h1>
 <p>Created ${esc(lineage.createdAt)}${lineage.parent ? `, fine-tuned from ${esc(lineage.parent)}${lineage.parentVersion && lineage.parentVersion !== lineage.parent ? ` (${esc(lineage.parentVersion)})` : ''}` : ''}${lineage.settings.fromScratch ? ', trained from scratch' : ''}; ${history.length} epoch${history.length === 1 ? '' : 's'}.</p>
-<p class="verdict ${verdict}"><strong>Gate ${verdict}.</strong> ${esc(gate.message)}</p>
+<p class="verdict ${verdict}"><strong>Gate ${verdict}:</strong> ${esc(gate.message.replace(/^(gate passed|refused): /, ""))}</p>
 
 <h2>Training curves</h2>
 <div class="charts">

@@ -56,7 +56,7 @@ describe('the training report', () => {
   });
 
   it('has the evaluation table with both models, the verdict, and the lineage', () => {
-    expect(html).toContain('Gate refused.');
+    expect(html).toContain('Gate refused:');
     expect(html).toMatch(/<th scope="row">per-word perplexity<\/th><td>1\.000<\/td><td>1\.200<\/td>/);
     expect(html).toMatch(/<th scope="row">BLEU-4<\/th><td>50\.00<\/td><td>40\.00<\/td><td>-10\.00<\/td>/);
     expect(html).toContain('current (111111111111)');
