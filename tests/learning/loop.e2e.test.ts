@@ -124,7 +124,7 @@ describe('the learning loop', () => {
     const link = models.body.versions.find((v) => v.name === worse.version)!.reportUrl!;
     const report = await fetch(`${url}${link}`);
     expect(report.status).toBe(200);
-    expect(await report.text()).toContain('Gate refused.');
+    expect(await report.text()).toContain('Gate refused:');
   });
 
   it('rolls back to the previous version in the running server', async () => {

@@ -103,7 +103,7 @@ describe('retrain', () => {
     const v = (await listVersions(modelsDir)).find((x) => x.name === r.version)!;
     expect(v.status).toBe('refused');
     expect(v.gate!.message).toBe(r.verdict.message);
-    expect(await fs.readFile(r.report, 'utf8')).toContain('Gate refused.');
+    expect(await fs.readFile(r.report, 'utf8')).toContain('Gate refused:');
     expect(await fs.stat(path.join(modelsDir, '.retrain')).catch(() => undefined)).toBeUndefined();
   });
 
