@@ -74,7 +74,7 @@ describe('retrain', () => {
     expect(lineage.data.eval.turns).toBeGreaterThan(0);
     expect(lineage.settings.training).toMatchObject({ warmStartFrom: baseVersion, epochs: 8 });
     const report = await fs.readFile(r.report, 'utf8');
-    expect(report).toContain('Gate passed.');
+    expect(report).toContain('Gate passed:');
     expect(report.match(/data-series="(train|valid)"/g)!.length).toBeGreaterThanOrEqual(4);
 
     const g = await openGenerator(r.dir, 'wasm');
