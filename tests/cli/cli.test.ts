@@ -2,46 +2,21 @@
  * The `colloquy` command end to end: real child processes of `node
  * bin/colloquy.js` on the wasm backend, a tiny corpus in a temp directory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/model/model-dir.ts';
-import { PROJECT_ROOT, QA, tempDir, tinyCorpus, toJsonl } from '../helpers/tiny.ts';
+import { runColloquy, STACK_TRACE, startColloquy, type CliRun as Run } from '../helpers/cli.ts';
+import { QA, tempDir, tinyCorpus, toJsonl } from '../helpers/tiny.ts';
 
-const BIN = path.join(PROJECT_ROOT, 'bin', 'colloquy.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let root: string;
 
-function start(args: string[]): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, COLLOQUY_BACKEND: 'wasm', COLLOQUY_LOG_LEVEL: 'info', COLLOQUY_MODEL: path.join(root, 'no-default-model') },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-}
+const start = (args: string[]) => startColloquy(args, { COLLOQUY_BACKEND: 'wasm', COLLOQUY_LOG_LEVEL: 'info', COLLOQUY_MODEL: path.join(root, 'no-default-model') });
 
 /** Runs the CLI to completion with `input` on stdin (closed right away when absent). */
-function colloquy(args: string[], input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = start(args);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin!.end(input);
-  });
-}
+const colloquy = (args: string[], input = '') => runColloquy(args, { input, env: { COLLOQUY_BACKEND: 'wasm', COLLOQUY_LOG_LEVEL: 'info', COLLOQUY_MODEL: path.join(root, 'no-default-model') } });
 
-const STACK_TRACE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 const file = (name: string) => path.join(root, name);
 const exists = (p: string) => fs.stat(p).then(() => true, () => false);
 

@@ -3,33 +3,20 @@
  * and `colloquy export`, as real child processes of `node bin/colloquy.js`
  * on a conversation log in a temp directory.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCorpus } from '../../src/data/corpus-file.ts';
 import { createLowdbStore } from '../../src/storage/lowdb-store.ts';
-import { PROJECT_ROOT, tempDir } from '../helpers/tiny.ts';
+import { tempDir } from '../helpers/tiny.ts';
+import { runColloquy, STACK_TRACE } from '../helpers/cli.ts';
 import { putConversation } from '../learning/fixtures.ts';
 
-const BIN = path.join(PROJECT_ROOT, 'bin', 'colloquy.js');
-const STACK_TRACE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 
 let root: string;
 let log: string;
 
-function colloquy(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, COLLOQUY_LOG_LEVEL: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const colloquy = (args: string[], input = '') => runColloquy(args, { input, env: { COLLOQUY_LOG_LEVEL: 'warn' } });
 
 async function withStore<T>(fn: (store: Awaited<ReturnType<typeof createLowdbStore>>) => Promise<T>): Promise<T> {
   const store = await createLowdbStore({ dir: log });

@@ -3,36 +3,22 @@
  * child processes of `node bin/colloquy.js` (wasm), a real lowdb log and a
  * tiny model registry in a temp directory.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLowdbStore } from '../../src/storage/lowdb-store.ts';
 import { readRegistry } from '../../src/registry/registry-file.ts';
-import { PROJECT_ROOT, snapshotDir, tempDir, tinyCorpus, toJsonl, trainTinyModel } from '../helpers/tiny.ts';
+import { snapshotDir, tempDir, tinyCorpus, toJsonl, trainTinyModel } from '../helpers/tiny.ts';
+import { runColloquy } from '../helpers/cli.ts';
 import { putConversation, reviewed } from './fixtures.ts';
 
-const BIN = path.join(PROJECT_ROOT, 'bin', 'colloquy.js');
 let root: string;
 let modelsDir: string;
 let emptyLog: string;
 let reviewedLog: string;
 let base: string;
 
-function colloquy(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, COLLOQUY_BACKEND: 'wasm', COLLOQUY_LOG_LEVEL: 'warn' };
-    delete env.COLLOQUY_MODEL;
-    delete env.COLLOQUY_MODELS_DIR;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const colloquy = (args: string[]) => runColloquy(args, { env: { COLLOQUY_BACKEND: 'wasm', COLLOQUY_LOG_LEVEL: 'warn', COLLOQUY_MODEL: undefined, COLLOQUY_MODELS_DIR: undefined } });
 
 beforeAll(async () => {
   root = await tempDir('retrain-cli');
