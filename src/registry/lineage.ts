@@ -4,10 +4,9 @@
  * Written inside the version directory before that directory is moved into
  * place, so a version in the registry always has its whole lineage.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ColloquyError } from '../errors.ts';
-import { writeFileAtomic } from '../util/fs-atomic.ts';
+import { readTextIfExists, writeFileAtomic } from '../util/fs-atomic.ts';
 
 export const LINEAGE_FILE = 'lineage.json';
 export const REPORT_FILE = 'report.html';
@@ -82,13 +81,8 @@ export interface Lineage {
 /** Reads a version's lineage; undefined when it has none (a model trained with `colloquy train`). */
 export async function readLineage(dir: string): Promise<Lineage | undefined> {
   const file = path.join(dir, LINEAGE_FILE);
-  let raw: string;
-  try {
-    raw = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const raw = await readTextIfExists(file);
+  if (raw === undefined) return undefined;
   try {
     const l = JSON.parse(raw) as Lineage;
     if (l?.format !== 'colloquy-lineage') throw new Error('wrong format');

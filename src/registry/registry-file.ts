@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ColloquyError } from '../errors.ts';
-import { writeFileAtomic } from '../util/fs-atomic.ts';
+import { readTextIfExists, writeFileAtomic } from '../util/fs-atomic.ts';
 
 export const REGISTRY_FILE = 'registry.json';
 
@@ -46,13 +46,8 @@ export function registryPath(modelsDir: string): string {
 /** Reads `registry.json`; undefined when there is none yet. A damaged file is an error naming it. */
 export async function readRegistry(modelsDir: string): Promise<RegistryFile | undefined> {
   const file = registryPath(modelsDir);
-  let raw: string;
-  try {
-    raw = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const raw = await readTextIfExists(file);
+  if (raw === undefined) return undefined;
   const hint = `Restore it from a backup, or delete it to fall back to ${path.join(modelsDir, DEFAULT_VERSION_DIR)} (the promotion history is then lost).`;
   let r: RegistryFile;
   try {

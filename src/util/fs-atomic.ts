@@ -36,3 +36,13 @@ export async function replaceDirectory(staged: string, target: string): Promise<
 export async function sha256(data: string | Uint8Array): Promise<string> {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** A text file's contents, or undefined when the file does not exist (other errors are thrown). */
+export async function readTextIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
