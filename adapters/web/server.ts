@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { isColloquyError, silentLogger, type ConversationStore, type Engine, type Logger } from '../../src/index.ts';
+import { ADMIN_ASSETS, createAdminRouter } from './admin.ts';
 import { createRateLimiter, type RateLimit } from './rate-limit.ts';
 import { corsAllowlist, securityHeaders } from './security.ts';
 import { MIN_SECRET_LENGTH, signToken, verifyToken } from './tokens.ts';
@@ -47,6 +48,10 @@ export interface CreateWebServerOptions {
   logger?: Logger;
   /** Express's `trust proxy` setting, for rate limits behind a reverse proxy. Off by default. */
   trustProxy?: boolean | number | string;
+  /** Opens the review page and admin API at `/admin` (Bearer token, at least 16 characters). Without it there are no admin routes. */
+  adminToken?: string;
+  /** The model registry the admin page lists (`models/`). */
+  modelsDir?: string;
 }
 
 export interface WebServer {
@@ -68,7 +73,7 @@ type Authed = Request & { conversation?: { id: string; userId: string } };
  * const web = createWebServer({ engine, store, secret });
  * const { url, close } = await web.listen(3000);
  */
-export function createWebServer({ engine, store, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false }: CreateWebServerOptions): WebServer {
+export function createWebServer({ engine, store, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, adminToken, modelsDir }: CreateWebServerOptions): WebServer {
   if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new Error(`The web secret must be at least ${MIN_SECRET_LENGTH} characters`);
   const l: WebLimits = { ...DEFAULT_WEB_LIMITS, ...limits };
   const perIp = createRateLimiter(l.perIp);
@@ -234,6 +239,11 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
     res.status(404).json({ error: 'not_found', message: 'No such API endpoint.' });
   });
   app.use('/api', api);
+  if (adminToken !== undefined) {
+    const { confidenceThreshold: minConfidence, commands } = engine.options;
+    app.use('/admin', createAdminRouter({ store, token: adminToken, modelsDir, perIp, publicDir: PUBLIC_DIR, minConfidence, commands, logger }));
+  }
+  app.use((req, res, next) => (ADMIN_ASSETS.includes(req.path) ? void res.status(404).end() : next())); // the review page lives under /admin/ only
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '5m' }));
 
   // anything thrown above ends here: a JSON error, and the process stays up

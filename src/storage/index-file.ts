@@ -41,6 +41,7 @@ export function summarize(record: ConversationRecord): ConversationSummary {
     turns: record.turns.length, fallbacks, feedbackUp, feedbackDown, handoffState: record.handoff?.state ?? 'none',
   };
   if (minConfidence !== undefined) summary.minConfidence = minConfidence;
+  if (record.review) summary.reviewed = record.review.status;
   return summary;
 }
 
@@ -61,6 +62,7 @@ export function matchesFilter(s: ConversationSummary, filter: ListFilter = {}): 
   if (filter.feedback === 'any' && s.feedbackUp + s.feedbackDown === 0) return false;
   if (filter.handoffState !== undefined && s.handoffState !== filter.handoffState) return false;
   if (filter.maxConfidence !== undefined && !(s.minConfidence !== undefined && s.minConfidence <= filter.maxConfidence)) return false;
+  if (filter.reviewed !== undefined && (s.reviewed !== undefined) !== filter.reviewed) return false;
   return true;
 }
 

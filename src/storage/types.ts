@@ -45,6 +45,26 @@ export interface HandoffInfo {
   reason?: 'command' | 'fallbacks' | 'api';
 }
 
+/** A reviewer's verdict on a conversation. */
+export type ReviewStatus = 'good' | 'bad' | 'ignore' | 'corrected';
+
+/**
+ * What a person decided about a logged conversation (`colloquy review`, the
+ * admin page). Only `good` and `corrected` conversations become training data.
+ *
+ * @example
+ * const review: ReviewState = { status: 'corrected', reviewedAt: '2025-01-02T09:00:00.000Z', corrections: { t_abc: 'Your order ships tomorrow.' } };
+ */
+export interface ReviewState {
+  status: ReviewStatus;
+  /** ISO time of the last decision. */
+  reviewedAt: string;
+  reviewer?: string;
+  /** Bot turn id → the reply the bot should have given. */
+  corrections: Record<string, string>;
+  note?: string;
+}
+
 export interface ConversationRecord {
   /** The id the adapter chose (e.g. `slack:T1:C2:1700000000.0001`); never used as a path. */
   id: string;
@@ -58,6 +78,8 @@ export interface ConversationRecord {
   consecutiveFallbacks: number;
   handoff: HandoffInfo;
   turns: LoggedTurn[];
+  /** Absent until a person reviews the conversation. */
+  review?: ReviewState;
 }
 
 /** What the index keeps per conversation, so listing never loads every file. */
@@ -74,6 +96,8 @@ export interface ConversationSummary {
   feedbackUp: number;
   feedbackDown: number;
   handoffState: HandoffState;
+  /** The review's status; absent while nobody has reviewed the conversation. */
+  reviewed?: ReviewStatus;
 }
 
 export interface ListFilter {
@@ -86,6 +110,8 @@ export interface ListFilter {
   handoffState?: HandoffState;
   /** Conversations with a bot turn at or below this confidence. */
   maxConfidence?: number;
+  /** true: only reviewed conversations; false: only those nobody reviewed yet. */
+  reviewed?: boolean;
   limit?: number;
 }
 
