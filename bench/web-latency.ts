@@ -3,7 +3,7 @@
  * (port 0) over the real engine, the lowdb store in a temp dir and the bundled
  * model (models/default) on the wasm backend, driven over HTTP like the widget.
  *
- *   npx tsx bench/web-latency.ts [--messages N] [--sequential N] [--concurrent N]
+ *   npx tsx bench/web-latency.ts [--messages N] [--sequential N] [--concurrent N] [--batching both|on|off]
  *
  * Scenarios:
  *   - 1 conversation at a time: `--sequential` conversations (default 10) one
@@ -12,6 +12,9 @@
  * Per message: time to first token (request sent → first `event: token`) and
  * full-reply latency (→ `event: done`); replies/s = replies / wall time;
  * tokens/reply = streamed `token` events per reply (a sanity check).
+ * Both scenarios run twice by default: with the generator decoding one
+ * conversation at a time, and with batched decoding (`batching: true`, what
+ * `colloquy serve` runs), each on a fresh server, store and engine.
  * Rate limits are raised so the benchmark measures generation, not the limiter.
  * One warm-up message is sent and not counted.
  */
@@ -23,7 +26,12 @@ import { createWebServer } from '../adapters/web/index.ts';
 import { createEngine, createLowdbStore, DEFAULT_MODEL_DIR, initBackend, loadModel, LstmGenerator } from '../src/index.ts';
 
 const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '3' }, sequential: { type: 'string', default: '10' }, concurrent: { type: 'string', default: '50' } },
+  options: {
+    messages: { type: 'string', default: '3' },
+    sequential: { type: 'string', default: '10' },
+    concurrent: { type: 'string', default: '50' },
+    batching: { type: 'string', default: 'both' },
+  },
 });
 const perConversation = Number(values.messages);
 const sequential = Number(values.sequential);
@@ -48,18 +56,36 @@ interface Sample {
   tokens: number;
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'colloquy-web-bench-'));
+if (!['both', 'on', 'off'].includes(values.batching)) throw new Error('--batching must be both, on or off');
 await initBackend('wasm');
-const generator = new LstmGenerator(await loadModel(DEFAULT_MODEL_DIR));
-const store = await createLowdbStore({ dir });
-const engine = createEngine({ generator, store, tickIntervalMs: false });
-const web = createWebServer({
-  engine,
-  store,
-  secret: 'bench-secret-0123456789abcdef0123456789abcdef',
-  limits: { perIp: { burst: 1e6, perMinute: 1e6 }, perConversation: { burst: 1e6, perMinute: 1e6 } },
-});
-const server = await web.listen(0);
+const model = await loadModel(DEFAULT_MODEL_DIR);
+
+/** A fresh server over a fresh engine and store, with or without batched decoding. */
+async function startServer(batching: boolean) {
+  const dir = await mkdtemp(join(tmpdir(), 'colloquy-web-bench-'));
+  const generator = new LstmGenerator(model, {}, { batching });
+  const store = await createLowdbStore({ dir });
+  const engine = createEngine({ generator, store, tickIntervalMs: false });
+  const web = createWebServer({
+    engine,
+    store,
+    secret: 'bench-secret-0123456789abcdef0123456789abcdef',
+    limits: { perIp: { burst: 1e6, perMinute: 1e6 }, perConversation: { burst: 1e6, perMinute: 1e6 } },
+  });
+  const listening = await web.listen(0);
+  return {
+    url: listening.url,
+    async close() {
+      await listening.close();
+      await engine.close();
+      await store.close();
+      generator.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let server: { url: string } = { url: '' };
 
 async function startConversation(): Promise<{ conversationId: string; token: string }> {
   const res = await fetch(`${server.url}/api/conversations`, { method: 'POST' });
@@ -129,19 +155,30 @@ function row({ name, samples, wallMs }: Row): string[] {
   ];
 }
 
+async function measure(batching: boolean): Promise<Row[]> {
+  const running = await startServer(batching);
+  server = running;
+  const mode = batching ? 'batched' : 'unbatched';
+  try {
+    await runConversation(0); // warm-up (compiles the wasm kernels)
+    const rows: Row[] = [];
+    let t0 = performance.now();
+    const seq: Sample[] = [];
+    for (let i = 0; i < sequential; i++) seq.push(...(await runConversation(i)));
+    rows.push({ name: `${mode}: 1 conversation (${sequential}×${perConversation} msgs, one at a time)`, samples: seq, wallMs: performance.now() - t0 });
+    t0 = performance.now();
+    const par = (await Promise.all(Array.from({ length: concurrent }, (_, i) => runConversation(i)))).flat();
+    rows.push({ name: `${mode}: ${concurrent} concurrent conversations (${perConversation} msgs each)`, samples: par, wallMs: performance.now() - t0 });
+    return rows;
+  } finally {
+    await running.close();
+  }
+}
+
 try {
-  await runConversation(0).then(() => undefined); // warm-up (compiles the wasm kernels)
   const rows: Row[] = [];
-
-  let t0 = performance.now();
-  const seq: Sample[] = [];
-  for (let i = 0; i < sequential; i++) seq.push(...(await runConversation(i)));
-  rows.push({ name: `1 conversation (${sequential}×${perConversation} msgs, one at a time)`, samples: seq, wallMs: performance.now() - t0 });
-
-  t0 = performance.now();
-  const par = (await Promise.all(Array.from({ length: concurrent }, (_, i) => runConversation(i)))).flat();
-  rows.push({ name: `${concurrent} concurrent conversations (${perConversation} msgs each)`, samples: par, wallMs: performance.now() - t0 });
-
+  if (values.batching !== 'on') rows.push(...(await measure(false)));
+  if (values.batching !== 'off') rows.push(...(await measure(true)));
   const header = ['scenario', 'replies', 'TTFT p50 ms', 'TTFT p99 ms', 'reply p50 ms', 'reply p99 ms', 'replies/s', 'tokens/reply', 'fallbacks'];
   const table = [header, ...rows.map(row)];
   const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
@@ -150,10 +187,6 @@ try {
   out('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const r of table.slice(1)) out('| ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |');
 } finally {
-  await server.close();
-  await engine.close();
-  await store.close();
-  generator.dispose();
-  await rm(dir, { recursive: true, force: true });
+  model.dispose();
 }
 process.exit(0);

@@ -50,3 +50,20 @@ export { createLowdbStore, type LowdbStoreOptions } from './storage/lowdb-store.
 export { deleteOlderThan, deleteUser, exportCorpus } from './storage/maintenance.ts';
 export { redactText } from './storage/redact.ts';
 export type { ConversationStore, ConversationRecord, ConversationSummary, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
+
+// — channels (what an adapter implements; see README "Writing an adapter") —
+export type { ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
+export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
+
+// — learning from conversations —
+export { listReviewItems, reviewConversation, flaggedTurns, MAX_CORRECTION_CHARS, type ReviewItem, type ReviewTurn, type ReviewReason, type ReviewDecision, type ListReviewOptions } from './learning/review.ts';
+export { exportTrainingSet, writeTrainingExport, heldBackFileFor, type TrainingExport, type TrainingExportOptions, type SkipReason } from './learning/export.ts';
+export type { ReviewState, ReviewStatus } from './storage/types.ts';
+
+// — model versions, retraining and hot reload —
+export { retrain, type RetrainInput, type RetrainResult, type RetrainData } from './learning/retrain.ts';
+export { applyGate, DEFAULT_GATE } from './learning/gate.ts';
+export { listVersions, findVersion, resolveActive, type ModelVersion, type VersionStatus } from './registry/versions.ts';
+export { promote, rollback, addVersion } from './registry/promote.ts';
+export { ReloadingGenerator, type ReloadingGeneratorOptions } from './registry/reloading-generator.ts';
+export type { Lineage, GateSettings, GateVerdict, EvalSummary } from './registry/lineage.ts';

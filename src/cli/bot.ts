@@ -1,7 +1,8 @@
 import { createEngine } from '../engine/engine.ts';
 import type { Engine } from '../engine/types.ts';
-import { LstmGenerator } from '../generation/generator.ts';
-import { loadModel } from '../model/model-dir.ts';
+import { LstmGenerator, type Generator } from '../generation/generator.ts';
+import { loadModel, type LoadedModel } from '../model/model-dir.ts';
+import { ReloadingGenerator } from '../registry/reloading-generator.ts';
 import type { ConversationStore } from '../storage/types.ts';
 import type { CliContext } from './context.ts';
 import { generateOptionsFrom } from './commands/generate-flags.ts';
@@ -15,26 +16,21 @@ export interface RunningBot {
 }
 
 /**
- * Starts the tensor backend, loads the model (`--model`, else the configured
- * default), opens the conversation log and builds the engine over them.
- * The context budget goes to the engine; the other decoding flags become the
+ * Starts the tensor backend, loads the model (see `openGenerator`), opens the
+ * conversation log and builds the engine over them. The context budget goes to the engine; the other decoding flags become the
  * generator's defaults.
  */
 export async function startBot(flags: Record<string, unknown>, ctx: CliContext, openStore: () => Promise<ConversationStore>): Promise<RunningBot> {
   const { contextTokens, ...decoding } = generateOptionsFrom(flags);
   await ctx.startBackend(flags.backend);
-  const model = await loadModel((flags.model as string | undefined) ?? ctx.env.model);
-  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version})`);
-  const generator = new LstmGenerator(model, decoding);
-  const freeModel = () => {
-    generator.dispose();
-    model.dispose();
-  };
+  // Concurrent conversations share decoding steps (the same replies, many more per second under load).
+  const makeGenerator = (model: LoadedModel) => new LstmGenerator(model, decoding, { batching: true });
+  const { generator, free: freeModel } = await openGenerator(flags, ctx, makeGenerator);
   let store: ConversationStore;
   try {
     store = await openStore();
   } catch (err) {
-    freeModel();
+    await freeModel();
     throw err;
   }
   const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
@@ -46,8 +42,32 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
         await engine.close();
         await store.close();
       } finally {
-        freeModel();
+        await freeModel();
       }
+    },
+  };
+}
+
+/**
+ * The generator the bot runs: a fixed model when `--model DIR` or
+ * COLLOQUY_MODEL names one; otherwise the registry's active model
+ * (`--models-dir`, default models/), followed live — a promotion or rollback
+ * switches the running bot between replies.
+ */
+async function openGenerator(flags: Record<string, unknown>, ctx: CliContext, make: (model: LoadedModel) => LstmGenerator): Promise<{ generator: Generator; free(): Promise<void> }> {
+  const fixed = (flags.model as string | undefined) ?? (ctx.env.modelPinned ? ctx.env.model : undefined);
+  if (fixed === undefined) {
+    const generator = await ReloadingGenerator.open({ modelsDir: (flags['models-dir'] as string | undefined) ?? ctx.env.modelsDir, logger: ctx.logger, createGenerator: make });
+    return { generator, free: () => generator.close() };
+  }
+  const model = await loadModel(fixed);
+  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version})`);
+  const generator = make(model);
+  return {
+    generator,
+    async free() {
+      generator.dispose();
+      model.dispose();
     },
   };
 }

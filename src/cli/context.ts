@@ -2,6 +2,7 @@ import { readEnvConfig, type EnvConfig } from '../config.ts';
 import { ColloquyError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { initBackend, type BackendName } from '../runtime/backend.ts';
+import { enableWasmThreads } from '../runtime/wasm-threads.ts';
 
 /** What every command gets: the environment's settings, the logger, output, and backend start-up. */
 export interface CliContext {
@@ -15,8 +16,8 @@ export interface CliContext {
 
 const BACKENDS = ['auto', 'node', 'wasm', 'cpu'];
 
-/** Builds the context from the environment. */
-export function createCliContext(env: EnvConfig = readEnvConfig()): CliContext {
+/** Builds the context from the environment; `threads` (the global `--threads`) overrides COLLOQUY_WASM_THREADS. */
+export function createCliContext(env: EnvConfig = readEnvConfig(), { threads }: { threads?: number } = {}): CliContext {
   const logger = createLogger({ level: env.logLevel });
   return {
     env,
@@ -25,6 +26,8 @@ export function createCliContext(env: EnvConfig = readEnvConfig()): CliContext {
     async startBackend(flag) {
       const choice = typeof flag === 'string' ? flag : env.backend;
       if (!BACKENDS.includes(choice)) throw new ColloquyError('usage', `--backend must be one of ${BACKENDS.join(', ')}, got "${choice}"`);
+      const wasmThreads = threads ?? env.wasmThreads;
+      if (wasmThreads > 1 && (choice === 'wasm' || choice === 'auto')) enableWasmThreads(wasmThreads);
       return initBackend(choice as BackendName | 'auto', logger);
     },
   };

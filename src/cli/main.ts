@@ -1,19 +1,29 @@
 import { isColloquyError } from '../errors.ts';
 import { createCliContext } from './context.ts';
+import { takeThreadsFlag } from './threads-flag.ts';
 import { TRAIN_USAGE, trainCommand } from './commands/train.ts';
 import { EVAL_USAGE, evalCommand } from './commands/eval.ts';
 import { CHAT_USAGE, chatCommand } from './commands/chat.ts';
 import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
+import { REVIEW_USAGE, reviewCommand } from './commands/review.ts';
+import { EXPORT_USAGE, exportCommand } from './commands/export.ts';
+import { MODELS_USAGE, modelsCommand } from './commands/models.ts';
+import { RETRAIN_USAGE, retrainCommand } from './commands/retrain.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof createCliContext>) => Promise<void>; usage: string }> = {
+/** A command resolves to its exit status, or to nothing for 0. */
+const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof createCliContext>) => Promise<void | number>; usage: string }> = {
   train: { run: trainCommand, usage: TRAIN_USAGE },
   eval: { run: evalCommand, usage: EVAL_USAGE },
   chat: { run: chatCommand, usage: CHAT_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
+  review: { run: reviewCommand, usage: REVIEW_USAGE },
+  export: { run: exportCommand, usage: EXPORT_USAGE },
+  retrain: { run: retrainCommand, usage: RETRAIN_USAGE },
+  models: { run: modelsCommand, usage: MODELS_USAGE },
 };
 
 function usage(): string {
-  return ['Colloquy — an LSTM customer-service chatbot', '', ...Object.values(COMMANDS).map((c) => c.usage + '\n'), 'Environment: COLLOQUY_BACKEND (auto|node|wasm|cpu), COLLOQUY_MODEL, COLLOQUY_LOG_LEVEL, COLLOQUY_PORT, COLLOQUY_HOST, COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS'].join('\n');
+  return ['Colloquy — an LSTM customer-service chatbot', '', ...Object.values(COMMANDS).map((c) => c.usage + '\n'), 'Every command takes --threads N (wasm threads; default off, also COLLOQUY_WASM_THREADS).', 'Environment: COLLOQUY_BACKEND (auto|node|wasm|cpu), COLLOQUY_MODEL, COLLOQUY_MODELS_DIR, COLLOQUY_LOG_LEVEL, COLLOQUY_PORT, COLLOQUY_HOST, COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_ADMIN_TOKEN (the review page at /admin); channels for serve: SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (SLACK_PORT, SLACK_AGENTS_CHANNEL), DISCORD_TOKEN (DISCORD_AGENTS_CHANNEL)'].join('\n');
 }
 
 /** Runs the CLI; returns the process exit code. */
@@ -24,14 +34,15 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 1;
   }
   const command = COMMANDS[name];
-  const ctx = createCliContext();
   if (!command) {
     process.stderr.write(`error: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
   try {
-    await command.run(rest, ctx);
-    return 0;
+    // inside the try: a bad environment (SLACK_BOT_TOKEN without its companion...) is a clear error, not a stack trace
+    const { threads, argv: commandArgv } = takeThreadsFlag(rest);
+    const ctx = createCliContext(undefined, { threads });
+    return (await command.run(commandArgv, ctx)) ?? 0;
   } catch (err) {
     if (isColloquyError(err)) {
       process.stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);

@@ -1,0 +1,235 @@
+/**
+ * `npm run bench`: every performance figure of issue 7 beside its baseline,
+ * measured in the same run (medians over rounds, the two sides interleaved),
+ * printed as a table and written to bench/results.json.
+ *
+ *   npm run bench                 # full run (~2–3 min on 2 cores)
+ *   npm run bench -- --quick      # smoke run: one round, fewer steps (~40 s)
+ *   npm run bench -- --threads 2  # also a row with 2 wasm threads (a child process)
+ *   npm run bench -- --no-torch   # skip the PyTorch reference
+ *
+ * Figures (results.json): train_tok_s, train_tok_s_layers_baseline,
+ * train_tok_s_torch, gen_ms_per_token, ttft_ms, batched_replies_s_50,
+ * sequential_replies_s_50 (+ p50/p99), peak_rss_mb, a cpu row, a threads
+ * row, and the backend and model config.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../src/config.ts';
+import type { Turn } from '../src/data/dialogue.ts';
+import { StepDecoder } from '../src/generation/decoder.ts';
+import { LstmGenerator } from '../src/generation/generator.ts';
+import { encodeContext } from '../src/model/encode.ts';
+import { loadModel } from '../src/model/model-dir.ts';
+import { initBackend, type BackendName } from '../src/runtime/backend.ts';
+import { runConversations } from './concurrency.ts';
+import { carriedMsPerToken, timeToFirstToken, windowMsPerToken } from './gen-speed.ts';
+import { markdownTable, median, round } from './lib/stats.ts';
+import { corpusWorkload } from './lib/workload.ts';
+import { runTorchReference } from './torch.ts';
+import { runStockLayersChild } from './stock-layers-child.ts';
+import { runThreadsChild, type ThreadsFigures } from './threads-child.ts';
+import { createLayersTrainer, createOurTrainer, ISSUE_SHAPE, tokensPerSecond, type TrainShape } from './train-speed.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    threads: { type: 'string' },
+    'no-torch': { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(PROJECT_ROOT, 'bench', 'results.json') },
+  },
+});
+const quick = flags.quick;
+const rounds = quick ? 1 : 3;
+const say = (line: string) => process.stderr.write(line + '\n');
+const notes: string[] = [];
+
+/** Interleaves rounds of several measurements so machine noise hits them alike; returns each one's median. */
+async function interleaved<K extends string>(measures: Record<K, () => Promise<number> | number>, n = rounds): Promise<Record<K, number>> {
+  const samples = Object.fromEntries(Object.keys(measures).map((k) => [k, [] as number[]])) as unknown as Record<K, number[]>;
+  for (let r = 0; r < n; r++) for (const k of Object.keys(measures) as K[]) samples[k].push(await measures[k]());
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v as number[])])) as Record<K, number>;
+}
+
+/** Training tokens/s of our trainer and the tfjs-layers baseline on the active backend. */
+async function trainingRow(shape: TrainShape, ourSteps: number, layersSteps: number, withLayers: boolean) {
+  const ours = createOurTrainer(shape);
+  const layers = withLayers ? await createLayersTrainer(shape) : null;
+  try {
+    await ours.step(); // warm-up: kernels compile, Adam makes its slots
+    await layers?.step();
+    return await interleaved({ ours: () => tokensPerSecond(ours, ourSteps), layers: () => (layers ? tokensPerSecond(layers, layersSteps) : NaN) });
+  } finally {
+    ours.dispose();
+    layers?.dispose();
+  }
+}
+
+/** Generation figures on the active backend with the bundled model. */
+async function generationRow(history: Turn[], tokens: number, withWindow: boolean) {
+  const model = await loadModel(DEFAULT_MODEL_DIR);
+  const decoder = new StepDecoder(model.params);
+  const generator = new LstmGenerator(model);
+  try {
+    const prompt = encodeContext(model.tokenizer, history, 256);
+    const eot = model.tokenizer.eot;
+    carriedMsPerToken(decoder, prompt, 10, eot); // warm-up
+    const r = await interleaved({
+      carried: () => carriedMsPerToken(decoder, prompt, tokens, eot),
+      window: () => (withWindow ? windowMsPerToken(model.params, prompt, Math.max(10, tokens / 10)) : NaN),
+      ttft: () => timeToFirstToken(generator, history),
+    });
+    return { ...r, promptTokens: prompt.length };
+  } finally {
+    generator.dispose();
+    decoder.dispose();
+    model.dispose();
+  }
+}
+
+/** Clients in flight in the concurrency figure. */
+const CONCURRENCY = 50;
+
+/** 50 conversations in flight, batched vs one at a time, on the active backend. */
+async function concurrencyRow(conversations: string[][]) {
+  const model = await loadModel(DEFAULT_MODEL_DIR);
+  const single = new LstmGenerator(model);
+  const batched = new LstmGenerator(model, {}, { batching: true });
+  try {
+    await runConversations(batched, conversations.slice(0, 8), CONCURRENCY); // warm-up
+    const seq: Awaited<ReturnType<typeof runConversations>>[] = [];
+    const bat: typeof seq = [];
+    for (let r = 0; r < rounds; r++) {
+      seq.push(await runConversations(single, conversations, 1));
+      bat.push(await runConversations(batched, conversations, CONCURRENCY));
+    }
+    const same = bat.every((b) => b.texts.every((t, i) => t === seq[0].texts[i]));
+    const pick = (runs: typeof seq) => ({
+      rps: median(runs.map((x) => x.repliesPerSecond)),
+      p50: median(runs.map((x) => x.p50Ms)),
+      p99: median(runs.map((x) => x.p99Ms)),
+    });
+    return { sequential: pick(seq), batched: pick(bat), same, replies: seq[0].texts.length, tokensPerReply: seq[0].tokens / seq[0].texts.length, meanBatch: batched.batchStats().meanBatch };
+  } finally {
+    single.dispose();
+    batched.dispose();
+    model.dispose();
+  }
+}
+
+const started = Date.now();
+const turnsPerConversation = quick ? 2 : 3;
+const { conversations, history: ttftHistory } = corpusWorkload(turnsPerConversation, quick ? 50 : 150);
+
+const backend: BackendName = 'wasm';
+await initBackend(backend);
+const wasm = { simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), threads: getThreadsCount() };
+say(`bench: wasm (simd ${wasm.simd}, ${wasm.threads} thread), ${quick ? 'quick' : `${rounds} rounds`}`);
+
+say('training (ours vs tfjs-layers)…');
+const train = await trainingRow(ISSUE_SHAPE, quick ? 3 : 8, quick ? 1 : 2, true);
+say('generation at batch 1…');
+const gen = await generationRow(ttftHistory, quick ? 50 : 200, true);
+say('50 concurrent conversations (batched vs one at a time)…');
+const conc = await concurrencyRow(conversations);
+if (!conc.same) notes.push('batched and one-at-a-time replies differed (see tests/generation/batch-decoding.test.ts)');
+
+say('tfjs-layers LSTM on stock wasm kernels (child process)…');
+const stock = await runStockLayersChild(quick);
+if (stock.note) notes.push(stock.note);
+
+say('PyTorch reference…');
+const torch = flags['no-torch'] ? { figures: null, note: 'skipped (--no-torch)' } : await runTorchReference(ISSUE_SHAPE, quick);
+if (torch.note) notes.push(`PyTorch: ${torch.note}`);
+
+say('cpu backend (short)…');
+await initBackend('cpu');
+const cpuShape: TrainShape = { ...ISSUE_SHAPE, batch: 8, seqLen: 16 };
+const cpuTrain = await trainingRow(cpuShape, 1, 1, !quick);
+const cpuGen = await generationRow(ttftHistory, quick ? 10 : 30, false);
+await initBackend('wasm');
+
+let threads: ThreadsFigures | null = null;
+if (flags.threads) {
+  say(`wasm with ${flags.threads} threads (child process)…`);
+  threads = await runThreadsChild(Number(flags.threads), quick);
+  if (threads.note) notes.push(`threads: ${threads.note}`);
+}
+
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null && b > 0 ? a / b : null);
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  rounds,
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg().map((x) => round(x, 2)), node: process.version },
+  backend,
+  wasm,
+  model: { vocabSize: ISSUE_SHAPE.vocabSize, embedDim: ISSUE_SHAPE.embedDim, hiddenSize: ISSUE_SHAPE.hiddenSize, layers: 1 },
+  train_shape: { batch: ISSUE_SHAPE.batch, seqLen: ISSUE_SHAPE.seqLen, optimizer: 'adam', targets: 'every position' },
+  train_tok_s: round(train.ours),
+  train_tok_s_layers_baseline: round(train.layers),
+  train_tok_s_layers_stock_kernels: round(stock.tokensPerSecond),
+  train_tok_s_torch: round(torch.figures?.train_tok_s ?? null),
+  train_speedup_vs_layers: round(ratio(train.ours, train.layers)),
+  train_speedup_vs_layers_stock: round(ratio(train.ours, stock.tokensPerSecond)),
+  train_share_of_torch: round(ratio(train.ours, torch.figures?.train_tok_s)),
+  gen_ms_per_token: round(gen.carried),
+  gen_ms_per_token_window_baseline: round(gen.window),
+  gen_ms_per_token_torch: round(torch.figures?.gen_ms_per_token ?? null),
+  ttft_ms: round(gen.ttft),
+  ttft_prompt_tokens: gen.promptTokens,
+  batched_replies_s_50: round(conc.batched.rps),
+  sequential_replies_s_50: round(conc.sequential.rps),
+  batched_speedup_50: round(ratio(conc.batched.rps, conc.sequential.rps)),
+  batched_latency_ms: { p50: round(conc.batched.p50), p99: round(conc.batched.p99) },
+  sequential_latency_ms: { p50: round(conc.sequential.p50), p99: round(conc.sequential.p99) },
+  batched_same_replies: conc.same,
+  conversations: { count: conversations.length, in_flight: CONCURRENCY, turns: turnsPerConversation, replies: conc.replies, tokens_per_reply: round(conc.tokensPerReply), mean_batch: round(conc.meanBatch) },
+  cpu: {
+    train_shape: { batch: cpuShape.batch, seqLen: cpuShape.seqLen },
+    train_tok_s: round(cpuTrain.ours),
+    train_tok_s_layers_baseline: round(cpuTrain.layers),
+    gen_ms_per_token: round(cpuGen.carried),
+    ttft_ms: round(cpuGen.ttft),
+  },
+  threads,
+  peak_rss_mb: round(peakRssMb),
+  seconds: Math.round((Date.now() - started) / 1000),
+  notes,
+};
+writeFileSync(flags.out, JSON.stringify(results, null, 2) + '\n');
+
+const f = (x: number | null | undefined, unit = '') => (x == null || Number.isNaN(x) ? '—' : `${round(x)}${unit}`);
+const x = (r: number | null) => (r == null ? '—' : `${round(r)}×`);
+const rows: string[][] = [
+  ['training tokens/s, wasm (B=32, T=32)', f(train.ours), `tfjs-layers LSTM, our kernels: ${f(train.layers)}`, x(ratio(train.ours, train.layers))],
+  ['training tokens/s vs tfjs as shipped', f(train.ours), `tfjs-layers, stock wasm kernels: ${f(stock.tokensPerSecond)}`, x(ratio(train.ours, stock.tokensPerSecond))],
+  ['training tokens/s vs PyTorch 1 thread', f(train.ours), `PyTorch: ${f(torch.figures?.train_tok_s)}`, x(ratio(train.ours, torch.figures?.train_tok_s))],
+  ['generation ms/token, batch 1', f(gen.carried), `re-run 32-token window: ${f(gen.window)}`, x(ratio(gen.window, gen.carried))],
+  ['generation ms/token vs PyTorch', f(gen.carried), `PyTorch carried: ${f(torch.figures?.gen_ms_per_token)}`, x(ratio(torch.figures?.gen_ms_per_token, gen.carried))],
+  [`time to first token ms (${gen.promptTokens}-token history)`, f(gen.ttft), '', ''],
+  [`replies/s, 50 conversations in flight`, f(conc.batched.rps), `one at a time: ${f(conc.sequential.rps)}`, x(ratio(conc.batched.rps, conc.sequential.rps))],
+  ['reply latency p50 / p99 ms (50 in flight)', `${f(conc.batched.p50)} / ${f(conc.batched.p99)}`, `one at a time: ${f(conc.sequential.p50)} / ${f(conc.sequential.p99)}`, ''],
+  [`cpu: training tokens/s (B=8, T=16)`, f(cpuTrain.ours), `tfjs-layers LSTM: ${f(cpuTrain.layers)}`, x(ratio(cpuTrain.ours, cpuTrain.layers))],
+  ['cpu: generation ms/token, batch 1', f(cpuGen.carried), '', ''],
+];
+if (threads?.figures) {
+  const t = threads.figures;
+  rows.push(
+    [`wasm ${t.threads} threads: training tokens/s`, f(t.train_tok_s), `1 thread: ${f(train.ours)}`, x(ratio(t.train_tok_s, train.ours))],
+    [`wasm ${t.threads} threads: generation ms/token`, f(t.gen_ms_per_token), `1 thread: ${f(gen.carried)}`, x(ratio(gen.carried, t.gen_ms_per_token))],
+    [`wasm ${t.threads} threads: replies/s, 50 concurrent`, f(t.batched_replies_s_50), `1 thread: ${f(conc.batched.rps)}`, x(ratio(t.batched_replies_s_50, conc.batched.rps))],
+  );
+}
+rows.push(['peak RSS MB', f(peakRssMb), '', '']);
+process.stdout.write(`\nColloquy bench — model E=64 H=256 V=2000, ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, ${quick ? 'quick run' : `medians of ${rounds} rounds`}\n\n`);
+process.stdout.write(markdownTable(['figure', 'Colloquy', 'baseline (same run)', 'ratio'], rows) + '\n');
+if (!conc.same) process.stdout.write('WARNING: batched replies differed from one-at-a-time replies\n');
+for (const n of notes) process.stdout.write(`note: ${n}\n`);
+process.stdout.write(`\nwritten to ${path.relative(process.cwd(), flags.out)}\n`);
+process.exit(0);
