@@ -4,6 +4,7 @@ import { disposeState, project, runSequence, zeroState } from '../model/lstm.ts'
 import { rowNll } from '../model/loss.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import type { EvalTurn } from './eval-turns.ts';
+import { copyMasks, copyTargetLogProb, statesBefore } from '../model/copy.ts';
 
 /** Teacher-forced negative log-likelihood of one reference reply. */
 export interface ReplyNll {
@@ -44,10 +45,26 @@ export function scoreReferences(model: LoadedModel, turns: EvalTurn[], contextTo
     const nll = tf.tidy(() => {
       const state = zeroState(model.params, B);
       const r = runSequence(model.params, tf.tensor2d(inputs, [T, B], 'int32'), state);
-      const rows = tf.gather(r.hidden, tf.tensor1d(Int32Array.from(positions), 'int32')) as tf.Tensor2D;
-      const values = rowNll(project(model.params, rows), tf.tensor1d(Int32Array.from(labels), 'int32'));
+      const pos = tf.tensor1d(Int32Array.from(positions), 'int32');
+      const rows = tf.gather(r.hidden, pos) as tf.Tensor2D;
+      const labelIds = tf.tensor1d(Int32Array.from(labels), 'int32');
+      const copy = model.params.copy;
+      // Copy models: the NLL of the mixture the decoder samples from, so perplexity is the real one.
+      const values = copy
+        ? tf.neg(
+            copyTargetLogProb(copy, {
+              hidden: r.hidden,
+              before: statesBefore(r.hidden, state[state.length - 1].h, undefined, B),
+              B,
+              positions: pos,
+              logits: project(model.params, rows),
+              labels: labelIds,
+              masks: copyMasks(undefined, inputs, B, Int32Array.from(positions), Int32Array.from(labels), copy.window),
+            }),
+          )
+        : tf.tensor1d(rowNll(project(model.params, rows), labelIds));
       disposeState(state);
-      return tf.tensor1d(values);
+      return values;
     });
     const values = nll.dataSync();
     nll.dispose();

@@ -21,11 +21,32 @@ export interface SearchContext {
   opts: GenerateOptions;
 }
 
-function adjust(ctx: SearchContext, logits: Float32Array, reply: number[]): Float32Array {
+function adjust(ctx: Omit<SearchContext, 'decoder'>, logits: Float32Array, reply: number[]): Float32Array {
   const out = penalizeRepeats(logits, reply, ctx.opts.repetitionPenalty, new Set([ctx.eot]));
   for (const id of ctx.banned) out[id] = -Infinity;
   if (reply.length === 0) out[ctx.eot] = -Infinity; // a reply has at least one token
   return out;
+}
+
+/**
+ * The next token of a greedy or sampled reply (after the repetition penalty
+ * and bans) and its log-probability under the model. Shared by the
+ * one-at-a-time and the batched decoders, so both choose alike.
+ */
+export function chooseToken(ctx: Omit<SearchContext, 'decoder'>, logits: Float32Array, reply: number[], rng: () => number): { id: number; logProb: number } {
+  const { opts } = ctx;
+  const scores = adjust(ctx, logits, reply);
+  const id = opts.strategy === 'sample' ? sampleToken(logSoftmax(scores, opts.temperature), rng, opts.topK, opts.topP) : argmax(scores);
+  return { id, logProb: logProbOf(logits, id) };
+}
+
+/** log-softmax(logits)[id] without building the whole [V] array (the same float32 value). */
+function logProbOf(logits: Float32Array, id: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  return Math.fround(logits[id] - (max + Math.log(sum)));
 }
 
 /**
@@ -40,9 +61,8 @@ export async function decodeSequential(ctx: SearchContext, prompt: number[], onT
   const logProbs: number[] = [];
   try {
     for (let n = 0; n < opts.maxTokens; n++) {
-      const scores = adjust(ctx, logits, ids);
-      const id = opts.strategy === 'sample' ? sampleToken(logSoftmax(scores, opts.temperature), rng, opts.topK, opts.topP) : argmax(scores);
-      logProbs.push(logSoftmax(logits)[id]);
+      const { id, logProb } = chooseToken(ctx, logits, ids, rng);
+      logProbs.push(logProb);
       if (id === ctx.eot) return { ids, logProbs, truncated: false };
       ids.push(id);
       onToken(id);

@@ -1,4 +1,5 @@
 import { ColloquyError } from '../errors.ts';
+import { parseCopyConfig, type CopyConfig } from './copy-config.ts';
 
 /**
  * The shape of an LSTM generator. Saved inside every model directory, so a
@@ -15,6 +16,8 @@ export interface ModelConfig {
   layers: number;
   /** Dropout on the embedding, between layers and before the output (training only). */
   dropout: number;
+  /** Copying tokens from the conversation (src/model/copy.ts); absent = a plain LSTM language model. */
+  copy?: CopyConfig;
 }
 
 export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'vocabSize'> = {
@@ -24,7 +27,7 @@ export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'vocabSize'> = {
   dropout: 0.1,
 };
 
-const KEYS = ['vocabSize', 'embedDim', 'hiddenSize', 'layers', 'dropout'] as const;
+const KEYS = ['vocabSize', 'embedDim', 'hiddenSize', 'layers', 'dropout', 'copy'] as const;
 
 /** Validates a model config read from a manifest or the CLI; unknown keys are an error, not ignored. */
 export function parseModelConfig(raw: unknown, where = 'model config'): ModelConfig {
@@ -49,5 +52,6 @@ export function parseModelConfig(raw: unknown, where = 'model config'): ModelCon
     hiddenSize: intIn('hiddenSize', 1, 8192),
     layers: intIn('layers', 1, 8),
     dropout,
+    ...(obj.copy !== undefined ? { copy: parseCopyConfig(obj.copy, where) } : {}),
   };
 }

@@ -15,6 +15,18 @@ export interface GeneratorParams {
   layers: LstmLayerParams[];
   /** [H, V] */ outW: tf.Variable;
   /** [V] */ outB: tf.Variable;
+  /** The copy mechanism's weights, when the config has `copy`. */
+  copy?: CopyParams;
+}
+
+/** Weights of the copy mechanism (src/model/copy.ts). */
+export interface CopyParams {
+  /** [H, A] query from the state after reading the current token */ wq: tf.Variable;
+  /** [H, A] key of a token from the state before reading it */ wk: tf.Variable;
+  /** [H, 1] sentinel gate weights */ wg: tf.Variable;
+  /** [1] sentinel gate bias */ bg: tf.Variable;
+  /** Positions a prediction may copy from (config `copy.window`); not a weight. */
+  window: number;
 }
 
 /** Flat, ordered list of named weights: the order weights are saved in. */
@@ -24,6 +36,7 @@ export function namedWeights(p: GeneratorParams): Array<{ name: string; variable
     out.push({ name: `lstm${i}.wx`, variable: l.wx }, { name: `lstm${i}.wh`, variable: l.wh }, { name: `lstm${i}.b`, variable: l.b });
   });
   out.push({ name: 'out.w', variable: p.outW }, { name: 'out.b', variable: p.outB });
+  if (p.copy) out.push({ name: 'copy.wq', variable: p.copy.wq }, { name: 'copy.wk', variable: p.copy.wk }, { name: 'copy.wg', variable: p.copy.wg }, { name: 'copy.bg', variable: p.copy.bg });
   return out;
 }
 
@@ -42,6 +55,12 @@ export function expectedShapes(c: ModelConfig): Record<string, number[]> {
   }
   shapes['out.w'] = [c.hiddenSize, c.vocabSize];
   shapes['out.b'] = [c.vocabSize];
+  if (c.copy) {
+    shapes['copy.wq'] = [c.hiddenSize, c.copy.keyDim];
+    shapes['copy.wk'] = [c.hiddenSize, c.copy.keyDim];
+    shapes['copy.wg'] = [c.hiddenSize, 1];
+    shapes['copy.bg'] = [1];
+  }
   return shapes;
 }
 
@@ -73,12 +92,18 @@ export function initParams(c: ModelConfig, seed: number): GeneratorParams {
     };
   });
   const embeddingSeed = s++;
-  return {
+  const params: GeneratorParams = {
     embedding: variableOf(() => tf.randomUniform([c.vocabSize, c.embedDim], -0.1, 0.1, 'float32', embeddingSeed)),
     layers,
     outW: uniform([H, c.vocabSize], H, c.vocabSize),
     outB: variableOf(() => tf.zeros([c.vocabSize])),
   };
+  // Drawn last, so a copy model's LSTM starts from the same weights as the plain one with the same seed.
+  if (c.copy) {
+    const A = c.copy.keyDim;
+    params.copy = { wq: uniform([H, A], H, A), wk: uniform([H, A], H, A), wg: uniform([H, 1], H, 1), bg: variableOf(() => tf.zeros([1])), window: c.copy.window };
+  }
+  return params;
 }
 
 /** Builds params from saved arrays (name → values), checking every shape. */
@@ -94,6 +119,7 @@ export function paramsFromArrays(c: ModelConfig, arrays: Map<string, Float32Arra
     layers: Array.from({ length: c.layers }, (_, i) => ({ wx: v(`lstm${i}.wx`), wh: v(`lstm${i}.wh`), b: v(`lstm${i}.b`) })),
     outW: v('out.w'),
     outB: v('out.b'),
+    ...(c.copy ? { copy: { wq: v('copy.wq'), wk: v('copy.wk'), wg: v('copy.wg'), bg: v('copy.bg'), window: c.copy.window } } : {}),
   };
 }
 

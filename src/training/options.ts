@@ -28,6 +28,13 @@ export interface TrainingOptions {
   checkpointMinutes: number;
   /** A turn longer than this many tokens is cut (the start is kept). */
   maxTurnTokens: number;
+  /**
+   * Wall-clock budget in minutes, 0 = none. When set, the learning rate decays
+   * over the budget (or the epochs, whichever ends first) and the run stops
+   * cleanly when it is spent: the partial epoch is validated and the best
+   * weights are saved. The budget counts this invocation only (a resumed run gets it afresh).
+   */
+  maxMinutes: number;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
@@ -44,6 +51,7 @@ export const DEFAULT_TRAINING_OPTIONS: TrainingOptions = {
   seed: 1,
   checkpointMinutes: 5,
   maxTurnTokens: 128,
+  maxMinutes: 0,
 };
 
 /** Merges overrides onto the defaults; unknown keys and bad values are errors. */
@@ -65,10 +73,13 @@ export function resolveTrainingOptions(overrides: Partial<Record<string, unknown
   return o;
 }
 
-/** Learning rate at a step: linear warm-up, then cosine decay to the floor. */
-export function learningRateAt(o: TrainingOptions, step: number, totalSteps: number): number {
+/**
+ * Learning rate at a step: linear warm-up, then cosine decay to the floor.
+ * @param timeFraction share of the time budget already spent (0 without a budget): the decay follows whichever of steps and time is further along
+ */
+export function learningRateAt(o: TrainingOptions, step: number, totalSteps: number, timeFraction = 0): number {
   if (step < o.warmupSteps) return (o.learningRate * (step + 1)) / o.warmupSteps;
-  const progress = Math.min(1, (step - o.warmupSteps) / Math.max(1, totalSteps - o.warmupSteps));
+  const progress = Math.min(1, Math.max(timeFraction, (step - o.warmupSteps) / Math.max(1, totalSteps - o.warmupSteps)));
   const floor = o.learningRate * o.minLearningRateRatio;
   return floor + 0.5 * (o.learningRate - floor) * (1 + Math.cos(Math.PI * progress));
 }

@@ -7,7 +7,8 @@ import { DEFAULT_MODEL_CONFIG, parseModelConfig, type ModelConfig } from '../mod
 import { encodeDialogue } from '../model/encode.ts';
 import { assertReplaceable, saveModel, type Manifest } from '../model/model-dir.ts';
 import { ColloquyError } from '../errors.ts';
-import { disposeParams } from '../model/params.ts';
+import { disposeParams, type GeneratorParams } from '../model/params.ts';
+import { snapshotParams } from './checkpoint.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { sha256 } from '../util/fs-atomic.ts';
 import { resolveTrainingOptions, type TrainingOptions } from './options.ts';
@@ -30,6 +31,20 @@ export interface TrainModelInput {
   logger: Logger;
   onProgress?: (e: ProgressEvent) => void;
   signal?: AbortSignal;
+  /**
+   * Warm start (fine-tuning): begin from these weights with this tokenizer and
+   * model shape instead of fresh ones; `vocabSize` and the model overrides other
+   * than `dropout` are then ignored. `version` names the parent in the fingerprint.
+   */
+  initial?: WarmStart;
+}
+
+/** The model a fine-tuning run starts from. */
+export interface WarmStart {
+  config: ModelConfig;
+  params: GeneratorParams;
+  tokenizer: Tokenizer;
+  version: string;
 }
 
 /** Default vocabulary: enough subwords for support dialogue, small enough for a fast output layer. */
@@ -51,27 +66,32 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
   const corpusHash = await sha256(JSON.stringify(input.dialogues.map((d) => d.turns)));
   const workDir = `${path.resolve(input.out)}.training`;
   const vocabSize = input.vocabSize ?? DEFAULT_VOCAB_SIZE;
-  // Settings that change the run's meaning; epochs and patience may change on resume.
-  const { epochs: _e, patience: _p, checkpointMinutes: _c, ...fixed } = o;
-  const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: overrides, fixed, validCount: split.valid.length }));
+  // Settings that change the run's meaning; epochs, patience and the time budget may change on resume.
+  const { epochs: _e, patience: _p, checkpointMinutes: _c, maxMinutes: _m, ...fixed } = o;
+  const warm = input.initial;
+  const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: overrides, fixed, validCount: split.valid.length, ...(warm ? { warmStartFrom: warm.version } : {}) }));
 
-  const tokenizer = await loadOrTrainTokenizer(workDir, fingerprint, split.train, vocabSize, logger);
-  const config = parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...overrides, vocabSize: tokenizer.vocabSize });
+  const tokenizer = warm ? warm.tokenizer : await loadOrTrainTokenizer(workDir, fingerprint, split.train, vocabSize, logger);
+  const config = warm
+    ? parseModelConfig({ ...warm.config, ...(overrides.dropout !== undefined ? { dropout: overrides.dropout } : {}) })
+    : parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...overrides, vocabSize: tokenizer.vocabSize });
+  if (warm && warm.tokenizer.vocabSize !== config.vocabSize) throw new ColloquyError('config_invalid', `The warm-start tokenizer has ${warm.tokenizer.vocabSize} tokens but the model expects ${config.vocabSize}`);
+  const initialWeights = warm ? await snapshotParams(warm.params) : undefined;
   const encode = (ds: Dialogue[]) => ds.map((d) => encodeDialogue(tokenizer, d.turns, o.maxTurnTokens));
   const train = encode(split.train);
   const valid = encode(split.valid);
   const tokens = train.reduce((n, d) => n + d.ids.length, 0);
-  logger.info('training', { dialogues: split.train.length, valid: split.valid.length, tokens, vocab: tokenizer.vocabSize, hidden: config.hiddenSize, layers: config.layers });
+  logger.info('training', { dialogues: split.train.length, valid: split.valid.length, tokens, vocab: tokenizer.vocabSize, hidden: config.hiddenSize, layers: config.layers, ...(warm ? { warmStartFrom: warm.version } : {}) });
 
   const started = Date.now();
-  const result = await trainLoop({ config, options: o, train, valid, workDir, fingerprint, logger, onProgress: input.onProgress, signal: input.signal });
+  const result = await trainLoop({ config, options: o, train, valid, workDir, fingerprint, logger, onProgress: input.onProgress, signal: input.signal, initialWeights });
   try {
     const last = result.history[result.history.length - 1];
     const manifest = await saveModel(input.out, config, result.params, tokenizer, {
       name: path.basename(path.resolve(input.out)),
       backend: input.backend,
       corpus: { sha256: corpusHash, dialogues: input.dialogues.length, tokens, file: input.corpusFile ? path.basename(input.corpusFile) : undefined },
-      training: { ...o, epochsRun: result.history.length, seconds: Math.round((Date.now() - started) / 1000), validDialogues: split.valid.length },
+      training: { ...o, epochsRun: result.history.length, seconds: Math.round((Date.now() - started) / 1000), validDialogues: split.valid.length, ...(warm ? { warmStartFrom: warm.version } : {}) },
       metrics: { validLoss: result.bestValidLoss, validTokenPpl: Math.exp(result.bestValidLoss), trainLoss: last?.trainLoss ?? NaN },
       history: result.history,
     });

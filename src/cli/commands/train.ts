@@ -4,6 +4,7 @@ import type { CliContext } from '../context.ts';
 import { num, parseFlags, required } from '../args.ts';
 import { createProgressBar, formatDuration } from '../progress-bar.ts';
 import { trainModel } from '../../training/train-model.ts';
+import { DEFAULT_COPY_KEY_DIM } from '../../model/copy-config.ts';
 
 export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
   --data FILE          training dialogues (.jsonl, or .csv/.tsv question–answer pairs)
@@ -11,6 +12,8 @@ export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
   --out DIR            model directory to write (replaced only when training succeeds)
   --epochs N --batch-size N --seq-len N --lr X --clip X --weight-decay X --patience N --seed N
   --hidden N --embed N --layers N --dropout X --vocab N
+  --copy-window N      let replies copy tokens from the last N positions of the conversation (pointer-sentinel mixture)
+  --max-minutes N      time budget: the learning rate decays over it and the run stops cleanly when it is spent
   --max-dialogues N    train on the first N dialogues only
   --lowercase          lowercase all text before training
   --strict             stop at the first malformed line instead of skipping it`;
@@ -22,7 +25,7 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
     epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'seq-len': { type: 'string' }, lr: { type: 'string' },
     clip: { type: 'string' }, 'weight-decay': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
     hidden: { type: 'string' }, embed: { type: 'string' }, layers: { type: 'string' }, dropout: { type: 'string' }, vocab: { type: 'string' },
-    'max-dialogues': { type: 'string' }, 'valid-fraction': { type: 'string' }, lowercase: { type: 'boolean' }, strict: { type: 'boolean' },
+    'max-dialogues': { type: 'string' }, 'max-minutes': { type: 'string' }, 'copy-window': { type: 'string' }, 'valid-fraction': { type: 'string' }, lowercase: { type: 'boolean' }, strict: { type: 'boolean' },
     backend: { type: 'string' },
   });
   const data = required(f, 'data', 'colloquy train --data dialogues.jsonl --out models/mybot');
@@ -47,10 +50,11 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
     const manifest = await trainModel({
       dialogues, valid, out, backend, corpusFile: data, logger: ctx.logger, signal: controller.signal, onProgress: createProgressBar(),
       vocabSize: num(f, 'vocab'),
-      model: { hiddenSize: num(f, 'hidden'), embedDim: num(f, 'embed'), layers: num(f, 'layers'), dropout: num(f, 'dropout') },
+      model: { hiddenSize: num(f, 'hidden'), embedDim: num(f, 'embed'), layers: num(f, 'layers'), dropout: num(f, 'dropout'), ...copyFlag(num(f, 'copy-window')) },
       training: {
         epochs: num(f, 'epochs'), batchSize: num(f, 'batch-size'), seqLen: num(f, 'seq-len'), learningRate: num(f, 'lr'), clipNorm: num(f, 'clip'),
         weightDecay: num(f, 'weight-decay'), patience: num(f, 'patience'), seed: num(f, 'seed'), validFraction: num(f, 'valid-fraction'),
+        maxMinutes: num(f, 'max-minutes'),
       },
     });
     const t = manifest.training as { epochsRun: number; seconds: number };
@@ -59,4 +63,9 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+/** `--copy-window N` as the model's copy config (validated with the rest of the config). */
+function copyFlag(window: number | undefined): { copy?: { window: number; keyDim: number } } {
+  return window === undefined ? {} : { copy: { window, keyDim: DEFAULT_COPY_KEY_DIM } };
 }
