@@ -7,22 +7,18 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium, WAIT } from './browser.ts';
 import type { ConversationRecord } from '../../src/index.ts';
 import { ADMIN_TOKEN, converse, startAdminServer, type AdminTestServer } from './admin-helpers.ts';
 
-const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const WAIT = { timeout: 60_000 };
 
 let s: AdminTestServer;
 let browser: Browser;
 beforeAll(async () => {
-  await fs.mkdir(ARTIFACTS, { recursive: true });
   s = await startAdminServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: LAUNCH_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -3,23 +3,18 @@
  * page of the real server: streaming, history after reload, feedback, text-only
  * rendering, the keyboard, and screenshots at desktop and phone widths.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium, WAIT } from './browser.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 
-const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const WAIT = { timeout: 60_000 };
 
 let s: TestServer;
 let browser: Browser;
 beforeAll(async () => {
-  await fs.mkdir(ARTIFACTS, { recursive: true });
   s = await startTestServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: LAUNCH_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -6,6 +6,7 @@ import { retrain } from '../../learning/retrain.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { createProgressBar, formatDuration } from '../progress-bar.ts';
+import { onInterrupt } from '../interrupt.ts';
 import { openExistingLog } from './log-dir.ts';
 import path from 'node:path';
 
@@ -61,20 +62,13 @@ export async function retrainCommand(argv: string[], ctx: CliContext): Promise<n
 
   const base = exp.dialogues.length > 0 ? (await readCorpus(baseFile, { logger: ctx.logger })).dialogues : [];
   const backend = exp.dialogues.length > 0 ? await ctx.startBackend(f.backend) : 'none';
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130);
-    ctx.logger.warn('stopping after this step; the active model keeps serving (Ctrl-C again to quit at once)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = onInterrupt(ctx.logger, 'stopping after this step; the active model keeps serving');
   const started = Date.now();
   try {
     const r = await retrain({
       modelsDir, data, base, baseFile, backend, logger: ctx.logger, fromScratch: f['from-scratch'] === true, gate, evalMaxTurns: evalTurns,
       training: { epochs: num(f, 'epochs'), learningRate: num(f, 'lr'), batchSize: num(f, 'batch-size'), patience: num(f, 'patience'), seed: num(f, 'seed') },
-      onProgress: createProgressBar(), onStage: (s) => ctx.print(s), signal: controller.signal,
+      onProgress: createProgressBar(), onStage: (s) => ctx.print(s), signal: interrupt.signal,
     });
     const { candidate, current } = r.lineage.evaluation;
     ctx.print(`candidate ${r.version} vs ${r.parent}: per-word perplexity ${candidate.perWordPerplexity.toFixed(3)} vs ${current.perWordPerplexity.toFixed(3)}, BLEU-4 ${candidate.bleu4.toFixed(2)} vs ${current.bleu4.toFixed(2)} (${formatDuration((Date.now() - started) / 1000)})`);
@@ -82,7 +76,6 @@ export async function retrainCommand(argv: string[], ctx: CliContext): Promise<n
     ctx.print(`Report: ${r.report}`);
     return r.promoted ? 0 : EXIT_REFUSED;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
   }
 }

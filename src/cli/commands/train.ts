@@ -3,6 +3,7 @@ import { ColloquyError } from '../../errors.ts';
 import type { CliContext } from '../context.ts';
 import { num, parseFlags, required } from '../args.ts';
 import { createProgressBar, formatDuration } from '../progress-bar.ts';
+import { onInterrupt } from '../interrupt.ts';
 import { trainModel } from '../../training/train-model.ts';
 import { DEFAULT_COPY_KEY_DIM } from '../../model/copy-config.ts';
 
@@ -38,17 +39,10 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
   const dialogues = limit ? corpus.dialogues.slice(0, limit) : corpus.dialogues;
   const valid = f.valid ? (await readCorpus(f.valid, { strict: Boolean(f.strict), clean, logger: ctx.logger })).dialogues : undefined;
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    ctx.logger.warn('stopping after this step and saving a checkpoint (Ctrl-C again to quit at once)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const interrupt = onInterrupt(ctx.logger, 'stopping after this step and saving a checkpoint');
   try {
     const manifest = await trainModel({
-      dialogues, valid, out, backend, corpusFile: data, logger: ctx.logger, signal: controller.signal, onProgress: createProgressBar(),
+      dialogues, valid, out, backend, corpusFile: data, logger: ctx.logger, signal: interrupt.signal, onProgress: createProgressBar(),
       vocabSize: num(f, 'vocab'),
       model: { hiddenSize: num(f, 'hidden'), embedDim: num(f, 'embed'), layers: num(f, 'layers'), dropout: num(f, 'dropout'), ...copyFlag(num(f, 'copy-window')) },
       training: {
@@ -60,8 +54,7 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
     const t = manifest.training as { epochsRun: number; seconds: number };
     ctx.print(`saved ${out} (version ${manifest.version}): ${t.epochsRun} epochs in ${formatDuration(t.seconds)}, valid loss ${manifest.metrics.validLoss.toFixed(3)}, valid ppl/token ${manifest.metrics.validTokenPpl.toFixed(2)}`);
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupt.release();
   }
 }
 
