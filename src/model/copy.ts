@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SPECIAL_TOKENS } from '../tokenizer/index.ts';
+import { targetLogSoftmax } from './loss.ts';
 import type { CopyParams, GeneratorParams } from './params.ts';
 
 /**
@@ -122,27 +123,6 @@ export function nextMemoryIds(memoryIds: Int32Array, inputs: Int32Array, B: numb
     }
   }
   return out;
-}
-
-/**
- * Log-softmax of each row's target with the gradient written directly
- * (one-hot − softmax), like sparseCrossEntropy: no [N, V] graph of small ops.
- * @returns [N] log p_vocab(label)
- */
-export function targetLogSoftmax(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  const V = logits.shape[1];
-  const fn = tf.customGrad(((lg: tf.Tensor, save: tf.GradSaveFunc) => {
-    const onehot = tf.cast(tf.oneHot(labels, V), 'float32');
-    const lse = tf.logSumExp(lg, 1, true);
-    save([lg, lse, onehot]);
-    const value = tf.reshape(tf.sub(tf.sum(tf.mul(lg, onehot), 1, true), lse), [-1]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [l, s, oh] = saved;
-      return tf.mul(tf.sub(oh, tf.exp(tf.sub(l, s))), tf.reshape(dy, [-1, 1]));
-    };
-    return { value, gradFunc };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return fn(logits) as tf.Tensor1D;
 }
 
 /**
