@@ -6,23 +6,17 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createWebServer, type WebLimits } from '../../adapters/web/index.ts';
+import type { WebLimits } from '../../adapters/web/index.ts';
 import { createEngine, createLowdbStore, DEFAULT_MODEL_DIR, type ConversationStore, type Engine } from '../../src/index.ts';
 import { createScriptedGenerator, type Script } from '../engine/helpers/scripted-generator.ts';
-import { SECRET } from './helpers.ts';
+import { listenForTest, type TestServer } from './helpers.ts';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789-abcdef';
 
 /** The training report the fake version carries. */
 export const REPORT_HTML = '<!doctype html><html><head><style>h1{color:teal}</style></head><body><h1>Training report v1</h1><svg width="10" height="10"></svg></body></html>';
 
-export interface AdminTestServer {
-  url: string;
-  store: ConversationStore & { fileFor(id: string): string };
-  engine: Engine;
-  dir: string;
-  close(): Promise<void>;
-}
+export type AdminTestServer = TestServer<ConversationStore & { fileFor(id: string): string }>;
 
 /** Answers "confident …" questions confidently and anything else with a reply below the confidence threshold. */
 export const confidentOnCue: Script = (context) => {
@@ -48,20 +42,7 @@ export async function startAdminServer({ adminToken = ADMIN_TOKEN as string | nu
   await fs.writeFile(path.join(dir, 'secret.txt'), 'not for the web');
   const store = await createLowdbStore({ dir: path.join(dir, 'log') });
   const engine = createEngine({ generator: createScriptedGenerator(confidentOnCue), store, tickIntervalMs: false, options: { maxConsecutiveFallbacks: 0 } });
-  const web = createWebServer({ engine, store, secret: SECRET, limits, adminToken: adminToken ?? undefined, modelsDir });
-  const server = await web.listen(0);
-  return {
-    url: server.url,
-    store,
-    engine,
-    dir,
-    async close() {
-      await server.close();
-      await engine.close();
-      await store.close();
-      await fs.rm(dir, { recursive: true, force: true });
-    },
-  };
+  return listenForTest({ dir, engine, store, server: { limits, adminToken: adminToken ?? undefined, modelsDir } });
 }
 
 /**

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createWebServer, type WebLimits } from '../../adapters/web/index.ts';
+import { createWebServer, type CreateWebServerOptions, type WebLimits } from '../../adapters/web/index.ts';
 import { createEngine, createLowdbStore, DEFAULT_MODEL_DIR, initBackend, loadModel, LstmGenerator, type ConversationStore, type Engine, type LoadedModel } from '../../src/index.ts';
 
 export const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -18,9 +18,9 @@ export async function bundledModel(): Promise<LoadedModel> {
   return model;
 }
 
-export interface TestServer {
+export interface TestServer<S extends ConversationStore = ConversationStore> {
   url: string;
-  store: ConversationStore;
+  store: S;
   engine: Engine;
   dir: string;
   close(): Promise<void>;
@@ -31,19 +31,26 @@ export async function startTestServer(limits: Partial<WebLimits> = {}): Promise<
   const generator = new LstmGenerator(await bundledModel());
   const store = await createLowdbStore({ dir });
   const engine = createEngine({ generator, store, tickIntervalMs: false });
-  const web = createWebServer({ engine, store, secret: SECRET, limits });
-  const server = await web.listen(0);
+  return listenForTest({ dir, engine, store, server: { limits }, free: () => generator.dispose() });
+}
+
+/**
+ * Serves `engine` and `store` on port 0 with the test secret; `close()` stops
+ * the server, the engine and the store, calls `free`, and removes `dir`.
+ */
+export async function listenForTest<S extends ConversationStore>(o: { dir: string; engine: Engine; store: S; server?: Omit<CreateWebServerOptions, 'engine' | 'store' | 'secret'>; free?: () => void }): Promise<TestServer<S>> {
+  const server = await createWebServer({ engine: o.engine, store: o.store, secret: SECRET, ...o.server }).listen(0);
   return {
     url: server.url,
-    store,
-    engine,
-    dir,
+    store: o.store,
+    engine: o.engine,
+    dir: o.dir,
     async close() {
       await server.close();
-      await engine.close();
-      await store.close();
-      generator.dispose();
-      await fs.rm(dir, { recursive: true, force: true });
+      await o.engine.close();
+      await o.store.close();
+      o.free?.();
+      await fs.rm(o.dir, { recursive: true, force: true });
     },
   };
 }
