@@ -1,6 +1,7 @@
 import { ColloquyError } from '../errors.ts';
 import { createRng } from '../util/random.ts';
 import type { DecoderState, StepDecoder } from './decoder.ts';
+import type { PrefixCache } from './prefix-cache.ts';
 import { chooseToken, type SearchContext, type SearchResult } from './search.ts';
 
 /** One greedy or sampled reply to decode in a shared batch. */
@@ -25,6 +26,8 @@ interface Sequence {
   logProbs: number[];
   /** Logits for the token to choose next (once the prompt is read). */
   logits: Float32Array | null;
+  /** Reply tokens the decoder has read (all but a last one that hit the cap). */
+  fed: number;
   resolve: (r: SearchResult) => void;
   reject: (err: unknown) => void;
 }
@@ -56,6 +59,8 @@ export interface BatchSchedulerOptions {
    * load prompts are read inside the shared steps, which serves more replies.
    */
   readAheadBelow?: number;
+  /** Finished replies leave their states here; joining prompts start from the longest cached prefix. */
+  cache?: PrefixCache | null;
 }
 
 export class BatchScheduler {
@@ -68,9 +73,11 @@ export class BatchScheduler {
   private counters = { steps: 0, rows: 0 };
 
   private readonly readAheadBelow: number;
+  private readonly cache: PrefixCache | null;
 
-  constructor(private readonly decoder: StepDecoder, { readAheadBelow = 16 }: BatchSchedulerOptions = {}) {
+  constructor(private readonly decoder: StepDecoder, { readAheadBelow = 16, cache = null }: BatchSchedulerOptions = {}) {
     this.readAheadBelow = readAheadBelow;
+    this.cache = cache;
   }
 
   /** Queues a reply; resolves when it ends (`<eot>` or maxTokens), rejects when cancelled or failed. */
@@ -79,7 +86,7 @@ export class BatchScheduler {
     if (req.signal?.aborted) return Promise.reject(cancelled());
     if (req.prompt.length === 0) return Promise.reject(new ColloquyError('prompt_empty', 'There is nothing to reply to: the prompt is empty'));
     return new Promise<SearchResult>((resolve, reject) => {
-      this.waiting.push({ req, read: 0, rng: createRng(req.rules.opts.seed), ids: [], logProbs: [], logits: null, resolve, reject });
+      this.waiting.push({ req, read: 0, rng: createRng(req.rules.opts.seed), ids: [], logProbs: [], logits: null, fed: 0, resolve, reject });
       if (!this.running) {
         this.running = true;
         void this.loop();
@@ -120,39 +127,70 @@ export class BatchScheduler {
   }
 
   /**
-   * Appends the waiting sequences to the batch. Under light load (see
-   * `readAheadBelow`) their prompts but the last token are read first,
-   * together in one pass (short ones left-padded), so the first token comes
-   * one tick later; otherwise they start empty and read their prompts one
-   * token per tick in the shared step (reading rows skip the output
-   * projection). Either way the shared step reads the last prompt token and
-   * gives its logits.
+   * Appends the waiting sequences to the batch. A prompt whose start is in
+   * the cache continues from there; the others start from an empty state.
+   * Under light load (see `readAheadBelow`) prompts but the last token are
+   * read first (fresh ones together in one pass, short ones left-padded;
+   * cached ones each from its own state), so the first token comes one tick
+   * later; otherwise they read their prompts one token per tick in the
+   * shared step (reading rows skip the output projection). Either way the
+   * shared step reads the last prompt token and gives its logits.
    */
   private join(): void {
     const joining = this.waiting;
     this.waiting = [];
     if (joining.length === 0) return;
     const readAhead = this.rows.length < this.readAheadBelow;
-    // Read ahead: every prompt of two tokens or more; the others start from an empty state.
-    const ahead = readAhead ? joining.filter((seq) => seq.req.prompt.length > 1) : [];
-    const fromEmpty = readAhead ? joining.filter((seq) => seq.req.prompt.length === 1) : joining;
+    const joined: Sequence[] = [];
     const parts: DecoderState[] = [];
-    if (ahead.length > 0) {
-      const empty = this.decoder.emptyState(ahead.length);
-      try {
-        const pieces = ahead.map((seq) => ({ tokens: seq.req.prompt.slice(0, -1), fresh: true }));
-        parts.push(this.decoder.prefillChunk(pieces, empty, []).state);
-        for (const seq of ahead) seq.read = seq.req.prompt.length - 1;
-      } catch (error) {
-        this.decoder.disposeState(empty); // prefillChunk frees its input only on success
-        for (const seq of ahead) seq.reject(error);
-        ahead.length = 0;
+    const fresh: Sequence[] = [];
+    for (const seq of joining) {
+      const hit = this.cache?.take(seq.req.prompt);
+      if (!hit) {
+        fresh.push(seq);
+        continue;
+      }
+      seq.read = hit.length;
+      const state = readAhead ? this.readAhead([seq], hit.state, false) : hit.state;
+      if (state) {
+        joined.push(seq);
+        parts.push(state);
       }
     }
-    if (fromEmpty.length > 0) parts.push(this.decoder.emptyState(fromEmpty.length));
+    // Fresh prompts: those of two tokens or more read ahead together; the others start from an empty state.
+    const ahead = readAhead ? fresh.filter((seq) => seq.req.prompt.length > 1) : [];
+    const fromEmpty = readAhead ? fresh.filter((seq) => seq.req.prompt.length === 1) : fresh;
+    const aheadState = ahead.length > 0 ? this.readAhead(ahead, this.decoder.emptyState(ahead.length), true) : null;
+    if (aheadState) {
+      joined.push(...ahead);
+      parts.push(aheadState);
+    }
+    if (fromEmpty.length > 0) {
+      joined.push(...fromEmpty);
+      parts.push(this.decoder.emptyState(fromEmpty.length));
+    }
     if (parts.length === 0) return;
     this.state = this.decoder.concatStates(this.state ? [this.state, ...parts] : parts);
-    this.rows.push(...ahead, ...fromEmpty);
+    this.rows.push(...joined);
+  }
+
+  /**
+   * Reads the sequences' prompts up to their last token in one pass from
+   * `state` (their rows, in order). On failure they are rejected and the
+   * state freed: returns null.
+   */
+  private readAhead(seqs: Sequence[], state: DecoderState, fresh: boolean): DecoderState | null {
+    if (seqs.every((seq) => seq.read >= seq.req.prompt.length - 1)) return state;
+    try {
+      const pieces = seqs.map((seq) => ({ tokens: seq.req.prompt.slice(seq.read, -1), fresh }));
+      const next = this.decoder.prefillChunk(pieces, state, []).state;
+      for (const seq of seqs) seq.read = seq.req.prompt.length - 1;
+      return next;
+    } catch (error) {
+      this.decoder.disposeState(state); // prefillChunk frees its input only on success
+      for (const seq of seqs) seq.reject(error);
+      return null;
+    }
   }
 
   /** A sequence's move this tick: its next prompt token, or its next reply token (settling it when it ends). */
@@ -164,12 +202,14 @@ export class BatchScheduler {
       const { id, logProb } = chooseToken(rules, seq.logits!, seq.ids, seq.rng);
       seq.logProbs.push(logProb);
       if (id === rules.eot) {
+        seq.fed = seq.ids.length;
         seq.resolve({ ids: seq.ids, logProbs: seq.logProbs, truncated: false });
         return null;
       }
       seq.ids.push(id);
       seq.req.onToken(id);
       if (seq.ids.length >= rules.opts.maxTokens) {
+        seq.fed = seq.ids.length - 1;
         seq.resolve({ ids: seq.ids, logProbs: seq.logProbs, truncated: true });
         return null;
       }
@@ -179,9 +219,20 @@ export class BatchScheduler {
     }
   }
 
-  /** Takes the sequences that ended out of the batch (rejecting the failed ones) and keeps the others' rows. */
+  /**
+   * Takes the sequences that ended out of the batch (rejecting the failed
+   * ones, caching the finished ones' states) and keeps the others' rows.
+   */
   private leave(outcome: Outcome[]): void {
     if (outcome.every((o) => o != null && 'feed' in o)) return;
+    const finished = outcome.flatMap((o, i) => (o === null ? [i] : []));
+    if (this.cache && this.state && finished.length > 0) {
+      const states = this.decoder.rowStates(this.state, finished);
+      finished.forEach((row, k) => {
+        const seq = this.rows[row];
+        this.cache!.put([...seq.req.prompt, ...seq.ids.slice(0, seq.fed)], states[k]);
+      });
+    }
     const keep: number[] = [];
     outcome.forEach((o, i) => {
       if (o != null && 'feed' in o) keep.push(i);

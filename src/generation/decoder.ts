@@ -149,6 +149,14 @@ export class StepDecoder {
     return { picked, rest };
   }
 
+  /** Copies rows of a batched state out, one single-row state each (the input stays as it is). */
+  rowStates(state: DecoderState, rows: number[]): DecoderState[] {
+    return rows.map((row) => {
+      const one = tidyKeep(() => keepState(this.gatherRows(state, [row])));
+      return this.copy ? this.withMemory(one, [this.memoryOf(state)[row]]) : one;
+    });
+  }
+
   private gatherRows(state: DecoderState, rows: number[]): DecoderState {
     const idx = tf.tensor1d(Int32Array.from(rows), 'int32');
     return state.map(({ h, c }) => ({ h: tf.gather(h, idx) as tf.Tensor2D, c: tf.gather(c, idx) as tf.Tensor2D }));

@@ -4,6 +4,7 @@ import { encodeContext } from '../model/encode.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import { BatchScheduler } from './batch-scheduler.ts';
 import { StepDecoder } from './decoder.ts';
+import { PrefixCache, type PrefixCacheStats } from './prefix-cache.ts';
 import { resolveGenerateOptions, type GenerateOptions } from './options.ts';
 import { createReplyStream, type ReplyStream } from './reply-stream.ts';
 import { decodeBeam, decodeSequential, type SearchContext } from './search.ts';
@@ -35,6 +36,13 @@ export interface LstmGeneratorOptions {
    * Default false; `colloquy serve` and `chat` turn it on.
    */
   batching?: boolean;
+  /**
+   * How many finished replies' decoder states to keep so that a
+   * conversation's next reply reads only its new turn, not the whole history
+   * again (src/generation/prefix-cache.ts); the same replies either way.
+   * Default 256; 0 turns it off.
+   */
+  prefixCache?: number;
 }
 
 /** Per-call controls of a reply. */
@@ -42,6 +50,9 @@ export interface ReplyControl {
   /** Aborting it stops the reply between tokens; `result` rejects with `colloquy_reply_cancelled`. */
   signal?: AbortSignal;
 }
+
+/** Finished replies whose states an LstmGenerator keeps by default (a few MB at most). */
+export const DEFAULT_PREFIX_CACHE = 256;
 
 /** Longest user message the generator reads; longer text is cut to its end by the context budget anyway. */
 export const MAX_INPUT_CHARS = 100_000;
@@ -59,11 +70,13 @@ export class LstmGenerator implements Generator {
   private readonly decoder: StepDecoder;
   private readonly defaults: Partial<GenerateOptions>;
   private readonly scheduler: BatchScheduler | null;
+  private readonly cache: PrefixCache | null;
 
-  constructor(readonly model: LoadedModel, defaults: Partial<GenerateOptions> = {}, { batching = false }: LstmGeneratorOptions = {}) {
+  constructor(readonly model: LoadedModel, defaults: Partial<GenerateOptions> = {}, { batching = false, prefixCache = DEFAULT_PREFIX_CACHE }: LstmGeneratorOptions = {}) {
     this.decoder = new StepDecoder(model.params);
     this.defaults = defaults;
-    this.scheduler = batching ? new BatchScheduler(this.decoder) : null;
+    this.cache = prefixCache > 0 ? new PrefixCache(this.decoder, prefixCache) : null;
+    this.scheduler = batching ? new BatchScheduler(this.decoder, { cache: this.cache }) : null;
   }
 
   /** True when concurrent replies share decoding steps. */
@@ -83,7 +96,7 @@ export class LstmGenerator implements Generator {
       const history = context.map((t) => (t.text.length > MAX_INPUT_CHARS ? { ...t, text: t.text.slice(-MAX_INPUT_CHARS) } : t));
       const tok = this.model.tokenizer;
       const prompt = encodeContext(tok, history, o.contextTokens);
-      const ctx: SearchContext = { decoder: this.decoder, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot], opts: o };
+      const ctx: SearchContext = { decoder: this.decoder, cache: this.cache, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot], opts: o };
       const stream = tok.createStreamDecoder();
       const onToken = (id: number) => {
         if (signal?.aborted) throw new ColloquyError('reply_cancelled', 'The reply was cancelled before it finished');
@@ -107,9 +120,15 @@ export class LstmGenerator implements Generator {
     return this.scheduler?.stats() ?? { steps: 0, meanBatch: 0 };
   }
 
+  /** Prefix-cache hits and misses (null when the cache is off). */
+  cacheStats(): PrefixCacheStats | null {
+    return this.cache?.stats() ?? null;
+  }
+
   /** Frees the decoder's tensors (not the model's); replies still running are rejected. */
   dispose(): void {
     this.scheduler?.close();
+    this.cache?.clear();
     this.decoder.dispose();
   }
 }

@@ -2,6 +2,7 @@ import { disposeState } from '../model/lstm.ts';
 import { createRng } from '../util/random.ts';
 import type { StepDecoder } from './decoder.ts';
 import type { GenerateOptions } from './options.ts';
+import { readPrompt, type PrefixCache } from './prefix-cache.ts';
 import { argmax, logSoftmax, penalizeRepeats, sampleToken, topIndices } from './sampling.ts';
 
 /** The token ids a search produced, with each one's log-probability under the model. */
@@ -14,6 +15,8 @@ export interface SearchResult {
 
 export interface SearchContext {
   decoder: StepDecoder;
+  /** Where a finished reply leaves its state, and a prompt looks for its start (greedy and sampled replies). */
+  cache?: PrefixCache | null;
   /** End-of-turn token: generation stops there. */
   eot: number;
   /** Tokens that may never be generated (role tags, padding). */
@@ -54,16 +57,23 @@ function logProbOf(logits: Float32Array, id: number): number {
  * as soon as it is chosen, so replies stream.
  */
 export async function decodeSequential(ctx: SearchContext, prompt: number[], onToken: (id: number) => void): Promise<SearchResult> {
-  const { decoder, opts } = ctx;
+  const { decoder, opts, cache = null } = ctx;
   const rng = createRng(opts.seed);
-  let { state, logits } = decoder.prefill(prompt);
+  let { state, logits } = readPrompt(decoder, prompt, cache);
   const ids: number[] = [];
   const logProbs: number[] = [];
+  // The state has read the prompt and every reply token so far: a finished reply leaves it in the cache.
+  const finish = (truncated: boolean): SearchResult => {
+    if (cache) cache.put([...prompt, ...ids], state);
+    else disposeState(state);
+    state = [];
+    return { ids, logProbs, truncated };
+  };
   try {
     for (let n = 0; n < opts.maxTokens; n++) {
       const { id, logProb } = chooseToken(ctx, logits, ids, rng);
       logProbs.push(logProb);
-      if (id === ctx.eot) return { ids, logProbs, truncated: false };
+      if (id === ctx.eot) return finish(false);
       ids.push(id);
       onToken(id);
       const r = decoder.step([id], state);
@@ -71,7 +81,7 @@ export async function decodeSequential(ctx: SearchContext, prompt: number[], onT
       logits = r.logits[0];
       await new Promise((resolve) => setImmediate(resolve)); // let the stream flush between tokens
     }
-    return { ids, logProbs, truncated: true };
+    return finish(true);
   } finally {
     disposeState(state);
   }

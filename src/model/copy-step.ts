@@ -38,7 +38,9 @@ export class CopyDecoding {
   private project(h: tf.Tensor2D): { q: Float32Array; k: Float32Array; z: number }[] {
     const n = h.shape[0];
     const W = 2 * this.A + 1;
-    const flat = tf.tidy(() => tf.matMul(h, this.weights).dataSync() as Float32Array);
+    const product = tf.matMul(h, this.weights);
+    const flat = product.dataSync() as Float32Array; // read outside tf.tidy: a tidy walks every element of a returned typed array
+    product.dispose();
     return Array.from({ length: n }, (_, i) => {
       const row = flat.subarray(i * W, (i + 1) * W);
       return { q: row.slice(0, this.A), k: row.slice(this.A, 2 * this.A), z: row[2 * this.A] + this.bias };
@@ -86,31 +88,38 @@ export class CopyDecoding {
    * when the memory holds nothing copyable.
    */
   mix(logits: Float32Array, memory: SequenceMemory, q: Float32Array, z: number): Float32Array {
+    // Attention over the copyable positions, as each target id's share of the copy mass.
     const scale = 1 / Math.sqrt(this.A);
     const scores: number[] = [];
     const targets: number[] = [];
-    memory.ids.forEach((id, s) => {
-      if (id < FIRST_COPYABLE_ID || id >= logits.length) return;
-      let d = 0;
+    let top = -Infinity;
+    for (let s = 0; s < memory.ids.length; s++) {
+      const id = memory.ids[s];
+      if (id < FIRST_COPYABLE_ID || id >= logits.length) continue;
       const k = memory.keys[s];
+      let d = 0;
       for (let a = 0; a < q.length; a++) d += q[a] * k[a];
       scores.push(d * scale);
       targets.push(id);
-    });
+      if (d * scale > top) top = d * scale;
+    }
     if (scores.length === 0) return logits;
-    let max = -Infinity;
-    for (const v of logits) if (v > max) max = v;
-    let sum = 0;
-    for (const v of logits) sum += Math.exp(v - max);
-    const gate = 1 / (1 + Math.exp(-z));
-    const p = new Float64Array(logits.length);
-    for (let w = 0; w < logits.length; w++) p[w] = (gate * Math.exp(logits[w] - max)) / sum;
-    const top = Math.max(...scores);
     let z2 = 0;
-    for (const v of scores) z2 += Math.exp(v - top);
-    scores.forEach((v, j) => (p[targets[j]] += ((1 - gate) * Math.exp(v - top)) / z2));
-    const shift = max + Math.log(sum);
-    return Float32Array.from(p, (v) => Math.log(v) + shift);
+    for (let j = 0; j < scores.length; j++) z2 += scores[j] = Math.exp(scores[j] - top);
+    const share = new Map<number, number>();
+    targets.forEach((id, j) => share.set(id, (share.get(id) ?? 0) + scores[j] / z2));
+    // Where nothing is copied, log(g·softmax(l)_w) + lse = l_w + log g: only the targets need the full formula.
+    let max = -Infinity;
+    for (let w = 0; w < logits.length; w++) if (logits[w] > max) max = logits[w];
+    let sum = 0;
+    for (let w = 0; w < logits.length; w++) sum += Math.exp(logits[w] - max);
+    const lse = max + Math.log(sum);
+    const gate = 1 / (1 + Math.exp(-z));
+    const logGate = Math.log(gate);
+    const out = new Float32Array(logits.length);
+    for (let w = 0; w < logits.length; w++) out[w] = logits[w] + logGate;
+    for (const [id, c] of share) out[id] = Math.log(gate * Math.exp(logits[id] - lse) + (1 - gate) * c) + lse;
+    return out;
   }
 
   /** Frees the stacked weights. */

@@ -17,6 +17,7 @@ import { encodeContext } from '../../src/model/encode.ts';
 import { resolveGenerateOptions, type GenerateOptions } from '../../src/generation/options.ts';
 import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
 import { drain, QA, rejectionOf, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
+import { tensorsBesidesCache } from '../helpers/tensors.ts';
 
 let root: string;
 /** Trained for a few epochs only: unsure, so replies differ in length and some run to the cap. */
@@ -168,7 +169,7 @@ describe('streaming, cancelling and failing in a batch', () => {
     const g = new LstmGenerator(rough, {}, { batching: true });
     try {
       await g.reply([user('warm up')]).result;
-      const before = tf.memory().numTensors;
+      const before = tensorsBesidesCache(g);
       const controller = new AbortController();
       const victim = g.reply([user(PROMPTS[0])], { maxTokens: 200, repetitionPenalty: 1 }, { signal: controller.signal });
       const others = requests.map((r) => g.reply([user(r.text)], r.opts));
@@ -179,7 +180,7 @@ describe('streaming, cancelling and failing in a batch', () => {
       expectSameReplies(await Promise.all(others.map((s) => s.result)), single);
       // Already aborted: refused at once.
       expect(await rejectionOf(g.reply([user('hi')], {}, { signal: controller.signal }).result)).toMatchObject({ code: 'colloquy_reply_cancelled' });
-      expect(tf.memory().numTensors).toBe(before);
+      expect(tensorsBesidesCache(g)).toBe(before);
     } finally {
       g.dispose();
     }
@@ -217,14 +218,14 @@ describe('streaming, cancelling and failing in a batch', () => {
     const g = new LstmGenerator(rough, {}, { batching: true });
     try {
       await g.reply([user('warm up')]).result;
-      const before = tf.memory().numTensors;
+      const before = tensorsBesidesCache(g);
       const bad = g.reply([user('hello')], { maxTokens: 0 });
       const empty = g.reply([user('   ')]);
       const ok = g.reply([user(QA[0].q)], { maxTokens: 20 });
       expect(await rejectionOf(bad.result)).toMatchObject({ code: 'colloquy_generate_options_invalid' });
       expect(await rejectionOf(empty.result)).toMatchObject({ code: 'colloquy_prompt_empty' });
       expect((await ok.result).text.length).toBeGreaterThan(0);
-      expect(tf.memory().numTensors).toBe(before);
+      expect(tensorsBesidesCache(g)).toBe(before);
     } finally {
       g.dispose();
     }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LstmGenerator } from '../../src/generation/generator.ts';
 import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
+import { tensorsBesidesCache } from '../helpers/tensors.ts';
 import { QA, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
 
 let root: string;
@@ -53,18 +54,24 @@ async function runReplies(g: LstmGenerator, count: number, wave: number): Promis
 describe('tensor count stays flat', () => {
   for (const batching of [false, true]) {
     it(`over 1,000 replies (${batching ? 'batched, 50 at a time' : 'one at a time'}), including cancelled and refused ones`, async () => {
-      const g = new LstmGenerator(model, {}, { batching });
+      const atStart = tf.memory().numTensors;
+      const capacity = 8;
+      const g = new LstmGenerator(model, {}, { batching, prefixCache: capacity });
       try {
         await runReplies(g, 20, batching ? 20 : 1); // warm-up: kernels and backend buffers settle
-        const before = tf.memory().numTensors;
+        const before = tensorsBesidesCache(g);
         const { ok, failed } = await runReplies(g, 1000, batching ? 50 : 1);
         expect(ok + failed).toBe(1000);
         expect(failed).toBeGreaterThan(100); // the cancelled and refused ones really failed
         expect(ok).toBeGreaterThan(700);
-        expect(tf.memory().numTensors).toBe(before);
+        expect(tensorsBesidesCache(g)).toBe(before);
+        // The prefix cache keeps finished replies' states, never more than its capacity.
+        expect(g.cacheStats()!.entries).toBe(capacity);
+        expect(tf.memory().numTensors - before).toBe(capacity * 2 * model.params.layers.length);
       } finally {
         g.dispose();
       }
+      expect(tf.memory().numTensors).toBe(atStart);
     }, 600_000);
   }
 
