@@ -3,7 +3,9 @@
  * one step per token, token choice included) against re-running the last
  * 32-token window for every token (what stateless LSTM text generators do);
  * and time to first token of a reply through LstmGenerator, history prefill
- * included.
+ * included (a new conversation) or from the prefix cache (one that goes on);
+ * and what one decoder step costs per row at a batch size (the ceiling of
+ * what batching can give).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Turn } from '../src/data/dialogue.ts';
@@ -51,14 +53,50 @@ export function windowMsPerToken(params: GeneratorParams, prompt: number[], toke
   return (performance.now() - t0) / tokens;
 }
 
+/**
+ * Context budget of the time-to-first-token figures: room for the whole
+ * history plus a reply, so that a conversation going on is not cut (a cut
+ * history is read in full, cache or not).
+ */
+const TTFT_CONTEXT = { contextTokens: 1024 };
+
 /** ms from `reply()` to the first streamed piece, for a conversation so far. */
 export async function timeToFirstToken(generator: LstmGenerator, history: Turn[]): Promise<number> {
   const t0 = performance.now();
-  const stream = generator.reply(history);
+  const stream = generator.reply(history, TTFT_CONTEXT);
   let ms = NaN;
   for await (const piece of stream) {
     if (piece && Number.isNaN(ms)) ms = performance.now() - t0;
   }
   await stream.result;
   return ms;
+}
+
+/**
+ * Time to first token of the history's last reply when the conversation's
+ * previous reply is in the generator's prefix cache: the history up to the
+ * user turn before its last bot turn is answered first (untimed), that reply
+ * joins the history, then the last user turn is timed.
+ */
+export async function continuingTimeToFirstToken(generator: LstmGenerator, history: Turn[]): Promise<number> {
+  const lastBot = history.map((t) => t.speaker).lastIndexOf('bot');
+  const earlier = history.slice(0, lastBot);
+  const previous = await generator.reply(earlier, TTFT_CONTEXT).result;
+  return timeToFirstToken(generator, [...earlier, { speaker: 'bot', text: previous.text }, ...history.slice(lastBot + 1)]);
+}
+
+/** ms per row of one decoder step (every row wanting logits) at a batch size, median of `steps`. */
+export function stepMsPerRow(decoder: StepDecoder, batch: number, steps: number): number {
+  let state = decoder.emptyState(batch);
+  const tokens = Array.from({ length: batch }, (_, i) => 10 + (i % 50));
+  const times: number[] = [];
+  for (let n = 0; n < steps; n++) {
+    const t0 = performance.now();
+    const r = decoder.step(tokens, state);
+    times.push(performance.now() - t0);
+    state = r.state;
+  }
+  decoder.disposeState(state);
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1] / batch;
 }

@@ -19,15 +19,16 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MODEL_DIR, PROJECT_ROOT } from '../src/config.ts';
+import { PROJECT_ROOT } from '../src/config.ts';
 import type { Turn } from '../src/data/dialogue.ts';
 import { StepDecoder } from '../src/generation/decoder.ts';
 import { LstmGenerator } from '../src/generation/generator.ts';
 import { encodeContext } from '../src/model/encode.ts';
-import { loadModel } from '../src/model/model-dir.ts';
+import type { LoadedModel } from '../src/model/model-dir.ts';
 import { initBackend, type BackendName } from '../src/runtime/backend.ts';
 import { runConversations } from './concurrency.ts';
-import { carriedMsPerToken, timeToFirstToken, windowMsPerToken } from './gen-speed.ts';
+import { carriedMsPerToken, continuingTimeToFirstToken, stepMsPerRow, timeToFirstToken, windowMsPerToken } from './gen-speed.ts';
+import { loadBenchModels } from './lib/models.ts';
 import { markdownTable, median, round } from './lib/stats.ts';
 import { corpusWorkload } from './lib/workload.ts';
 import { runTorchReference } from './torch.ts';
@@ -69,43 +70,46 @@ async function trainingRow(shape: TrainShape, ourSteps: number, layersSteps: num
   }
 }
 
-/** Generation figures on the active backend with the bundled model. */
-async function generationRow(history: Turn[], tokens: number, withWindow: boolean) {
-  const model = await loadModel(DEFAULT_MODEL_DIR);
+/** Generation figures at batch 1 on the active backend. */
+async function generationRow(model: LoadedModel, history: Turn[], tokens: number, withWindow: boolean) {
   const decoder = new StepDecoder(model.params);
   const generator = new LstmGenerator(model);
   try {
-    const prompt = encodeContext(model.tokenizer, history, 256);
+    const prompt = encodeContext(model.tokenizer, history, 1024);
     const eot = model.tokenizer.eot;
     carriedMsPerToken(decoder, prompt, 10, eot); // warm-up
     const r = await interleaved({
       carried: () => carriedMsPerToken(decoder, prompt, tokens, eot),
       window: () => (withWindow ? windowMsPerToken(model.params, prompt, Math.max(10, tokens / 10)) : NaN),
       ttft: () => timeToFirstToken(generator, history),
+      ttftContinuing: () => continuingTimeToFirstToken(generator, history),
     });
     return { ...r, promptTokens: prompt.length };
   } finally {
     generator.dispose();
     decoder.dispose();
-    model.dispose();
   }
 }
 
 /** Clients in flight in the concurrency figure. */
 const CONCURRENCY = 50;
 
-/** 50 conversations in flight, batched vs one at a time, on the active backend. */
-async function concurrencyRow(conversations: string[][]) {
-  const model = await loadModel(DEFAULT_MODEL_DIR);
+/** 50 conversations in flight, batched vs one at a time (both with the prefix cache), on the active backend. */
+async function concurrencyRow(model: LoadedModel, conversations: string[][]) {
   const single = new LstmGenerator(model);
   const batched = new LstmGenerator(model, {}, { batching: true });
+  const decoder = new StepDecoder(model.params);
   try {
     await runConversations(batched, conversations.slice(0, 8), CONCURRENCY); // warm-up
     const seq: Awaited<ReturnType<typeof runConversations>>[] = [];
     const bat: typeof seq = [];
+    const perRow1: number[] = [];
+    const perRow50: number[] = [];
     for (let r = 0; r < rounds; r++) {
       seq.push(await runConversations(single, conversations, 1));
       bat.push(await runConversations(batched, conversations, CONCURRENCY));
+      perRow1.push(stepMsPerRow(decoder, 1, 50));
+      perRow50.push(stepMsPerRow(decoder, CONCURRENCY, 50));
     }
     const same = bat.every((b) => b.texts.every((t, i) => t === seq[0].texts[i]));
     const pick = (runs: typeof seq) => ({
@@ -113,11 +117,21 @@ async function concurrencyRow(conversations: string[][]) {
       p50: median(runs.map((x) => x.p50Ms)),
       p99: median(runs.map((x) => x.p99Ms)),
     });
-    return { sequential: pick(seq), batched: pick(bat), same, replies: seq[0].texts.length, tokensPerReply: seq[0].tokens / seq[0].texts.length, meanBatch: batched.batchStats().meanBatch };
+    const cache = batched.cacheStats()!;
+    return {
+      sequential: pick(seq),
+      batched: pick(bat),
+      same,
+      replies: seq[0].texts.length,
+      tokensPerReply: seq[0].tokens / seq[0].texts.length,
+      meanBatch: batched.batchStats().meanBatch,
+      cacheHitRate: cache.hits / (cache.hits + cache.misses),
+      stepCeiling: median(perRow1) / median(perRow50),
+    };
   } finally {
     single.dispose();
     batched.dispose();
-    model.dispose();
+    decoder.dispose();
   }
 }
 
@@ -132,11 +146,14 @@ say(`bench: wasm (simd ${wasm.simd}, ${wasm.threads} thread), ${quick ? 'quick' 
 
 say('training (ours vs tfjs-layers)…');
 const train = await trainingRow(ISSUE_SHAPE, quick ? 3 : 8, quick ? 1 : 2, true);
+const models = await loadBenchModels();
 say('generation at batch 1…');
-const gen = await generationRow(ttftHistory, quick ? 50 : 200, true);
+const gen = await generationRow(models.plain, ttftHistory, quick ? 50 : 200, true);
+const genShipped = await generationRow(models.shipped, ttftHistory, quick ? 50 : 200, false);
 say('50 concurrent conversations (batched vs one at a time)…');
-const conc = await concurrencyRow(conversations);
-if (!conc.same) notes.push('batched and one-at-a-time replies differed (see tests/generation/batch-decoding.test.ts)');
+const conc = await concurrencyRow(models.plain, conversations);
+const concShipped = await concurrencyRow(models.shipped, conversations);
+if (!conc.same || !concShipped.same) notes.push('batched and one-at-a-time replies differed (see tests/generation/batch-decoding.test.ts)');
 
 say('tfjs-layers LSTM on stock wasm kernels (child process)…');
 const stock = await runStockLayersChild(quick);
@@ -150,7 +167,8 @@ say('cpu backend (short)…');
 await initBackend('cpu');
 const cpuShape: TrainShape = { ...ISSUE_SHAPE, batch: 8, seqLen: 16 };
 const cpuTrain = await trainingRow(cpuShape, 1, 1, !quick);
-const cpuGen = await generationRow(ttftHistory, quick ? 10 : 30, false);
+const cpuGen = await generationRow(models.plain, ttftHistory, quick ? 10 : 30, false);
+models.dispose();
 await initBackend('wasm');
 
 let threads: ThreadsFigures | null = null;
@@ -182,6 +200,7 @@ const results = {
   gen_ms_per_token_window_baseline: round(gen.window),
   gen_ms_per_token_torch: round(torch.figures?.gen_ms_per_token ?? null),
   ttft_ms: round(gen.ttft),
+  ttft_ms_continuing: round(gen.ttftContinuing),
   ttft_prompt_tokens: gen.promptTokens,
   batched_replies_s_50: round(conc.batched.rps),
   sequential_replies_s_50: round(conc.sequential.rps),
@@ -189,7 +208,19 @@ const results = {
   batched_latency_ms: { p50: round(conc.batched.p50), p99: round(conc.batched.p99) },
   sequential_latency_ms: { p50: round(conc.sequential.p50), p99: round(conc.sequential.p99) },
   batched_same_replies: conc.same,
-  conversations: { count: conversations.length, in_flight: CONCURRENCY, turns: turnsPerConversation, replies: conc.replies, tokens_per_reply: round(conc.tokensPerReply), mean_batch: round(conc.meanBatch) },
+  batched_step_ceiling_50: round(conc.stepCeiling),
+  conversations: { count: conversations.length, in_flight: CONCURRENCY, turns: turnsPerConversation, replies: conc.replies, tokens_per_reply: round(conc.tokensPerReply), mean_batch: round(conc.meanBatch), prefix_cache_hit_rate: round(conc.cacheHitRate) },
+  generation_model: 'the bundled model without its copy head (plain LSTM, the PyTorch reference architecture)',
+  shipped_model: {
+    copy: models.shipped.config.copy ?? null,
+    gen_ms_per_token: round(genShipped.carried),
+    ttft_ms: round(genShipped.ttft),
+    ttft_ms_continuing: round(genShipped.ttftContinuing),
+    batched_replies_s_50: round(concShipped.batched.rps),
+    sequential_replies_s_50: round(concShipped.sequential.rps),
+    batched_latency_ms: { p50: round(concShipped.batched.p50), p99: round(concShipped.batched.p99) },
+    batched_step_ceiling_50: round(concShipped.stepCeiling),
+  },
   cpu: {
     train_shape: { batch: cpuShape.batch, seqLen: cpuShape.seqLen },
     train_tok_s: round(cpuTrain.ours),
@@ -212,9 +243,13 @@ const rows: string[][] = [
   ['training tokens/s vs PyTorch 1 thread', f(train.ours), `PyTorch: ${f(torch.figures?.train_tok_s)}`, x(ratio(train.ours, torch.figures?.train_tok_s))],
   ['generation ms/token, batch 1', f(gen.carried), `re-run 32-token window: ${f(gen.window)}`, x(ratio(gen.window, gen.carried))],
   ['generation ms/token vs PyTorch', f(gen.carried), `PyTorch carried: ${f(torch.figures?.gen_ms_per_token)}`, x(ratio(torch.figures?.gen_ms_per_token, gen.carried))],
-  [`time to first token ms (${gen.promptTokens}-token history)`, f(gen.ttft), '', ''],
+  [`time to first token ms (${gen.promptTokens}-token history)`, f(gen.ttft), `conversation going on (prefix cache): ${f(gen.ttftContinuing)}`, ''],
   [`replies/s, 50 conversations in flight`, f(conc.batched.rps), `one at a time: ${f(conc.sequential.rps)}`, x(ratio(conc.batched.rps, conc.sequential.rps))],
   ['reply latency p50 / p99 ms (50 in flight)', `${f(conc.batched.p50)} / ${f(conc.batched.p99)}`, `one at a time: ${f(conc.sequential.p50)} / ${f(conc.sequential.p99)}`, ''],
+  ['decoder step ms per row, batch 50', '', 'the most batching can give:', x(conc.stepCeiling)],
+  ['shipped model (copy): generation ms/token', f(genShipped.carried), `plain LSTM: ${f(gen.carried)}`, ''],
+  ['shipped model (copy): TTFT ms, new / going on', `${f(genShipped.ttft)} / ${f(genShipped.ttftContinuing)}`, '', ''],
+  ['shipped model (copy): replies/s, 50 in flight', f(concShipped.batched.rps), `one at a time: ${f(concShipped.sequential.rps)}`, x(ratio(concShipped.batched.rps, concShipped.sequential.rps))],
   [`cpu: training tokens/s (B=8, T=16)`, f(cpuTrain.ours), `tfjs-layers LSTM: ${f(cpuTrain.layers)}`, x(ratio(cpuTrain.ours, cpuTrain.layers))],
   ['cpu: generation ms/token, batch 1', f(cpuGen.carried), '', ''],
 ];
@@ -227,7 +262,7 @@ if (threads?.figures) {
   );
 }
 rows.push(['peak RSS MB', f(peakRssMb), '', '']);
-process.stdout.write(`\nColloquy bench — model E=64 H=256 V=2000, ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, ${quick ? 'quick run' : `medians of ${rounds} rounds`}\n\n`);
+process.stdout.write(`\nColloquy bench — model E=64 H=256 V=2000 (plain LSTM unless the row says \"shipped\"), ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, ${quick ? 'quick run' : `medians of ${rounds} rounds`}\n\n`);
 process.stdout.write(markdownTable(['figure', 'Colloquy', 'baseline (same run)', 'ratio'], rows) + '\n');
 if (!conc.same) process.stdout.write('WARNING: batched replies differed from one-at-a-time replies\n');
 for (const n of notes) process.stdout.write(`note: ${n}\n`);

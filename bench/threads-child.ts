@@ -9,16 +9,15 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { DEFAULT_MODEL_DIR } from '../src/config.ts';
 import { StepDecoder } from '../src/generation/decoder.ts';
 import { LstmGenerator } from '../src/generation/generator.ts';
 import { encodeContext } from '../src/model/encode.ts';
-import { loadModel } from '../src/model/model-dir.ts';
 import { initBackend } from '../src/runtime/backend.ts';
 import { enableWasmThreads } from '../src/runtime/wasm-threads.ts';
 import { runConversations } from './concurrency.ts';
 import { carriedMsPerToken } from './gen-speed.ts';
 import { median } from './lib/stats.ts';
+import { loadBenchModels } from './lib/models.ts';
 import { corpusWorkload } from './lib/workload.ts';
 import { createOurTrainer, ISSUE_SHAPE, tokensPerSecond } from './train-speed.ts';
 
@@ -54,7 +53,8 @@ async function child(): Promise<void> {
   trainer.dispose();
 
   const workload = corpusWorkload(quick ? 2 : 3, quick ? 50 : 150);
-  const model = await loadModel(DEFAULT_MODEL_DIR);
+  const models = await loadBenchModels();
+  const model = models.plain; // as the 1-thread row
   const decoder = new StepDecoder(model.params);
   const prompt = encodeContext(model.tokenizer, workload.history, 256);
   carriedMsPerToken(decoder, prompt, 10, model.tokenizer.eot);
@@ -68,7 +68,7 @@ async function child(): Promise<void> {
   }
   generator.dispose();
   decoder.dispose();
-  model.dispose();
+  models.dispose();
   process.stdout.write(JSON.stringify({ threads, train_tok_s: median(train), gen_ms_per_token: median(gen), batched_replies_s_50: median(batchedRps) }) + '\n');
 }
 

@@ -118,6 +118,34 @@ describe('the engine with the bundled model', () => {
     if (said.kind === 'reply') expect(said.streamed.trim()).toBe(said.text);
   });
 
+  it("a conversation's later messages continue from the prefix cache, with the replies a full re-read gives", async () => {
+    // Arrange: the same conversation through two engines, one generator with the cache and one without
+    await initBackend('cpu');
+    const model = await loadModel(DEFAULT_MODEL_DIR);
+    const cached = new LstmGenerator(model);
+    const uncached = new LstmGenerator(model, {}, { prefixCache: 0 });
+    cleanup.push(async () => (cached.dispose(), uncached.dispose(), model.dispose()));
+    const messages = ['Hi, where is my order?', 'It is order 48213.', 'Can I change the address?'];
+    const converse = async (generator: LstmGenerator) => {
+      const store = await openStore(await tempDir());
+      cleanup.push(() => store.close());
+      const engine = createEngine({ generator, store, clock: createFakeClock(), tickIntervalMs: false });
+      const said = [];
+      for (const text of messages) said.push(await readReply(await engine.handle({ channel: 'test', conversationId: 'c', userId: 'u1', text, receivedAt: new Date() })));
+      return said.map((r) => [r.kind, r.text]);
+    };
+
+    // Act
+    const withCache = await converse(cached);
+    const without = await converse(uncached);
+
+    // Assert: the same answers; every message after a model reply read only its new turn
+    expect(withCache).toEqual(without);
+    const followingReplies = withCache.slice(0, -1).filter(([kind]) => kind === 'reply').length;
+    expect(followingReplies).toBeGreaterThan(0);
+    expect(cached.cacheStats()).toMatchObject({ hits: followingReplies, misses: messages.length - followingReplies });
+  });
+
   it('`colloquy chat` with piped input prints one line per input line and logs to --data-dir', async () => {
     const dir = await tempDir();
     const run = promisify(execFile);
