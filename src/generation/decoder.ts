@@ -95,9 +95,10 @@ export class StepDecoder {
   /**
    * Reads the next tokens of n prompts in one pass, continuing each one's
    * state (the rows of `state`, in order; freed). Pieces are right-aligned
-   * to the longest; a shorter piece must be `fresh` (the prompt's first
-   * tokens): its row is zeroed where it starts, so padding before it changes
-   * nothing. Each row ends as it would after `prefill` of the same tokens.
+   * to the longest; before a shorter piece, a `fresh` row (the prompt's first
+   * tokens) is zeroed where it starts and any other row holds its state, so
+   * padding changes nothing. Each row ends as it would after reading its
+   * tokens alone.
    * @param wantLogits rows whose logits for the following token are needed
    * @returns the new state and, for each of `wantLogits`, its logits
    */
@@ -106,15 +107,20 @@ export class StepDecoder {
     const C = Math.max(...pieces.map((p) => p.tokens.length));
     const ids = new Int32Array(C * B);
     let keep: Float32Array | undefined;
+    let hold: Float32Array | undefined;
     pieces.forEach(({ tokens, fresh }, b) => {
       const start = C - tokens.length;
-      if (start > 0 && !fresh) throw new Error('prefillChunk: only a fresh piece may be shorter than the others');
       tokens.forEach((id, t) => (ids[(start + t) * B + b] = id));
-      if (fresh && start > 0) (keep ??= new Float32Array(C * B).fill(1))[start * B + b] = 0;
+      if (start === 0) return;
+      if (fresh) (keep ??= new Float32Array(C * B).fill(1))[start * B + b] = 0;
+      else {
+        hold ??= new Float32Array(C * B).fill(1);
+        for (let t = 0; t < start; t++) hold[t * B + b] = 0;
+      }
     });
     let copied: ReturnType<CopyDecoding['read']> | null = null;
     const out = tidyKeep(() => {
-      const r = runSequence(this.params, tf.tensor2d(ids, [C, B], 'int32'), state, { keep });
+      const r = runSequence(this.params, tf.tensor2d(ids, [C, B], 'int32'), state, { keep, hold });
       let flat: Float32Array = new Float32Array(0);
       if (wantLogits.length > 0) {
         const last = tf.gather(r.hidden, tf.tensor1d(Int32Array.from(wantLogits, (b) => (C - 1) * B + b), 'int32')) as tf.Tensor2D;

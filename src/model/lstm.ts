@@ -49,7 +49,17 @@ function resetWhere(s: LayerState, keep: Float32Array | undefined, t: number, B:
   return { h: tf.mul(s.h, m) as tf.Tensor2D, c: tf.mul(s.c, m) as tf.Tensor2D };
 }
 
-function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: LayerState, keep?: Float32Array): { out: tf.Tensor2D; state: LayerState } {
+/** The streams whose input at step t is padding (`hold` 0) keep their previous state. */
+function holdWhere(next: LayerState, prev: LayerState, hold: Float32Array | undefined, t: number, B: number): LayerState {
+  if (!hold) return next;
+  const row = hold.subarray(t * B, (t + 1) * B);
+  if (row.every((v) => v === 1)) return next;
+  const m = tf.tensor2d(row, [B, 1]);
+  const mix = (a: tf.Tensor2D, b: tf.Tensor2D) => tf.add(b, tf.mul(m, tf.sub(a, b))) as tf.Tensor2D;
+  return { h: mix(next.h, prev.h), c: mix(next.c, prev.c) };
+}
+
+function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: LayerState, keep?: Float32Array, hold?: Float32Array): { out: tf.Tensor2D; state: LayerState } {
   const H = layer.wh.shape[0];
   const B = x.shape[0] / T;
   // Input projection for all timesteps in one matMul: [T*B, 4H].
@@ -59,7 +69,8 @@ function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: Laye
   const outs: tf.Tensor2D[] = [];
   let s = state;
   for (let t = 0; t < T; t++) {
-    s = cell(steps[t], resetWhere(s, keep, t, B), layer.wh as tf.Tensor2D, H);
+    const prev = resetWhere(s, keep, t, B);
+    s = holdWhere(cell(steps[t], prev, layer.wh as tf.Tensor2D, H), prev, hold, t, B);
     outs.push(s.h);
   }
   return { out: tf.reshape(tf.stack(outs), [T * B, H]) as tf.Tensor2D, state: s };
@@ -75,6 +86,8 @@ export interface SequenceOptions {
    * zeroed first, so training sees each dialogue as inference does (from zero).
    */
   keep?: Float32Array;
+  /** [T*B], 0 where a stream's input at that step is padding: its state passes through unchanged (inference only). */
+  hold?: Float32Array;
 }
 
 /**
@@ -83,13 +96,13 @@ export interface SequenceOptions {
  * @returns hidden states of the top layer [T*B, H] (row t*B+b) and the final state per layer
  */
 export function runSequence(p: GeneratorParams, ids: tf.Tensor2D, state: LayerState[], opts: SequenceOptions = {}): { hidden: tf.Tensor2D; state: LayerState[] } {
-  const { dropout = 0, seed, keep } = opts;
+  const { dropout = 0, seed, keep, hold } = opts;
   const T = ids.shape[0];
   const drop = (x: tf.Tensor2D, k: number) => (dropout > 0 ? (tf.dropout(x, dropout, undefined, seed === undefined ? undefined : seed * 31 + k) as tf.Tensor2D) : x);
   let x = drop(tf.gather(p.embedding, tf.reshape(ids, [-1])) as tf.Tensor2D, 0);
   const finals: LayerState[] = [];
   p.layers.forEach((layer, i) => {
-    const r = runLayer(layer, x, T, state[i], keep);
+    const r = runLayer(layer, x, T, state[i], keep, hold);
     finals.push(r.state);
     x = drop(r.out, i + 1);
   });

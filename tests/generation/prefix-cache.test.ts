@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Turn } from '../../src/data/dialogue.ts';
 import { LstmGenerator, type Reply } from '../../src/generation/generator.ts';
 import type { GenerateOptions } from '../../src/generation/options.ts';
+import { StepDecoder } from '../../src/generation/decoder.ts';
+import { encodeContext } from '../../src/model/encode.ts';
 import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
 import { QA, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
 
@@ -75,6 +77,32 @@ describe('prefix cache', () => {
         }
       }, 120_000);
     }
+  }
+
+  for (const kind of ['plain', 'copy'] as const) {
+    it(`${kind} model: prompts continuing from their own states, read together in one pass (shorter ones held still), end as each read alone`, () => {
+      const model = models[kind];
+      const tok = model.tokenizer;
+      const decoder = new StepDecoder(model.params);
+      try {
+        const starts = QA.slice(0, 3).map((x) => encodeContext(tok, [user(x.q)], 256));
+        const rest = ['ok', 'and where is my order, number 4417?', 'thanks'].map((t) => [...tok.encode(t), tok.eot]);
+        const alone = starts.map((start, i) => {
+          const r = decoder.prefillChunk([{ tokens: rest[i], fresh: false }], decoder.prefill(start).state, [0]);
+          decoder.disposeState(r.state);
+          return r.logits[0];
+        });
+        const states = decoder.concatStates(starts.map((start) => decoder.prefill(start).state));
+        const together = decoder.prefillChunk(rest.map((tokens) => ({ tokens, fresh: false })), states, [0, 1, 2]);
+        decoder.disposeState(together.state);
+        together.logits.forEach((row, i) => {
+          const diff = Math.max(...row.map((v, w) => Math.abs(v - alone[i][w])));
+          expect(diff, `row ${i}`).toBeLessThan(1e-4);
+        });
+      } finally {
+        decoder.dispose();
+      }
+    });
   }
 
   it('a history that is not what the cache read (a replaced reply, a cut to the context budget) is read in full', async () => {

@@ -5,6 +5,7 @@ import { num } from '../args.ts';
 export const generateFlags = {
   strategy: { type: 'string' },
   'beam-size': { type: 'string' },
+  'length-penalty': { type: 'string' },
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
   'top-p': { type: 'string' },
@@ -19,6 +20,7 @@ export function generateOptionsFrom(f: Record<string, unknown>): Partial<Generat
   return {
     strategy: f.strategy as GenerateOptions['strategy'] | undefined,
     beamSize: num(f, 'beam-size'),
+    lengthPenalty: num(f, 'length-penalty'),
     temperature: num(f, 'temperature'),
     topK: num(f, 'top-k'),
     topP: num(f, 'top-p'),
