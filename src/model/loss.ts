@@ -17,18 +17,23 @@ export function sparseCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf
  * @returns [N] log p_vocab(label)
  */
 export function targetLogSoftmax(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  const V = logits.shape[1];
+  const [N, V] = logits.shape;
   const fn = tf.customGrad(((lg: tf.Tensor, save: tf.GradSaveFunc) => {
     // Made inside and saved: tensors of the forward pass are freed before the backward one runs.
-    const onehot = tf.cast(tf.oneHot(labels, V), 'float32');
-    const lse = tf.logSumExp(lg, 1, true);
-    save([lg, lse, onehot]);
-    const value = tf.reshape(tf.sub(tf.sum(tf.mul(lg, onehot), 1, true), lse), [-1]);
+    // exp(l − max) is kept for the gradient, so the [N, V] exponentials are computed once.
+    const max = tf.max(lg, 1, true);
+    const e = tf.exp(tf.sub(lg, max));
+    const sum = tf.sum(e, 1, true);
+    const lse = tf.reshape(tf.add(tf.log(sum), max), [-1]);
+    const flat = tf.add(tf.mul(tf.range(0, N, 1, 'int32'), tf.scalar(V, 'int32')), labels);
+    const target = tf.gather(tf.reshape(lg, [-1]), flat);
+    const onehot = tf.cast(tf.oneHot(labels, V), 'float32'); // wasm's OneHot ignores a float32 dtype (writes int bits)
+    save([e, sum, onehot]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [l, s, oh] = saved;
-      return tf.mul(tf.sub(oh, tf.exp(tf.sub(l, s))), tf.reshape(dy, [-1, 1]));
+      const [ex, s, oh] = saved;
+      return tf.mul(tf.sub(oh, tf.div(ex, s)), tf.reshape(dy, [-1, 1]));
     };
-    return { value, gradFunc };
+    return { value: tf.sub(target, lse), gradFunc };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return fn(logits) as tf.Tensor1D;
 }
