@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GeneratorParams, LstmLayerParams } from './params.ts';
+import { lstmRecurrence } from './recurrence.ts';
 
 /** The carried state of one LSTM layer: h and c, each [batch, H]. */
 export interface LayerState {
@@ -59,6 +60,18 @@ function holdWhere(next: LayerState, prev: LayerState, hold: Float32Array | unde
   return { h: mix(next.h, prev.h), c: mix(next.c, prev.c) };
 }
 
+/** `runLayer` for training: the recurrence as one op with a hand-written gradient (recurrence.ts). */
+function runLayerFused(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: LayerState, keep?: Float32Array): { out: tf.Tensor2D; state: LayerState } {
+  const H = layer.wh.shape[0];
+  const B = x.shape[0] / T;
+  const zx = tf.add(tf.matMul(x, layer.wx), layer.b) as tf.Tensor2D;
+  const all = lstmRecurrence(zx, layer.wh as tf.Tensor2D, state.h, state.c, T, keep);
+  return {
+    out: tf.slice(all, [0, 0], [T * B, H]),
+    state: { h: tf.slice(all, [(T - 1) * B, 0], [B, H]), c: tf.slice(all, [T * B, 0], [B, H]) },
+  };
+}
+
 function runLayer(layer: LstmLayerParams, x: tf.Tensor2D, T: number, state: LayerState, keep?: Float32Array, hold?: Float32Array): { out: tf.Tensor2D; state: LayerState } {
   const H = layer.wh.shape[0];
   const B = x.shape[0] / T;
@@ -86,6 +99,11 @@ export interface SequenceOptions {
    * zeroed first, so training sees each dialogue as inference does (from zero).
    */
   keep?: Float32Array;
+  /**
+   * Training: each layer's recurrence runs as one op with a hand-written
+   * gradient (fewer kernels; the same values). Not with `hold`.
+   */
+  training?: boolean;
   /** [T*B], 0 where a stream's input at that step is padding: its state passes through unchanged (inference only). */
   hold?: Float32Array;
 }
@@ -96,13 +114,13 @@ export interface SequenceOptions {
  * @returns hidden states of the top layer [T*B, H] (row t*B+b) and the final state per layer
  */
 export function runSequence(p: GeneratorParams, ids: tf.Tensor2D, state: LayerState[], opts: SequenceOptions = {}): { hidden: tf.Tensor2D; state: LayerState[] } {
-  const { dropout = 0, seed, keep, hold } = opts;
+  const { dropout = 0, seed, keep, hold, training = false } = opts;
   const T = ids.shape[0];
   const drop = (x: tf.Tensor2D, k: number) => (dropout > 0 ? (tf.dropout(x, dropout, undefined, seed === undefined ? undefined : seed * 31 + k) as tf.Tensor2D) : x);
   let x = drop(tf.gather(p.embedding, tf.reshape(ids, [-1])) as tf.Tensor2D, 0);
   const finals: LayerState[] = [];
   p.layers.forEach((layer, i) => {
-    const r = runLayer(layer, x, T, state[i], keep, hold);
+    const r = training && !hold ? runLayerFused(layer, x, T, state[i], keep) : runLayer(layer, x, T, state[i], keep, hold);
     finals.push(r.state);
     x = drop(r.out, i + 1);
   });

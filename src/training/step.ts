@@ -53,7 +53,7 @@ export function trainStep(p: GeneratorParams, optimizer: tf.AdamOptimizer, chunk
   }
   const { value, grads } = tf.variableGrads(() => {
     const ids = tf.tensor2d(chunk.inputs, [T, s.batch], 'int32');
-    const r = runSequence(p, ids, state, { dropout: s.dropout, seed: s.seed, keep: chunk.keep });
+    const r = runSequence(p, ids, state, { dropout: s.dropout, seed: s.seed, keep: chunk.keep, training: true });
     next = keepState(r.state);
     const rows = tf.gather(r.hidden, tf.tensor1d(chunk.positions, 'int32')) as tf.Tensor2D;
     return sparseCrossEntropy(project(p, rows), tf.tensor1d(chunk.labels, 'int32'));
@@ -83,7 +83,7 @@ function copyTrainStep(p: GeneratorParams, optimizer: tf.AdamOptimizer, chunk: C
     return { loss: NaN, state: next, memory: nextMemory };
   }
   const { value, grads } = tf.variableGrads(() => {
-    const r = runSequence(p, tf.tensor2d(chunk.inputs, [T, s.batch], 'int32'), state, { dropout: s.dropout, seed: s.seed, keep: chunk.keep });
+    const r = runSequence(p, tf.tensor2d(chunk.inputs, [T, s.batch], 'int32'), state, { dropout: s.dropout, seed: s.seed, keep: chunk.keep, training: true });
     next = keepState(r.state);
     const c = copyNll(p, chunk, r.hidden, hStart, memory, s.batch);
     nextMemory = c.memory;

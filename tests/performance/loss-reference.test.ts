@@ -121,7 +121,7 @@ describe.each(['wasm', 'cpu'] as BackendName[])('training step on %s matches a p
     const vars = namedWeights(a).map((w) => w.variable);
     const ref = tf.variableGrads(() => referenceLoss(a, cs[0], zeroState(a, B)).loss, vars);
     const ours = tf.variableGrads(() => {
-      const r = runSequence(a, tf.tensor2d(cs[0].inputs, [T, B], 'int32'), zeroState(a, B), { keep: cs[0].keep });
+      const r = runSequence(a, tf.tensor2d(cs[0].inputs, [T, B], 'int32'), zeroState(a, B), { keep: cs[0].keep, training: true });
       const rows = tf.gather(r.hidden, tf.tensor1d(cs[0].positions, 'int32')) as tf.Tensor2D;
       return sparseCrossEntropy(project(a, rows), tf.tensor1d(cs[0].labels, 'int32'));
     }, vars);
