@@ -20,7 +20,7 @@ export type DecoderState = LayerState[];
 export class StepDecoder {
   /**
    * The first layer's input projection of every token, [V, 4H] row-major, in
-   * JS memory: a step copies its tokens' rows (a memcpy each; the wasm
+   * JS memory: a step copies its tokens' rows (a memcpy each; the stock wasm
    * gather kernel costs ~25 ns per element, 1.3 ms at 50 sequences).
    */
   private readonly table: Float32Array;

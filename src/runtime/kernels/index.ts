@@ -8,6 +8,9 @@
  * | wasm | UnsortedSegmentSum | missing (gradient of `tf.gather`) |
  * | wasm | BatchMatMul, _FusedMatMul | transposed operands fall to a scalar loop |
  * | wasm | Slice, Unpack, SplitV, StridedSlice | read the whole input back per slice |
+ * | wasm | Sum (leading axes) | transposes the input before reducing |
+ * | wasm | Pack | expands every input, then a general concat |
+ * | wasm | GatherV2 | reads indices back, copies element by element |
  * | cpu | UnsortedSegmentSum | loops over every segment |
  *
  * Wrappers call the stock kernel, captured with `tf.getKernel` before it is
@@ -17,9 +20,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMulWasmConfig } from './batch-mat-mul-wasm.ts';
 import { makeFusedMatMulWasmConfig } from './fused-mat-mul-wasm.ts';
+import { makeGatherWasmConfig } from './gather-wasm.ts';
+import { makePackWasmConfig } from './pack-wasm.ts';
 import { makeSliceWasmConfig } from './slice-wasm.ts';
 import { makeSplitVWasmConfig } from './split-v-wasm.ts';
 import { makeStridedSliceWasmConfig } from './strided-slice-wasm.ts';
+import { makeSumWasmConfig } from './sum-wasm.ts';
 import { makeUnpackWasmConfig } from './unpack-wasm.ts';
 import { unsortedSegmentSumCpuConfig, unsortedSegmentSumWasmConfig } from './unsorted-segment-sum.ts';
 
@@ -84,6 +90,9 @@ function wasmConfigs(): tf.KernelConfig[] {
   const unpack = requireStock(tf.Unpack);
   const splitV = requireStock(tf.SplitV);
   const stridedSlice = requireStock(tf.StridedSlice);
+  const sum = requireStock(tf.Sum);
+  const pack = requireStock(tf.Pack);
+  const gather = requireStock(tf.GatherV2);
   return [
     unsortedSegmentSumWasmConfig,
     makeBatchMatMulWasmConfig(batchMatMul),
@@ -92,6 +101,9 @@ function wasmConfigs(): tf.KernelConfig[] {
     makeUnpackWasmConfig(unpack),
     makeSplitVWasmConfig(splitV),
     makeStridedSliceWasmConfig(stridedSlice),
+    makeSumWasmConfig(sum),
+    makePackWasmConfig(pack),
+    makeGatherWasmConfig(gather),
   ];
 }
 
@@ -124,6 +136,6 @@ export function stockKernelConfig(kernelName: string, backend: KernelBackendName
 /** Names of the kernels `registerProjectKernels(backend)` installs. */
 export function projectKernelNames(backend: KernelBackendName): string[] {
   return backend === 'wasm'
-    ? [tf.UnsortedSegmentSum, tf.BatchMatMul, tf._FusedMatMul, tf.Slice, tf.Unpack, tf.SplitV, tf.StridedSlice]
+    ? [tf.UnsortedSegmentSum, tf.BatchMatMul, tf._FusedMatMul, tf.Slice, tf.Unpack, tf.SplitV, tf.StridedSlice, tf.Sum, tf.Pack, tf.GatherV2]
     : [tf.UnsortedSegmentSum];
 }
