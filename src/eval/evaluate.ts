@@ -26,6 +26,10 @@ export interface EvalReport {
   referenceAvgLength: number;
   baseline?: ReplyQuality;
   modelVersion: string;
+  /** Minutes the model trained (from its manifest; null when it does not say). */
+  trainingMinutes: number | null;
+  /** Wall time of generating the replies per reply token (end-of-turn included), history reading included. */
+  msPerToken: number;
   strategy: string;
   seconds: number;
 }
@@ -64,8 +68,14 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
   const words = turns.reduce((s, t) => s + whitespaceWordCount(t.reference), 0);
 
   const hyps: string[] = [];
+  let generationMs = 0;
+  let generatedTokens = 0;
   for (const [i, t] of turns.entries()) {
-    hyps.push((await input.generator.reply(t.history, input.generate).result).text);
+    const t0 = performance.now();
+    const reply = await input.generator.reply(t.history, input.generate).result;
+    generationMs += performance.now() - t0;
+    generatedTokens += reply.tokens + (reply.truncated ? 0 : 1);
+    hyps.push(reply.text);
     input.onProgress?.(i + 1, turns.length);
   }
   const refs = turns.map((t) => t.reference);
@@ -82,6 +92,8 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
     referenceAvgLength: averageLength(refs),
     baseline: baselineHyps ? quality(baselineHyps, refs) : undefined,
     modelVersion: input.model.manifest.version,
+    trainingMinutes: typeof input.model.manifest.training.seconds === 'number' ? input.model.manifest.training.seconds / 60 : null,
+    msPerToken: generationMs / Math.max(1, generatedTokens),
     strategy: input.generate?.strategy ?? 'greedy',
     seconds: Math.round((Date.now() - started) / 1000),
   };
@@ -97,6 +109,7 @@ export function formatReport(r: EvalReport): string {
     row('colloquy LSTM', r.model, r.perWordPerplexity.toFixed(2)),
     row('retrieval (TF-IDF)', r.baseline, '—'),
     `per-token perplexity ${r.perTokenPerplexity.toFixed(2)}; reference avg len ${r.referenceAvgLength.toFixed(1)}`,
+    `trained ${r.trainingMinutes == null ? '—' : `${r.trainingMinutes.toFixed(1)} min`}; replies took ${r.msPerToken.toFixed(2)} ms/token`,
   ]
     .filter(Boolean)
     .join('\n');

@@ -61,6 +61,10 @@ describe('evaluate', () => {
     expect(report.strategy).toBe('greedy');
     expect(report.baseline).toBeUndefined();
     expect(formatReport(report)).not.toContain('retrieval');
+    // The cost columns of an ablation: how long the model trained, how fast it replies.
+    expect(report.trainingMinutes).toBeCloseTo((g.model.manifest.training.seconds as number) / 60, 6);
+    expect(report.msPerToken).toBeGreaterThan(0);
+    expect(formatReport(report)).toMatch(/trained \d+\.\d min; replies took \d+\.\d\d ms\/token/);
   });
 
   it('gives wrong references a higher perplexity and a lower BLEU than right ones', async () => {
