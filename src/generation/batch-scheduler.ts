@@ -37,20 +37,7 @@ type Outcome = { feed: number } | null | { error: unknown };
 
 const cancelled = () => new ColloquyError('reply_cancelled', 'The reply was cancelled before it finished');
 
-/**
- * Decodes concurrent greedy/sampled replies together: each tick runs ONE
- * `StepDecoder.step` for every sequence in the batch. Sequences join between
- * steps and read their prompts (ahead in one pass under light load, else in
- * the shared steps); then each tick a sequence chooses its next token with
- * its own options, seed, repetition penalty and cap, and feeds it back.
- * Finished, cancelled and failed sequences leave between steps. A sequence
- * computes exactly what one-at-a-time decoding computes, so a reply does not
- * depend on its neighbours. The state layout stays inside StepDecoder.
- *
- * @example
- * const scheduler = new BatchScheduler(decoder);
- * const r = await scheduler.decode({ prompt, rules: { eot, banned, opts }, onToken: (id) => emit(id) });
- */
+/** How a BatchScheduler reads joining prompts and where it caches finished states. */
 export interface BatchSchedulerOptions {
   /**
    * Joining prompts are read ahead in their own pass only while the batch
@@ -63,6 +50,21 @@ export interface BatchSchedulerOptions {
   cache?: PrefixCache | null;
 }
 
+/**
+ * Decodes concurrent greedy/sampled replies together: each tick runs ONE
+ * `StepDecoder.step` for every sequence in the batch. Sequences join between
+ * steps and read their prompts (ahead in one pass under light load, else in
+ * the shared steps); then each tick a sequence chooses its next token with
+ * its own options, seed, repetition penalty and cap, and feeds it back.
+ * Finished, cancelled and failed sequences leave between steps (finished
+ * ones leave their state in the prefix cache, when there is one). A sequence
+ * computes exactly what one-at-a-time decoding computes, so a reply does not
+ * depend on its neighbours. The state layout stays inside StepDecoder.
+ *
+ * @example
+ * const scheduler = new BatchScheduler(decoder);
+ * const r = await scheduler.decode({ prompt, rules: { eot, banned, opts }, onToken: (id) => emit(id) });
+ */
 export class BatchScheduler {
   private waiting: Sequence[] = [];
   private rows: Sequence[] = [];
