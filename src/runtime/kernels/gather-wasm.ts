@@ -11,10 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { elementOffset, heapView, isHeapDType, type HeapDType } from './wasm-heap.ts';
-
-/** Blocks shorter than this many elements are copied by a plain loop, longer ones by `copyWithin`. */
-const LOOP_COPY_MAX = 32;
+import { copyRun, elementOffset, heapView, isHeapDType, type HeapDType } from './wasm-heap.ts';
 
 /** Throws the stock kernel's message for the first index outside [0, dim). */
 function checkIndices(backend: BackendWasm, indices: tf.TensorInfo, dim: number): void {
@@ -63,12 +60,7 @@ export function gatherOnHeap(
     for (let o = 0; o < outer; o++) {
       const base = xAt + (b * outer + o) * dim * inner;
       for (let i = 0; i < perBatch; i++, dst += inner) {
-        const src = base + ids[idsAt + i] * inner;
-        if (inner < LOOP_COPY_MAX) {
-          for (let j = 0; j < inner; j++) heap[dst + j] = heap[src + j];
-        } else {
-          heap.copyWithin(dst, src, src + inner);
-        }
+        copyRun(heap, base + ids[idsAt + i] * inner, dst, inner);
       }
     }
   }

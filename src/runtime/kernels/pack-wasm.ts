@@ -8,10 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { elementOffset, heapView, isHeapDType, type HeapDType } from './wasm-heap.ts';
-
-/** Blocks shorter than this many elements are copied by a plain loop, longer ones by `copyWithin`. */
-const LOOP_COPY_MAX = 32;
+import { copyRun, elementOffset, heapView, isHeapDType, type HeapDType } from './wasm-heap.ts';
 
 /**
  * Stacks same-shaped heap tensors along `axis` (already in [0, rank]) into a
@@ -34,13 +31,7 @@ export function packOnHeap(backend: BackendWasm, values: tf.TensorInfo[], axis: 
   values.forEach((value, k) => {
     let src = elementOffset(backend, value);
     let dst = outAt + k * inner;
-    for (let o = 0; o < outer; o++, src += inner, dst += step) {
-      if (inner < LOOP_COPY_MAX) {
-        for (let i = 0; i < inner; i++) heap[dst + i] = heap[src + i];
-      } else {
-        heap.copyWithin(dst, src, src + inner);
-      }
-    }
+    for (let o = 0; o < outer; o++, src += inner, dst += step) copyRun(heap, src, dst, inner);
   });
   return out;
 }

@@ -7,10 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { elementOffset, heapView, isHeapDType, type HeapDType } from './wasm-heap.ts';
-
-/** Runs shorter than this many elements are copied by a plain loop, longer ones by `copyWithin`. */
-const LOOP_COPY_MAX = 32;
+import { copyRun, elementOffset, heapView, isHeapDType, type HeapDType } from './wasm-heap.ts';
 
 /** Row-major strides of `shape`, including the innermost 1. */
 function fullStrides(shape: number[]): number[] {
@@ -21,14 +18,6 @@ function fullStrides(shape: number[]): number[] {
     s *= shape[d];
   }
   return strides;
-}
-
-function copyRun(heap: Float32Array | Int32Array | Uint8Array, src: number, dst: number, len: number): void {
-  if (len < LOOP_COPY_MAX) {
-    for (let i = 0; i < len; i++) heap[dst + i] = heap[src + i];
-  } else {
-    heap.copyWithin(dst, src, src + len);
-  }
 }
 
 /**

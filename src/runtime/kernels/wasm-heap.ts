@@ -46,3 +46,15 @@ export function elementOffset(backend: BackendWasm, info: tf.TensorInfo): number
 export function disposeAll(backend: BackendWasm, infos: tf.TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId);
 }
+
+/** Runs shorter than this many elements are copied by a plain loop, longer ones by `copyWithin`. */
+const LOOP_COPY_MAX = 32;
+
+/** Copies `len` elements from `src` to `dst` within one heap view (element offsets). */
+export function copyRun(heap: Float32Array | Int32Array | Uint8Array, src: number, dst: number, len: number): void {
+  if (len < LOOP_COPY_MAX) {
+    for (let i = 0; i < len; i++) heap[dst + i] = heap[src + i];
+  } else {
+    heap.copyWithin(dst, src, src + len);
+  }
+}
