@@ -264,7 +264,7 @@ if (threads?.figures) {
 rows.push(['peak RSS MB', f(peakRssMb), '', '']);
 process.stdout.write(`\nColloquy bench — model E=64 H=256 V=2000 (plain LSTM unless the row says \"shipped\"), ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, ${quick ? 'quick run' : `medians of ${rounds} rounds`}\n\n`);
 process.stdout.write(markdownTable(['figure', 'Colloquy', 'baseline (same run)', 'ratio'], rows) + '\n');
-if (!conc.same) process.stdout.write('WARNING: batched replies differed from one-at-a-time replies\n');
+if (!conc.same || !concShipped.same) process.stdout.write('WARNING: batched replies differed from one-at-a-time replies\n');
 for (const n of notes) process.stdout.write(`note: ${n}\n`);
 process.stdout.write(`\nwritten to ${path.relative(process.cwd(), flags.out)}\n`);
 process.exit(0);
