@@ -9,6 +9,7 @@ import { REVIEW_USAGE, reviewCommand } from './commands/review.ts';
 import { EXPORT_USAGE, exportCommand } from './commands/export.ts';
 import { MODELS_USAGE, modelsCommand } from './commands/models.ts';
 import { RETRAIN_USAGE, retrainCommand } from './commands/retrain.ts';
+import { INDEX_USAGE, indexCommand } from './commands/index-replies.ts';
 
 /** A command resolves to its exit status, or to nothing for 0. */
 const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof createCliContext>) => Promise<void | number>; usage: string }> = {
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof cr
   export: { run: exportCommand, usage: EXPORT_USAGE },
   retrain: { run: retrainCommand, usage: RETRAIN_USAGE },
   models: { run: modelsCommand, usage: MODELS_USAGE },
+  index: { run: indexCommand, usage: INDEX_USAGE },
 };
 
 function usage(): string {

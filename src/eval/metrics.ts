@@ -77,6 +77,28 @@ export function corpusBleu(hypotheses: string[], references: string[]): number {
 }
 
 /**
+ * Sentence BLEU-4 (0–1) of one tokenized hypothesis against one tokenized
+ * reference, with add-one smoothing of every n-gram precision (Lin and Och
+ * 2004), so short texts that share some words still compare. For ranking
+ * candidates, not for reporting.
+ *
+ * @example
+ * sentenceBleu(scoreTokens('your order ships today'), scoreTokens('your order ships tomorrow')); // ≈ 0.6
+ */
+export function sentenceBleu(hyp: string[], ref: string[]): number {
+  if (hyp.length === 0) return 0;
+  let logSum = 0;
+  for (let n = 1; n <= MAX_N; n++) {
+    const refCounts = ngramCounts(ref, n);
+    let matches = 0;
+    for (const [gram, count] of ngramCounts(hyp, n)) matches += Math.min(count, refCounts.get(gram) ?? 0);
+    logSum += Math.log((matches + 1) / (Math.max(0, hyp.length - n + 1) + 1));
+  }
+  const bp = hyp.length >= ref.length ? 1 : Math.exp(1 - ref.length / hyp.length);
+  return bp * Math.exp(logSum / MAX_N);
+}
+
+/**
  * distinct-n: the number of distinct n-grams divided by the number of all
  * n-grams, over all hypotheses (n-grams do not cross hypotheses). 0 when there are none.
  *

@@ -8,6 +8,8 @@ import { PrefixCache, type PrefixCacheStats } from './prefix-cache.ts';
 import { resolveGenerateOptions, type GenerateOptions } from './options.ts';
 import { createReplyStream, type ReplyStream } from './reply-stream.ts';
 import { decodeBeam, decodeSequential, type SearchContext } from './search.ts';
+import { decodeConsensus } from './consensus.ts';
+import { contextBefore } from '../retrieval/reply-index.ts';
 
 /** A finished reply. */
 export interface Reply {
@@ -32,7 +34,7 @@ export interface LstmGeneratorOptions {
   /**
    * Decode concurrent greedy/sampled replies together, one step for all of
    * them (src/generation/batch-scheduler.ts): about twice the replies per
-   * second with 50 conversations in flight (`npm run bench`), the same replies. Beam search always runs on its own.
+   * second with 50 conversations in flight (`npm run bench`), the same replies. Beam search and consensus always run on their own.
    * Default false; `colloquy serve` and `chat` turn it on.
    */
   batching?: boolean;
@@ -50,6 +52,9 @@ export interface ReplyControl {
   /** Aborting it stops the reply between tokens; `result` rejects with `colloquy_reply_cancelled`. */
   signal?: AbortSignal;
 }
+
+/** Retrieved replies consensus decoding weighs candidates against (5 and 10 scored alike on SGD). */
+const RETRIEVED_REPLIES = 5;
 
 /** Finished replies whose states an LstmGenerator keeps by default (a few MB at most). */
 export const DEFAULT_PREFIX_CACHE = 256;
@@ -102,17 +107,25 @@ export class LstmGenerator implements Generator {
         if (signal?.aborted) throw new ColloquyError('reply_cancelled', 'The reply was cancelled before it finished');
         emit(stream.push(id));
       };
+      const streams = o.strategy === 'greedy' || o.strategy === 'sample';
       const r =
         o.strategy === 'beam'
           ? await decodeBeam(ctx, prompt)
-          : this.scheduler
-            ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })
-            : await decodeSequential(ctx, prompt, onToken);
-      if (o.strategy === 'beam') emit(tok.decode(r.ids));
-      else emit(stream.flush());
+          : o.strategy === 'consensus'
+            ? await decodeConsensus(ctx, prompt, this.retrievedReplies(history), (ids) => tok.decode(ids))
+            : this.scheduler
+              ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })
+              : await decodeSequential(ctx, prompt, onToken);
+      emit(streams ? stream.flush() : tok.decode(r.ids));
       const meanLogProb = r.logProbs.length ? r.logProbs.reduce((a, b) => a + b, 0) / r.logProbs.length : -Infinity;
       return { text: tok.decode(r.ids).trim(), tokens: r.ids.length, meanLogProb, modelVersion: this.modelVersion, truncated: r.truncated };
     });
+  }
+
+  /** Replies that followed the conversations in the model's training data most like this one (none without a reply index). */
+  private retrievedReplies(history: Turn[]): string[] {
+    const context = contextBefore(history, history.length);
+    return context && this.model.replies ? this.model.replies.search(context, RETRIEVED_REPLIES) : [];
   }
 
   /** Steps the batch scheduler has run and their mean batch size (zeros without batching). */

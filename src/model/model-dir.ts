@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ColloquyError } from '../errors.ts';
+import { ReplyIndex } from '../retrieval/reply-index.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { replaceDirectory, sha256, writeFileAtomic } from '../util/fs-atomic.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
@@ -12,6 +13,8 @@ export const MANIFEST_FORMAT_VERSION = 1;
 const MANIFEST = 'manifest.json';
 const WEIGHTS = 'weights.bin';
 const TOKENIZER = 'tokenizer.json';
+/** The training replies consensus decoding weighs candidates against; optional (models from before it have none). */
+export const REPLIES = 'replies.json';
 
 /** What `models/<name>/manifest.json` says about a model. */
 export interface Manifest {
@@ -37,6 +40,8 @@ export interface LoadedModel {
   config: ModelConfig;
   params: GeneratorParams;
   tokenizer: Tokenizer;
+  /** The training replies by context (`replies.json`), when the model has them. */
+  replies?: ReplyIndex;
   dispose(): void;
 }
 
@@ -66,7 +71,7 @@ export async function assertReplaceable(dir: string): Promise<void> {
  * directory beside `dir`, which then replaces `dir`, so a failure never leaves
  * a half-written model where a good one was.
  */
-export async function saveModel(dir: string, config: ModelConfig, params: GeneratorParams, tokenizer: Tokenizer, fields: ManifestFields): Promise<Manifest> {
+export async function saveModel(dir: string, config: ModelConfig, params: GeneratorParams, tokenizer: Tokenizer, fields: ManifestFields, replies?: ReplyIndex): Promise<Manifest> {
   await assertReplaceable(dir);
   const staged = `${dir}.staging-${process.pid}`;
   await fs.rm(staged, { recursive: true, force: true });
@@ -74,6 +79,7 @@ export async function saveModel(dir: string, config: ModelConfig, params: Genera
   try {
     const weights = await writeWeights(path.join(staged, WEIGHTS), await weightArrays(params));
     await tokenizer.save(path.join(staged, TOKENIZER));
+    if (replies) await saveReplies(staged, replies);
     const version = (await sha256(await fs.readFile(path.join(staged, WEIGHTS)))).slice(0, 12);
     const manifest: Manifest = { format: 'colloquy-model', formatVersion: MANIFEST_FORMAT_VERSION, version, createdAt: new Date().toISOString(), config, weights, ...fields };
     await writeFileAtomic(path.join(staged, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
@@ -124,5 +130,34 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   } catch (err) {
     throw new ColloquyError('model_file_corrupt', `${path.join(dir, WEIGHTS)} does not match its manifest: ${(err as Error).message}`);
   }
-  return { dir, manifest, config: manifest.config, params, tokenizer, dispose: () => disposeParams(params) };
+  let replies: ReplyIndex | undefined;
+  try {
+    replies = await loadReplies(dir);
+  } catch (err) {
+    disposeParams(params);
+    throw err;
+  }
+  return { dir, manifest, config: manifest.config, params, tokenizer, replies, dispose: () => disposeParams(params) };
+}
+
+/** Writes a model's reply index (`replies.json`), atomically. */
+export async function saveReplies(dir: string, replies: ReplyIndex): Promise<void> {
+  await writeFileAtomic(path.join(dir, REPLIES), JSON.stringify(replies.toJSON()) + '\n');
+}
+
+/** A model's reply index, or undefined when it has none; a damaged one is an error naming the file. */
+async function loadReplies(dir: string): Promise<ReplyIndex | undefined> {
+  const file = path.join(dir, REPLIES);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return ReplyIndex.fromJSON(JSON.parse(text));
+  } catch (err) {
+    throw new ColloquyError('model_file_corrupt', `${file} is not a reply index (${(err as Error).message})`, 'Rebuild it with `colloquy index --model DIR --data FILE`, or delete it.');
+  }
 }

@@ -6,9 +6,10 @@ import type { Logger } from '../logger.ts';
 import { DEFAULT_MODEL_CONFIG, parseModelConfig, type ModelConfig } from '../model/config.ts';
 import { encodeDialogue } from '../model/encode.ts';
 import { assertReplaceable, saveModel, type Manifest } from '../model/model-dir.ts';
-import { ColloquyError } from '../errors.ts';
+import { ColloquyError, isColloquyError } from '../errors.ts';
 import { disposeParams, type GeneratorParams } from '../model/params.ts';
 import { snapshotParams } from './checkpoint.ts';
+import { ReplyIndex } from '../retrieval/reply-index.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { sha256 } from '../util/fs-atomic.ts';
 import { resolveTrainingOptions, type TrainingOptions } from './options.ts';
@@ -94,11 +95,21 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
       training: { ...o, epochsRun: result.history.length, seconds: Math.round((Date.now() - started) / 1000), validDialogues: split.valid.length, ...(warm ? { warmStartFrom: warm.version } : {}) },
       metrics: { validLoss: result.bestValidLoss, validTokenPpl: Math.exp(result.bestValidLoss), trainLoss: last?.trainLoss ?? NaN },
       history: result.history,
-    });
+    }, replyIndexOf(split.train));
     await fs.rm(workDir, { recursive: true, force: true });
     return manifest;
   } finally {
     disposeParams(result.params);
+  }
+}
+
+/** The reply index of the training dialogues (consensus decoding reads it), or undefined when none answers a user turn. */
+function replyIndexOf(dialogues: Dialogue[]): ReplyIndex | undefined {
+  try {
+    return ReplyIndex.build(dialogues);
+  } catch (err) {
+    if (isColloquyError(err, 'retrieval_empty')) return undefined;
+    throw err;
   }
 }
 

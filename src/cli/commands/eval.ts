@@ -13,7 +13,7 @@ export const EVAL_USAGE = `colloquy eval --model DIR --data FILE [options]
   --baseline retrieval --train FILE   also score the TF-IDF retrieval baseline on the same turns
   --predictions FILE   write {id, context, reference, hypothesis} per turn (JSONL)
   --json               print the report as JSON
-  --strategy greedy|sample|beam --beam-size N --length-penalty X --temperature X --top-k N --top-p X
+  --strategy greedy|sample|beam|consensus --beam-size N --candidates N --length-penalty X --temperature X --top-k N --top-p X
   --repetition-penalty X --max-tokens N --context-tokens N`;
 
 /** `colloquy eval`: held-out perplexity, BLEU-4, distinct-n and length, beside a retrieval baseline. */

@@ -5,6 +5,7 @@ import { num } from '../args.ts';
 export const generateFlags = {
   strategy: { type: 'string' },
   'beam-size': { type: 'string' },
+  candidates: { type: 'string' },
   'length-penalty': { type: 'string' },
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
@@ -20,6 +21,7 @@ export function generateOptionsFrom(f: Record<string, unknown>): Partial<Generat
   return {
     strategy: f.strategy as GenerateOptions['strategy'] | undefined,
     beamSize: num(f, 'beam-size'),
+    candidates: num(f, 'candidates'),
     lengthPenalty: num(f, 'length-penalty'),
     temperature: num(f, 'temperature'),
     topK: num(f, 'top-k'),

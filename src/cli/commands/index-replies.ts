@@ -1,0 +1,22 @@
+import { readCorpus } from '../../data/corpus-file.ts';
+import { readManifest, saveReplies } from '../../model/model-dir.ts';
+import { ReplyIndex } from '../../retrieval/reply-index.ts';
+import { parseFlags, required } from '../args.ts';
+import type { CliContext } from '../context.ts';
+
+export const INDEX_USAGE = `colloquy index --model DIR --data FILE
+  writes the model's reply index (replies.json): the replies of FILE by what preceded them, which
+  --strategy consensus weighs candidate replies against (train writes one from its training split)`;
+
+/** `colloquy index`: gives a model (one trained before reply indexes, or on other data) its reply index. */
+export async function indexCommand(argv: string[], ctx: CliContext): Promise<void> {
+  const f = parseFlags(argv, { model: { type: 'string' }, data: { type: 'string' } });
+  const usage = 'colloquy index --model models/mybot --data dialogues.jsonl';
+  const modelDir = required(f, 'model', usage);
+  const data = required(f, 'data', usage);
+  await readManifest(modelDir); // only into a model directory
+  const { dialogues } = await readCorpus(data, { logger: ctx.logger });
+  const index = ReplyIndex.build(dialogues);
+  await saveReplies(modelDir, index);
+  ctx.print(`indexed ${index.replies.length} replies from ${dialogues.length} dialogues into ${modelDir}`);
+}

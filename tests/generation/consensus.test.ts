@@ -1,0 +1,89 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isColloquyError } from '../../src/errors.ts';
+import { pickConsensus } from '../../src/generation/consensus.ts';
+import { LstmGenerator } from '../../src/generation/generator.ts';
+import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
+import { ReplyIndex } from '../../src/retrieval/reply-index.ts';
+import { drain, QA, rejectionOf, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
+
+describe('pickConsensus', () => {
+  it('keeps the candidate the others agree with', () => {
+    expect(pickConsensus(['hello there', 'your order ships today', 'your order ships on monday', 'the order ships today'], [])).toBe(1);
+  });
+
+  it('lets retrieved replies decide between candidates the others do not tell apart', () => {
+    const candidates = ['your order ships today', 'your refund takes five days'];
+    expect(pickConsensus(candidates, [])).toBe(0); // a tie goes to the first (greedy) candidate
+    expect(pickConsensus(candidates, ['refunds take five days', 'your refund is on its way'])).toBe(1);
+  });
+
+  it('handles one candidate and empty ones', () => {
+    expect(pickConsensus(['only'], ['anything'])).toBe(0);
+    expect(pickConsensus(['', 'we open at nine', 'we open at nine .'], [])).toBe(1);
+  });
+});
+
+describe('consensus decoding on a trained model', () => {
+  let dir: string;
+  let model: LoadedModel;
+
+  beforeAll(async () => {
+    dir = await tempDir('consensus');
+    await trainTinyModel(path.join(dir, 'm'), 'wasm');
+    model = await loadModel(path.join(dir, 'm'));
+  }, 400_000);
+
+  afterAll(async () => {
+    model?.dispose();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('has the reply index of its training split', () => {
+    expect(model.replies?.search(['Where is my order?'])).toEqual(['It ships tomorrow.']);
+  });
+
+  it('answers as well as greedy, in one piece, the same for the same seed', async () => {
+    const generator = new LstmGenerator(model, { strategy: 'consensus' });
+    for (const { q, a } of QA.slice(0, 3)) {
+      const { pieces, result } = await drain(generator.reply([user(q)]));
+      expect(result.text).toBe(a);
+      expect(pieces.join('').trim()).toBe(a);
+      expect(result.meanLogProb).toBeLessThan(0);
+    }
+    const again = await Promise.all([1, 1].map((seed) => generator.reply([user('refund?')], { seed, candidates: 6 }).result));
+    expect(again[0].text).toBe(again[1].text);
+    generator.dispose();
+  });
+
+  it('weighs the candidates against the replies retrieved for the conversation', async () => {
+    const asked: string[][] = [];
+    const index = ReplyIndex.build([{ id: 'x', turns: [user('Where is my order?'), { speaker: 'bot', text: 'It ships tomorrow.' }] }]);
+    const spy = Object.create(index) as ReplyIndex;
+    spy.search = (context, k) => (asked.push([...context]), index.search(context, k));
+    const generator = new LstmGenerator({ ...model, replies: spy }, { strategy: 'consensus' });
+    const history = [user('Hello'), { speaker: 'bot' as const, text: 'Hi!' }, user('Where is my order?')];
+    expect((await generator.reply(history).result).text).toBe('It ships tomorrow.');
+    expect(asked).toEqual([['Where is my order?', 'Hi!', 'Hello']]);
+    await generator.reply(history, { strategy: 'greedy' }).result;
+    expect(asked).toHaveLength(1); // only consensus looks replies up
+    generator.dispose();
+  });
+
+  it('refuses a damaged reply index when loading, naming the file; a model without one still loads', async () => {
+    const copy = path.join(dir, 'copy');
+    await fs.cp(path.join(dir, 'm'), copy, { recursive: true });
+    await fs.writeFile(path.join(copy, 'replies.json'), '{"replies": 3}');
+    const err = await rejectionOf(loadModel(copy));
+    expect(isColloquyError(err, 'model_file_corrupt')).toBe(true);
+    expect(err.message).toContain('replies.json');
+    await fs.rm(path.join(copy, 'replies.json'));
+    const plain = await loadModel(copy);
+    expect(plain.replies).toBeUndefined();
+    const generator = new LstmGenerator(plain, { strategy: 'consensus' });
+    expect((await generator.reply([user(QA[0].q)]).result).text).toBe(QA[0].a);
+    generator.dispose();
+    plain.dispose();
+  });
+});
