@@ -48,7 +48,7 @@ describe('colloquy train', () => {
   it('trains on a JSONL corpus with the given flags, exits 0 and writes a model directory', async () => {
     expect(trained.stderr).not.toMatch(STACK_TRACE);
     expect(trained.code).toBe(0);
-    expect((await fs.readdir(file('model'))).sort()).toEqual(['manifest.json', 'tokenizer.json', 'weights.bin']);
+    expect((await fs.readdir(file('model'))).sort()).toEqual(['manifest.json', 'replies.json', 'tokenizer.json', 'weights.bin']);
     const manifest: Manifest = JSON.parse(await fs.readFile(file('model/manifest.json'), 'utf8'));
     expect(manifest.config).toMatchObject({ hiddenSize: 32, embedDim: 16, vocabSize: 300 });
     expect(manifest.training).toMatchObject({ epochs: 3, batchSize: 8, seqLen: 16, learningRate: 0.02, seed: 2 });
@@ -110,6 +110,35 @@ describe('colloquy train', () => {
     expect(second.code).toBe(0);
     expect(await exists(file('model-interrupted/manifest.json'))).toBe(true);
   }, 120_000);
+});
+
+describe('colloquy index', () => {
+  it('gives a model the reply index of a corpus, which consensus decoding then reads', async () => {
+    await fs.cp(file('model'), file('indexed'), { recursive: true });
+    await fs.rm(file('indexed/replies.json'));
+    const extra = [{ id: 'new', turns: [{ speaker: 'user', text: 'Do you ship to Mars?' }, { speaker: 'bot', text: 'Not yet, sorry.' }] }];
+    await fs.writeFile(file('more.jsonl'), toJsonl(extra));
+    const r = await colloquy(['index', '--model', file('indexed'), '--data', file('more.jsonl')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('indexed 1 replies from 1 dialogues');
+    expect(JSON.parse(await fs.readFile(file('indexed/replies.json'), 'utf8')).replies).toEqual([['Not yet, sorry.', 'Do you ship to Mars?']]);
+    const chat = await colloquy(['chat', '--model', file('indexed'), '--strategy', 'consensus', '--candidates', '4', ...chatNoLog], `${QA[0].q}\n`);
+    expect(chat.code, chat.stderr).toBe(0);
+    expect(chat.stdout.trim().length).toBeGreaterThan(0);
+  });
+
+  it('refuses a directory that is not a model and a corpus with no replies, changing nothing', async () => {
+    await fs.mkdir(file('not-a-model'), { recursive: true });
+    const notModel = await colloquy(['index', '--model', file('not-a-model'), '--data', file('chats.jsonl')]);
+    expect(notModel.code).toBe(1);
+    expect(notModel.stderr).toMatch(/manifest\.json is missing/);
+    expect(await exists(file('not-a-model/replies.json'))).toBe(false);
+    const before = await fs.readFile(file('model/replies.json'), 'utf8');
+    const empty = await colloquy(['index', '--model', file('model'), '--data', file('empty.jsonl')]);
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).not.toMatch(STACK_TRACE);
+    expect(await fs.readFile(file('model/replies.json'), 'utf8')).toBe(before);
+  });
 });
 
 describe('colloquy eval', () => {

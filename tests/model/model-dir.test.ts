@@ -48,8 +48,8 @@ async function editManifest(dir: string, edit: (m: Record<string, any>) => void)
 const SAMPLE = { strategy: 'sample', temperature: 1.5, topK: 0, topP: 1, seed: 11 } as const;
 
 describe('the model directory training writes', () => {
-  it('holds manifest.json, weights.bin and tokenizer.json and nothing half-written', async () => {
-    expect((await fs.readdir(base)).sort()).toEqual(['manifest.json', 'tokenizer.json', 'weights.bin']);
+  it('holds manifest.json, weights.bin, tokenizer.json and replies.json and nothing half-written', async () => {
+    expect((await fs.readdir(base)).sort()).toEqual(['manifest.json', 'replies.json', 'tokenizer.json', 'weights.bin']);
     // The work directory of the run is removed once the model is in place.
     await expect(fs.stat(`${base}.training`)).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await fs.readdir(root)).filter((n) => n.startsWith('base'))).toEqual(['base']);
@@ -162,6 +162,7 @@ describe('loading a broken model directory', () => {
       file: 'tokenizer.json',
       breakIt: (d) => fs.writeFile(path.join(d, 'tokenizer.json'), JSON.stringify({ format: 'colloquy-bpe', version: 1, specials: ['<pad>', '<dlg>', '<user>', '<bot>', '<eot>'], merges: [] })),
     },
+    { name: 'replies.json that is not a reply index', code: 'colloquy_model_file_corrupt', file: 'replies.json', breakIt: (d) => fs.writeFile(path.join(d, 'replies.json'), '{"format": "colloquy-replies", "replies": 3}') },
     { name: 'manifest.json that is not JSON', code: 'colloquy_model_file_corrupt', file: 'manifest.json', breakIt: (d) => fs.writeFile(path.join(d, 'manifest.json'), '{ "format": ') },
     { name: 'manifest formatVersion 99', code: 'colloquy_model_incompatible', file: 'manifest.json', breakIt: (d) => editManifest(d, (m) => (m.formatVersion = 99)) },
     { name: 'manifest config with an unknown key', code: 'colloquy_config_invalid', file: 'manifest.json', breakIt: (d) => editManifest(d, (m) => (m.config.attentionHeads = 4)) },
