@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dialogue } from '../../src/data/dialogue.ts';
 import type { Manifest } from '../../src/model/model-dir.ts';
 import { runColloquy, STACK_TRACE, startColloquy, type CliRun as Run } from '../helpers/cli.ts';
 import { QA, tempDir, tinyCorpus, toJsonl } from '../helpers/tiny.ts';
@@ -116,7 +117,7 @@ describe('colloquy index', () => {
   it('gives a model the reply index of a corpus, which consensus decoding then reads', async () => {
     await fs.cp(file('model'), file('indexed'), { recursive: true });
     await fs.rm(file('indexed/replies.json'));
-    const extra = [{ id: 'new', turns: [{ speaker: 'user', text: 'Do you ship to Mars?' }, { speaker: 'bot', text: 'Not yet, sorry.' }] }];
+    const extra: Dialogue[] = [{ id: 'new', turns: [{ speaker: 'user', text: 'Do you ship to Mars?' }, { speaker: 'bot', text: 'Not yet, sorry.' }] }];
     await fs.writeFile(file('more.jsonl'), toJsonl(extra));
     const r = await colloquy(['index', '--model', file('indexed'), '--data', file('more.jsonl')]);
     expect(r.code, r.stderr).toBe(0);
