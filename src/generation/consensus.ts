@@ -14,7 +14,6 @@ import { disposeState } from '../model/lstm.ts';
 import { scoreTokens, sentenceBleu } from '../eval/metrics.ts';
 import { createRng } from '../util/random.ts';
 import { chooseToken, type SearchContext, type SearchResult } from './search.ts';
-import type { GenerateOptions } from './options.ts';
 
 /** Temperature of the sampled candidates: close to greedy, so they differ in a word or two rather than in what they say. */
 export const CANDIDATE_TEMPERATURE = 0.5;
@@ -61,8 +60,7 @@ export function pickConsensus(candidates: string[], evidence: string[]): number 
 export async function decodeConsensus(ctx: SearchContext, prompt: number[], evidence: string[], toText: (ids: number[]) => string): Promise<SearchResult> {
   const { decoder, opts } = ctx;
   const n = opts.candidates;
-  const rules = (row: number): Omit<SearchContext, 'decoder'> => ({ ...ctx, opts: { ...opts, strategy: row === 0 ? 'greedy' : 'sample', temperature: CANDIDATE_TEMPERATURE } as GenerateOptions });
-  const rowRules = Array.from({ length: n }, (_, row) => rules(row));
+  const rowRules = Array.from({ length: n }, (_, row): Omit<SearchContext, 'decoder'> => ({ ...ctx, opts: { ...opts, strategy: row === 0 ? 'greedy' : 'sample', temperature: CANDIDATE_TEMPERATURE } }));
   const rng = createRng(opts.seed);
   const first = decoder.prefill(prompt);
   let state = decoder.select(first.state, new Array(n).fill(0));
