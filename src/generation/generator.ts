@@ -112,7 +112,7 @@ export class LstmGenerator implements Generator {
         o.strategy === 'beam'
           ? await decodeBeam(ctx, prompt)
           : o.strategy === 'consensus'
-            ? await decodeConsensus(ctx, prompt, this.retrievedReplies(history), (ids) => tok.decode(ids))
+            ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids))
             : this.scheduler
               ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })
               : await decodeSequential(ctx, prompt, onToken);
@@ -123,9 +123,10 @@ export class LstmGenerator implements Generator {
   }
 
   /** Replies that followed the conversations in the model's training data most like this one (none without a reply index). */
-  private retrievedReplies(history: Turn[]): string[] {
+  private async retrievedReplies(history: Turn[]): Promise<string[]> {
     const context = contextBefore(history, history.length);
-    return context && this.model.replies ? this.model.replies.search(context, RETRIEVED_REPLIES) : [];
+    const index = context ? await this.model.replies?.() : undefined;
+    return context && index ? index.search(context, RETRIEVED_REPLIES) : [];
   }
 
   /** Steps the batch scheduler has run and their mean batch size (zeros without batching). */

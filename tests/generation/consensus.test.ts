@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isColloquyError } from '../../src/errors.ts';
 import { pickConsensus } from '../../src/generation/consensus.ts';
 import { LstmGenerator } from '../../src/generation/generator.ts';
 import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
 import { ReplyIndex } from '../../src/retrieval/reply-index.ts';
-import { drain, QA, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
+import { drain, QA, rejectionOf, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
 
 describe('pickConsensus', () => {
   it('keeps the candidate the others agree with', () => {
@@ -39,8 +40,10 @@ describe('consensus decoding on a trained model', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('has the reply index of its training split', () => {
-    expect(model.replies?.search(['Where is my order?'])).toEqual(['It ships tomorrow.']);
+  it('has the reply index of its training split, read on first use', async () => {
+    const index = await model.replies?.();
+    expect(index?.search(['Where is my order?'])).toEqual(['It ships tomorrow.']);
+    expect(await model.replies?.()).toBe(index);
   });
 
   it('answers as well as greedy, in one piece, the same for the same seed', async () => {
@@ -61,7 +64,7 @@ describe('consensus decoding on a trained model', () => {
     const index = ReplyIndex.build([{ id: 'x', turns: [user('Where is my order?'), { speaker: 'bot', text: 'It ships tomorrow.' }] }]);
     const spy = Object.create(index) as ReplyIndex;
     spy.search = (context, k) => (asked.push([...context]), index.search(context, k));
-    const generator = new LstmGenerator({ ...model, replies: spy }, { strategy: 'consensus' });
+    const generator = new LstmGenerator({ ...model, replies: async () => spy }, { strategy: 'consensus' });
     const history = [user('Hello'), { speaker: 'bot' as const, text: 'Hi!' }, user('Where is my order?')];
     expect((await generator.reply(history).result).text).toBe('It ships tomorrow.');
     expect(asked).toEqual([['Where is my order?', 'Hi!', 'Hello']]);
@@ -75,10 +78,24 @@ describe('consensus decoding on a trained model', () => {
     await fs.cp(path.join(dir, 'm'), copy, { recursive: true });
     await fs.rm(path.join(copy, 'replies.json'));
     const plain = await loadModel(copy);
-    expect(plain.replies).toBeUndefined();
+    expect(await plain.replies?.()).toBeUndefined();
     const generator = new LstmGenerator(plain, { strategy: 'consensus' });
     expect((await generator.reply([user(QA[0].q)]).result).text).toBe(QA[0].a);
     generator.dispose();
     plain.dispose();
+  });
+
+  it('refuses a damaged reply index when a consensus reply needs it, naming the file; other replies go on', async () => {
+    const copy = path.join(dir, 'damaged');
+    await fs.cp(path.join(dir, 'm'), copy, { recursive: true });
+    await fs.writeFile(path.join(copy, 'replies.json'), '{"format": "colloquy-replies", "replies": 3}');
+    const damaged = await loadModel(copy);
+    const generator = new LstmGenerator(damaged);
+    const err = await rejectionOf(generator.reply([user(QA[0].q)], { strategy: 'consensus' }).result);
+    expect(isColloquyError(err, 'model_file_corrupt')).toBe(true);
+    expect(err.message).toContain(path.join(copy, 'replies.json'));
+    expect((await generator.reply([user(QA[0].q)]).result).text).toBe(QA[0].a);
+    generator.dispose();
+    damaged.dispose();
   });
 });

@@ -162,7 +162,6 @@ describe('loading a broken model directory', () => {
       file: 'tokenizer.json',
       breakIt: (d) => fs.writeFile(path.join(d, 'tokenizer.json'), JSON.stringify({ format: 'colloquy-bpe', version: 1, specials: ['<pad>', '<dlg>', '<user>', '<bot>', '<eot>'], merges: [] })),
     },
-    { name: 'replies.json that is not a reply index', code: 'colloquy_model_file_corrupt', file: 'replies.json', breakIt: (d) => fs.writeFile(path.join(d, 'replies.json'), '{"format": "colloquy-replies", "replies": 3}') },
     { name: 'manifest.json that is not JSON', code: 'colloquy_model_file_corrupt', file: 'manifest.json', breakIt: (d) => fs.writeFile(path.join(d, 'manifest.json'), '{ "format": ') },
     { name: 'manifest formatVersion 99', code: 'colloquy_model_incompatible', file: 'manifest.json', breakIt: (d) => editManifest(d, (m) => (m.formatVersion = 99)) },
     { name: 'manifest config with an unknown key', code: 'colloquy_config_invalid', file: 'manifest.json', breakIt: (d) => editManifest(d, (m) => (m.config.attentionHeads = 4)) },
