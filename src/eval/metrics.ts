@@ -37,6 +37,14 @@ function ngramCounts(tokens: string[], n: number): Map<string, number> {
   return counts;
 }
 
+/** The hypothesis's n-grams found in the reference, each counted at most as often as the reference has it. */
+function clippedMatches(hyp: string[], ref: string[], n: number): number {
+  const refCounts = ngramCounts(ref, n);
+  let matches = 0;
+  for (const [gram, count] of ngramCounts(hyp, n)) matches += Math.min(count, refCounts.get(gram) ?? 0);
+  return matches;
+}
+
 /**
  * Corpus BLEU-4 (0–100) of hypotheses against one reference each.
  *
@@ -60,10 +68,7 @@ export function corpusBleu(hypotheses: string[], references: string[]): number {
     for (let n = 1; n <= MAX_N; n++) {
       if (hyp.length < n) continue;
       totals[n - 1] += hyp.length - n + 1;
-      const refCounts = ngramCounts(ref, n);
-      for (const [gram, count] of ngramCounts(hyp, n)) {
-        matches[n - 1] += Math.min(count, refCounts.get(gram) ?? 0);
-      }
+      matches[n - 1] += clippedMatches(hyp, ref, n);
     }
   }
   if (c === 0) return 0;
@@ -89,10 +94,7 @@ export function sentenceBleu(hyp: string[], ref: string[]): number {
   if (hyp.length === 0) return 0;
   let logSum = 0;
   for (let n = 1; n <= MAX_N; n++) {
-    const refCounts = ngramCounts(ref, n);
-    let matches = 0;
-    for (const [gram, count] of ngramCounts(hyp, n)) matches += Math.min(count, refCounts.get(gram) ?? 0);
-    logSum += Math.log((matches + 1) / (Math.max(0, hyp.length - n + 1) + 1));
+    logSum += Math.log((clippedMatches(hyp, ref, n) + 1) / (Math.max(0, hyp.length - n + 1) + 1));
   }
   const bp = hyp.length >= ref.length ? 1 : Math.exp(1 - ref.length / hyp.length);
   return bp * Math.exp(logSum / MAX_N);

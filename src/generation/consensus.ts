@@ -60,27 +60,26 @@ export function pickConsensus(candidates: string[], evidence: string[]): number 
 export async function decodeConsensus(ctx: SearchContext, prompt: number[], evidence: string[], toText: (ids: number[]) => string): Promise<SearchResult> {
   const { decoder, opts } = ctx;
   const n = opts.candidates;
-  const rowRules = Array.from({ length: n }, (_, row): Omit<SearchContext, 'decoder'> => ({ ...ctx, opts: { ...opts, strategy: row === 0 ? 'greedy' : 'sample', temperature: CANDIDATE_TEMPERATURE } }));
+  const greedy: Omit<SearchContext, 'decoder'> = { ...ctx, opts: { ...opts, strategy: 'greedy' } };
+  const sampled: Omit<SearchContext, 'decoder'> = { ...ctx, opts: { ...opts, strategy: 'sample', temperature: CANDIDATE_TEMPERATURE } };
   const rng = createRng(opts.seed);
   const first = decoder.prefill(prompt);
   let state = decoder.select(first.state, new Array(n).fill(0));
   let logits: Float32Array[] = new Array(n).fill(first.logits);
+  // A candidate is `truncated` until it chooses the end of turn: the rows still being written.
   const results: SearchResult[] = Array.from({ length: n }, () => ({ ids: [], logProbs: [], truncated: true }));
-  const live = new Array(n).fill(true);
   try {
     for (let step = 0; step < opts.maxTokens; step++) {
       const next = results.map((r, row) => {
-        if (!live[row]) return ctx.eot;
-        const { id, logProb } = chooseToken(rowRules[row], logits[row], r.ids, rng);
+        if (!r.truncated) return ctx.eot;
+        const { id, logProb } = chooseToken(row === 0 ? greedy : sampled, logits[row], r.ids, rng);
         r.logProbs.push(logProb);
-        if (id === ctx.eot) {
-          live[row] = false;
-          r.truncated = false;
-        } else r.ids.push(id);
+        if (id === ctx.eot) r.truncated = false;
+        else r.ids.push(id);
         return id;
       });
-      if (!live.includes(true)) break;
-      const rows = live.flatMap((isLive, row) => (isLive ? [row] : []));
+      const rows = results.flatMap((r, row) => (r.truncated ? [row] : []));
+      if (rows.length === 0) break;
       const r = decoder.step(next, state, rows);
       state = r.state;
       logits = new Array(n);
