@@ -10,6 +10,7 @@ import { EXPORT_USAGE, exportCommand } from './commands/export.ts';
 import { MODELS_USAGE, modelsCommand } from './commands/models.ts';
 import { RETRAIN_USAGE, retrainCommand } from './commands/retrain.ts';
 import { INDEX_USAGE, indexCommand } from './commands/index-replies.ts';
+import { SCORER_USAGE, scorerCommand } from './commands/scorer.ts';
 
 /** A command resolves to its exit status, or to nothing for 0. */
 const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof createCliContext>) => Promise<void | number>; usage: string }> = {
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof cr
   retrain: { run: retrainCommand, usage: RETRAIN_USAGE },
   models: { run: modelsCommand, usage: MODELS_USAGE },
   index: { run: indexCommand, usage: INDEX_USAGE },
+  scorer: { run: scorerCommand, usage: SCORER_USAGE },
 };
 
 function usage(): string {

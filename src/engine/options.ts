@@ -31,6 +31,12 @@ export interface EngineMessages {
   handoffAccepted: string;
   handoffTimeout: string;
   handoffClosed: string;
+  /** The model's scorer judged the message out of scope. `{topics}` is filled in. */
+  outOfScope: string;
+  /** Out of scope and hardly a word the bot knows: likely another language. `{language}` is filled in. */
+  otherLanguage: string;
+  /** The message sounds frustrated: an apology and the offer of a person. */
+  frustrated: string;
 }
 
 /** How the conversation engine behaves. Every key has a default; unknown keys are an error. */
@@ -46,6 +52,21 @@ export interface EngineOptions {
   /** A reply whose mean token log-probability is below this is replaced by `fallbackText`. */
   confidenceThreshold: number;
   fallbackText: string;
+  /**
+   * Out-of-scope score (0–1, from the model's scorer) at and above which a
+   * message gets the `outOfScope` reply instead of a generated one; undefined
+   * uses the threshold the scorer chose at training time. Above 1 never falls
+   * back. Models without a scorer ignore it.
+   */
+  outOfScopeThreshold: number | undefined;
+  /** What the bot can help with, as the out-of-scope reply says it (`{topics}`). */
+  topics: string;
+  /** The language the bot understands, named in the reply to a message in another (`{language}`). */
+  language: string;
+  /** Hand off when the scorer reads a request for a person ("can I speak to someone?"), as `/agent` does. */
+  handoffOnRequest: boolean;
+  /** Answer a frustrated message with an apology and the offer of a person instead of a generated reply. */
+  offerPersonWhenFrustrated: boolean;
   /** Fallbacks in a row that hand the conversation to a human; 0 never does. */
   maxConsecutiveFallbacks: number;
   /** A hand-off request nobody accepts within this time goes back to the bot. */
@@ -79,6 +100,9 @@ export const DEFAULT_MESSAGES: EngineMessages = {
   handoffAccepted: 'A person has joined the conversation.',
   handoffTimeout: "Sorry, nobody is available right now. I'll keep helping you in the meantime; type {agent} to ask again later.",
   handoffClosed: "The person has left the conversation. I'm back. How can I help?",
+  outOfScope: "Sorry, I can't help with that. I can help with {topics}. Type {agent} to ask for a person.",
+  otherLanguage: "Sorry, I only understand {language}. I can help with {topics}; type {agent} to ask for a person.",
+  frustrated: "I'm sorry this has been frustrating. Would you like a person to take over? Type {agent} and a colleague will join.",
 };
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'helpText'> = {
@@ -97,6 +121,12 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'helpText'> = {
   // off-topic questions; raise it (toward −1) only after measuring on your own model.
   confidenceThreshold: -2.5,
   fallbackText: "Sorry, I didn't catch that — could you rephrase?",
+  // the scorer's own threshold, chosen on held-out turns for a stated fallback rate (see `colloquy scorer`)
+  outOfScopeThreshold: undefined,
+  topics: 'your orders, shipping, returns, payments and your account',
+  language: 'English',
+  handoffOnRequest: true,
+  offerPersonWhenFrustrated: true,
   // one rephrase is fair; a second miss means the bot is not going to get it
   maxConsecutiveFallbacks: 2,
   // long enough for an on-duty agent to pick up; longer and the user waits in silence
@@ -148,7 +178,10 @@ export function resolveEngineOptions(input: EngineOptionsInput = {}): EngineOpti
   if (typeof o.confidenceThreshold !== 'number' || Number.isNaN(o.confidenceThreshold) || o.confidenceThreshold > 0) {
     bad(`confidenceThreshold is a mean log-probability, a number ≤ 0 (or -Infinity to never fall back), got ${JSON.stringify(o.confidenceThreshold)}`);
   }
-  for (const key of ['fallbackText', 'helpText'] as const) if (typeof o[key] !== 'string' || !o[key].trim()) bad(`${key} must be a non-empty string`);
+  const t = o.outOfScopeThreshold;
+  if (t !== undefined && (typeof t !== 'number' || !(t >= 0))) bad(`outOfScopeThreshold is a score ≥ 0 (above 1 never falls back) or undefined for the model's own, got ${JSON.stringify(t)}`);
+  for (const key of ['handoffOnRequest', 'offerPersonWhenFrustrated'] as const) if (typeof o[key] !== 'boolean') bad(`${key} must be true or false, got ${JSON.stringify(o[key])}`);
+  for (const key of ['fallbackText', 'helpText', 'topics', 'language'] as const) if (typeof o[key] !== 'string' || !o[key].trim()) bad(`${key} must be a non-empty string`);
   const names = Object.values(commands).map((n) => n.toLowerCase());
   for (const [key, name] of Object.entries(commands)) {
     if (!/^\S+$/.test(name)) bad(`commands.${key} must be one word with no spaces, got ${JSON.stringify(name)}`);
@@ -169,5 +202,5 @@ function mergeMap<T extends object>(name: string, defaults: T, given: Partial<T>
 
 /** One of the engine's messages with its placeholders filled: command names (`{reset}`, `{agent}`, ...), `{max}`, and `extra`. */
 export function say(o: EngineOptions, key: keyof EngineMessages, extra: Record<string, string | number> = {}): string {
-  return fill(o.messages[key], { ...o.commands, max: o.maxMessageChars, ...extra });
+  return fill(o.messages[key], { ...o.commands, max: o.maxMessageChars, topics: o.topics, language: o.language, ...extra });
 }

@@ -7,6 +7,7 @@ import { replaceDirectory, sha256, writeFileAtomic } from '../util/fs-atomic.ts'
 import { parseModelConfig, type ModelConfig } from './config.ts';
 import { disposeParams, paramsFromArrays, weightArrays, type GeneratorParams } from './params.ts';
 import { readWeights, writeWeights, type WeightSpec } from './weights-file.ts';
+import { Scorer, type ScorerManifestEntry } from '../understanding/scorer.ts';
 
 /** The manifest format this build reads and writes. */
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -31,6 +32,8 @@ export interface Manifest {
   training: Record<string, unknown>;
   metrics: Record<string, number>;
   history?: unknown[];
+  /** The out-of-scope scorer (scorer.json, scorer.bin) and its calibration; models from before it have none. */
+  scorer?: ScorerManifestEntry;
 }
 
 /** A model loaded into memory: weights, tokenizer and manifest. */
@@ -47,6 +50,8 @@ export interface LoadedModel {
    * bundled model, 1.3 s and 380 MB for SGD's 112k replies).
    */
   replies?: () => Promise<ReplyIndex | undefined>;
+  /** The out-of-scope scorer, when the manifest lists one. */
+  scorer?: Scorer;
   dispose(): void;
 }
 
@@ -136,7 +141,27 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     throw new ColloquyError('model_file_corrupt', `${path.join(dir, WEIGHTS)} does not match its manifest: ${(err as Error).message}`);
   }
   let replies: Promise<ReplyIndex | undefined> | undefined;
-  return { dir, manifest, config: manifest.config, params, tokenizer, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
+  let scorer: Scorer | undefined;
+  try {
+    scorer = manifest.scorer ? await Scorer.load(dir, manifest.scorer) : undefined;
+  } catch (err) {
+    disposeParams(params);
+    throw err;
+  }
+  return { dir, manifest, config: manifest.config, params, tokenizer, scorer, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
+}
+
+/**
+ * Puts a scorer into an existing model directory: its files, then the
+ * manifest's `scorer` entry (written atomically; the weights and the model's
+ * version are untouched, so the generator is the same model).
+ */
+export async function attachScorer(dir: string, scorer: Scorer): Promise<Manifest> {
+  const manifest = await readManifest(dir);
+  const entry = await scorer.save(dir);
+  const updated: Manifest = { ...manifest, scorer: entry };
+  await writeFileAtomic(path.join(dir, MANIFEST), JSON.stringify(updated, null, 2) + '\n');
+  return updated;
 }
 
 /** Writes a model's reply index (`replies.json`), atomically. */

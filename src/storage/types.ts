@@ -2,6 +2,7 @@
  * The conversation log's shapes and the store interface the engine writes
  * through. One record per conversation; every turn ever said is kept.
  */
+import type { IntentPrediction } from '../engine/understanding.ts';
 
 /** Who said a logged turn. `notice` is a message the bot system sent that the model did not write (help text, fallback notices, hand-off notices). */
 export type LoggedSpeaker = 'user' | 'bot' | 'agent' | 'notice';
@@ -29,6 +30,10 @@ export interface LoggedTurn {
   modelVersion?: string;
   /** Bot turns: true when the generated reply was replaced by the fallback text. */
   fallback?: boolean;
+  /** User turns: the out-of-scope score of the message (0–1), when the model has a scorer. */
+  outOfScope?: number;
+  /** User turns: the predicted intent, when the model's scorer knows intents. */
+  intent?: IntentPrediction;
   /** Agent turns: the agent's id. */
   agentId?: string;
   feedback?: Feedback;
@@ -42,6 +47,7 @@ export interface HandoffInfo {
   acceptedAt?: string;
   closedAt?: string;
   agentId?: string;
+  /** `command`: the user asked for a person (`/agent`, or in their own words when the model's scorer reads it). */
   reason?: 'command' | 'fallbacks' | 'api';
 }
 
