@@ -2,13 +2,12 @@
  * Rate limits shared in Redis: two instances (two connections) take from the
  * same buckets, and Redis down or hanging fails open or closed as configured.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLOSED_RETRY_SECONDS, closeRedis, openRedis, redisRateLimiters, type RateLimiterFactory, type RedisConnection } from '../../src/index.ts';
-import { closedPortUrl, deleteKeys, skipWithoutRedis, startSilentServer, TEST_REDIS_URL, testPrefix } from '../helpers/redis.ts';
+import { withoutRedis } from '../helpers/services.ts';
+import { closedPortUrl, deleteKeys, startSilentServer, TEST_REDIS_URL, testPrefix } from '../helpers/redis.ts';
 
-const skip = await skipWithoutRedis('Redis rate limits');
-
-describe.skipIf(skip)('Redis rate limits', () => {
+describe.skipIf(withoutRedis)('Redis rate limits', () => {
   const prefix = testPrefix('rate');
   const connections: RedisConnection[] = [];
   const instance = async (p = prefix): Promise<RateLimiterFactory> => {

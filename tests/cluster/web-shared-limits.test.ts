@@ -9,12 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRedis, createEngine, createLowdbStore, LstmGenerator, openRedis, redisRateLimiters, type Engine, type LimitsWhenDown, type RedisConnection } from '../../src/index.ts';
 import { bundledModel, listenForTest, type TestServer } from '../web/helpers.ts';
-import { closedPortUrl, deleteKeys, skipWithoutRedis, TEST_REDIS_URL, testPrefix } from '../helpers/redis.ts';
+import { withoutRedis } from '../helpers/services.ts';
+import { closedPortUrl, deleteKeys, TEST_REDIS_URL, testPrefix } from '../helpers/redis.ts';
 
-const skip = await skipWithoutRedis('web limits in Redis');
 const LIMITS = { perIp: { burst: 4, perMinute: 1 }, perConversation: { burst: 2, perMinute: 1 } };
 
-describe.skipIf(skip)('web limits in Redis', () => {
+describe.skipIf(withoutRedis)('web limits in Redis', () => {
   const prefix = testPrefix('web-limits');
   const opened: Array<{ server: TestServer; redis: RedisConnection }> = [];
   let engine: Engine;

@@ -1,36 +1,13 @@
 /**
- * Redis for the tests that need it: COLLOQUY_TEST_REDIS_URL (default the
- * local one). On a machine without Redis those suites are skipped with one
- * line saying how to run them; under CI a missing Redis fails instead.
+ * Redis helpers for the tests that need it; whether Redis is there (and the
+ * one line when it is not) comes from tests/setup/services.ts.
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { createClient } from 'redis';
+import { testRedisUrl } from './services.ts';
 
-export const TEST_REDIS_URL = process.env.COLLOQUY_TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-
-/** True when Redis answers a PING within a second. */
-export async function redisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
-  const client = createClient({ url, socket: { connectTimeout: 1000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    if (client.isOpen) await client.close().catch(() => undefined);
-  }
-}
-
-/** Whether to skip a Redis suite; prints the one line when it does. Under CI Redis must be there. */
-export async function skipWithoutRedis(suite: string): Promise<boolean> {
-  if (await redisAvailable()) return false;
-  if (process.env.CI) throw new Error(`${suite}: Redis is not reachable at ${TEST_REDIS_URL}; CI must start it (.ci/run)`);
-  process.stderr.write(`skipped ${suite}: no Redis at ${TEST_REDIS_URL} (start redis-server or set COLLOQUY_TEST_REDIS_URL to run it)\n`);
-  return true;
-}
+export const TEST_REDIS_URL = testRedisUrl;
 
 /** A key prefix of its own for one test file, so parallel files and other runs never collide. */
 export function testPrefix(name: string): string {
