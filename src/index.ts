@@ -47,9 +47,9 @@ export type { EngineEvents, EngineEventName, ReceivedMessageEvent, ReplyEvent, F
 
 // — conversation log —
 export { createLowdbStore, type LowdbStoreOptions } from './storage/lowdb-store.ts';
-export { deleteOlderThan, deleteUser, exportCorpus } from './storage/maintenance.ts';
+export { exportCorpus } from './storage/maintenance.ts';
 export { redactText } from './storage/redact.ts';
-export type { ConversationStore, ConversationRecord, ConversationSummary, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
+export type { ConversationStore, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
 
 // — channels (what an adapter implements; see README "Writing an adapter") —
 export type { ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
