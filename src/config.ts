@@ -27,7 +27,25 @@ export interface EnvConfig {
   slack?: SlackEnvConfig;
   /** Settings of the Discord channel, when DISCORD_TOKEN is set (`colloquy serve` then starts it). */
   discord?: DiscordEnvConfig;
+  /** The shared PostgreSQL database, when COLLOQUY_DATABASE_URL is set; without it, conversations stay in lowdb files. */
+  database?: DatabaseEnvConfig;
 }
+
+/**
+ * Where several instances keep what they share (conversations, channel state).
+ *
+ * @example
+ * const db: DatabaseEnvConfig = { url: 'postgres://colloquy@db:5432/colloquy', schema: 'colloquy' };
+ */
+export interface DatabaseEnvConfig {
+  /** COLLOQUY_DATABASE_URL: a `postgres://` connection URL. */
+  url: string;
+  /** COLLOQUY_DATABASE_SCHEMA: the schema Colloquy's tables live in (default `colloquy`; created when missing). */
+  schema: string;
+}
+
+/** The schema Colloquy's tables go in unless COLLOQUY_DATABASE_SCHEMA says otherwise. */
+export const DEFAULT_DATABASE_SCHEMA = 'colloquy';
 
 /** The web channel's settings. */
 export interface WebEnvConfig {
@@ -94,7 +112,34 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     web: readWebConfig(env),
     ...optional('slack', readSlackConfig(env)),
     ...optional('discord', readDiscordConfig(env)),
+    ...optional('database', readDatabaseConfig(env)),
   };
+}
+
+/** The database settings when COLLOQUY_DATABASE_URL is set; a malformed URL or schema name is an error naming the variable. */
+export function readDatabaseConfig(env: NodeJS.ProcessEnv): DatabaseEnvConfig | undefined {
+  const url = value(env, 'COLLOQUY_DATABASE_URL');
+  const schema = value(env, 'COLLOQUY_DATABASE_SCHEMA');
+  if (url === undefined) {
+    if (schema !== undefined) throw configError('COLLOQUY_DATABASE_SCHEMA is set but COLLOQUY_DATABASE_URL is not', 'Set COLLOQUY_DATABASE_URL (postgres://user@host:5432/db) too, or unset COLLOQUY_DATABASE_SCHEMA.');
+    return undefined;
+  }
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    /* not a URL */
+  }
+  // the URL may hold a password: never echo it
+  if (!['postgres:', 'postgresql:'].includes(protocol)) throw configError('COLLOQUY_DATABASE_URL must be a postgres:// URL', 'Example: postgres://colloquy:secret@db.internal:5432/colloquy');
+  const name = schema ?? DEFAULT_DATABASE_SCHEMA;
+  if (!isSqlName(name)) throw configError(`COLLOQUY_DATABASE_SCHEMA must be a lower-case name of letters, digits and _ (at most 63), got ${JSON.stringify(name)}`, `Leave it unset for "${DEFAULT_DATABASE_SCHEMA}".`);
+  return { url, schema: name };
+}
+
+/** A PostgreSQL identifier that needs no quoting: lower-case letters, digits and _, not starting with a digit. */
+export function isSqlName(name: string): boolean {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(name);
 }
 
 /** COLLOQUY_WASM_THREADS as a thread count (1 when unset); anything but a positive integer is an error naming it. */
