@@ -47,9 +47,9 @@ export type { EngineEvents, EngineEventName, ReceivedMessageEvent, ReplyEvent, F
 
 // — conversation log —
 export { createLowdbStore, type LowdbStoreOptions } from './storage/lowdb-store.ts';
-export { deleteOlderThan, deleteUser, exportCorpus } from './storage/maintenance.ts';
+export { exportCorpus } from './storage/maintenance.ts';
 export { redactText } from './storage/redact.ts';
-export type { ConversationStore, ConversationRecord, ConversationSummary, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
+export type { ConversationStore, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
 
 // — rate limits (in memory for one process; in Redis, shared by instances) —
 export { CLOSED_RETRY_SECONDS, type RateLimit, type RateLimiter, type RateLimiterFactory, type LimitsWhenDown } from './limits/rate-limiter.ts';
