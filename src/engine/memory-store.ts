@@ -11,6 +11,7 @@ import type { ConversationRecord, ConversationStore, ListFilter } from '../stora
  */
 export function createMemoryStore(): ConversationStore {
   const records = new Map<string, ConversationRecord>();
+  const channelState = new Map<string, unknown>();
   let tail: Promise<unknown> = Promise.resolve();
   return {
     async get(id) {
@@ -35,6 +36,13 @@ export function createMemoryStore(): ConversationStore {
     },
     async delete(id) {
       return records.delete(id);
+    },
+    async getChannelState(key) {
+      return structuredClone(channelState.get(key));
+    },
+    async setChannelState(key, value) {
+      if (value === undefined) channelState.delete(key);
+      else channelState.set(key, JSON.parse(JSON.stringify(value)) as unknown);
     },
     async close() {
       await tail;

@@ -2,6 +2,8 @@ import { createWebServer, loadOrCreateSecret } from '../../../adapters/web/index
 import { DEFAULT_DATA_DIR } from '../../config.ts';
 import { ColloquyError } from '../../errors.ts';
 import { openLogForWriting } from './log-dir.ts';
+import { loadOrCreateSharedSecret } from '../../storage/postgres/shared-secret.ts';
+import type { PostgresStoreExtras } from '../../storage/postgres/postgres-store.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags } from './generate-flags.ts';
@@ -19,7 +21,9 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   --data-dir DIR       conversation log and token secret (default: conversations/)
   --schedule nightly[@HH:MM]  run colloquy retrain every night (default 03:00 local) in a
                        lower-priority process; a candidate that passes the gate goes live
-  Environment: COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_FRAME_ANCESTORS
+  Environment: COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_FRAME_ANCESTORS;
+    COLLOQUY_DATABASE_URL (and COLLOQUY_DATABASE_SCHEMA): keep conversations in PostgreSQL, shared by
+    every instance, instead of --data-dir (several \`colloquy serve\` may then run side by side)
   Also starts each chat channel whose credentials are set (one that fails is logged; the rest keep running):
     Slack     SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (events over HTTP on SLACK_PORT, default 3001)
               or SLACK_APP_TOKEN (Socket Mode); SLACK_AGENTS_CHANNEL: channel id for hand-offs
@@ -35,7 +39,9 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const dataDir = (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR;
   const { engine, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
   try {
-    const secret = ctx.env.web.secret ?? (await loadOrCreateSecret(dataDir));
+    // with a database, every instance signs with the same secret, so a widget's token opens its conversation on any of them
+    const shared = (store as Partial<PostgresStoreExtras>).pool;
+    const secret = ctx.env.web.secret ?? (shared ? await loadOrCreateSharedSecret(shared, 'web') : await loadOrCreateSecret(dataDir));
     if (secret.length < 32) throw new ColloquyError('usage', 'COLLOQUY_SECRET must be at least 32 characters', 'Leave it unset to have one generated in the data directory.');
     const web = createWebServer({ engine, store, secret, allowedOrigins: ctx.env.web.allowedOrigins, frameAncestors: ctx.env.web.frameAncestors, logger: ctx.logger, adminToken: ctx.env.web.adminToken, modelsDir: (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir });
     const server = await web.listen(port, host).catch((err: NodeJS.ErrnoException) => {
