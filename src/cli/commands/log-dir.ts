@@ -55,6 +55,7 @@ async function openSharedLog(ctx: CliContext): Promise<ConversationStore & Postg
 function bind(store: ConversationStore): ConversationStore {
   return {
     get: store.get.bind(store), update: store.update.bind(store), list: store.list.bind(store), delete: store.delete.bind(store),
+    deleteUser: store.deleteUser.bind(store), deleteOlderThan: store.deleteOlderThan.bind(store),
     getChannelState: store.getChannelState.bind(store), setChannelState: store.setChannelState.bind(store), close: store.close.bind(store),
   };
 }

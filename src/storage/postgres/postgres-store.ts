@@ -14,6 +14,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { ColloquyError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
+import { createTombstones, deleteRecordsOlderThan, deleteUserRecords, TOMBSTONE_MS } from '../deletion.ts';
 import { redactText } from '../redact.ts';
 import type { ConversationRecord, ConversationStore, ConversationSummary } from '../types.ts';
 import { databaseError, type PgPool } from './pool.ts';
@@ -122,7 +123,7 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
 
   const what = (verb: string, id: string) => `${verb} conversation ${JSON.stringify(id.slice(0, 80))}`;
 
-  return {
+  const store: ConversationStore & PostgresStoreExtras = {
     pool,
 
     async get(id) {
@@ -139,10 +140,12 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
           // re-entrant: free when this connection already holds the lock (inside `exclusive`)
           await client.query('SELECT pg_advisory_xact_lock($1, $2)', [CONVERSATION_LOCK_CLASS, lockKeyOf(id)]);
           const prev = await readRecord(client, id, true);
-          const next = mutate(prev ? structuredClone(prev) : undefined);
+          let next = mutate(prev ? structuredClone(prev) : undefined);
           if (!next || next.id !== id || !Array.isArray(next.turns)) {
             throw new ColloquyError('storage_bad_record', `The update of conversation ${JSON.stringify(id.slice(0, 80))} returned a record with another id or no turns`);
           }
+          const screened = await screenDeleted(client, next);
+          if (screened !== next) next = screened;
           if (redactLog) for (const [i, t] of next.turns.entries()) if (prev?.turns[i]?.text !== t.text) t.text = redactText(t.text);
           await client.query(UPSERT_SQL, rowValues(next));
           return structuredClone(next);
@@ -182,6 +185,19 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
         throw databaseError(what('delete', id), err);
       }
     },
+
+    async deleteUser(userId) {
+      live();
+      if (typeof userId === 'string' && userId !== '') {
+        // the tombstone first, in the database: writes racing with the deletion on every instance are screened
+        await pool.query(`DELETE FROM deleted_users WHERE deleted_at < now() - interval '${TOMBSTONE_MS} milliseconds'`).catch(() => undefined);
+        await pool.query('INSERT INTO deleted_users (user_key, deleted_at) VALUES ($1, now()) ON CONFLICT (user_key) DO UPDATE SET deleted_at = now()', [keyOf(userId)])
+          .catch((err) => { throw databaseError('record a user deletion', err); });
+      }
+      return deleteUserRecords(store, NO_TOMBSTONES, userId);
+    },
+
+    deleteOlderThan: (cutoff) => deleteRecordsOlderThan(store, cutoff),
 
     async getChannelState(key) {
       live();
@@ -233,6 +249,28 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
       if (ownsPool) await pool.end();
     },
   };
+  return store;
+}
+
+/** The deletion's tombstones live in the database (`screenDeleted`), not in this process. */
+const NO_TOMBSTONES = { mark() {}, screen: (r: ConversationRecord) => r };
+
+/**
+ * The record as it may be written, given the users deleted in the last
+ * minutes on any instance: a deleted user's conversation from before the
+ * deletion is refused, their older turns elsewhere are dropped.
+ */
+async function screenDeleted(client: pg.PoolClient, record: ConversationRecord): Promise<ConversationRecord> {
+  const users = new Map<string, string>();
+  for (const u of [record.userId, ...record.turns.map((t) => t.userId)]) if (u !== undefined) users.set(keyOf(u), u);
+  const { rows } = await client.query<{ user_key: string; deleted_at: Date }>(
+    `SELECT user_key, deleted_at FROM deleted_users WHERE user_key = ANY($1) AND deleted_at > now() - interval '${TOMBSTONE_MS} milliseconds'`,
+    [[...users.keys()]],
+  );
+  if (rows.length === 0) return record;
+  const tombstones = createTombstones();
+  for (const row of rows) tombstones.mark(users.get(row.user_key)!, row.deleted_at);
+  return tombstones.screen(record);
 }
 
 /** True for errors after which a connection must not go back to the pool. */

@@ -24,6 +24,8 @@ export function withWriteFaults(inner: ConversationStore): FaultyStore {
     delete: (id) => inner.delete(id),
     getChannelState: (key) => inner.getChannelState(key),
     setChannelState: (key, value) => inner.setChannelState(key, value),
+    deleteUser: (userId) => inner.deleteUser(userId),
+    deleteOlderThan: (cutoff) => inner.deleteOlderThan(cutoff),
     close: () => inner.close(),
     async update(id, mutate) {
       if (failing > 0) {
