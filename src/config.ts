@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ColloquyError } from './errors.ts';
@@ -23,11 +24,43 @@ export interface EnvConfig {
   wasmThreads: number;
   /** Settings of the web channel (`colloquy serve`). */
   web: WebEnvConfig;
+  /** COLLOQUY_REDIS_URL and companions: rate limits and live events shared by instances; absent → in memory (one process). */
+  redis?: RedisEnvConfig;
+  /** COLLOQUY_INSTANCE_ID: how this instance names itself in /health and `colloquy models list` (default host-pid). */
+  instanceId: string;
   /** Settings of the Slack channel, when SLACK_BOT_TOKEN is set (`colloquy serve` then starts it). */
   slack?: SlackEnvConfig;
   /** Settings of the Discord channel, when DISCORD_TOKEN is set (`colloquy serve` then starts it). */
   discord?: DiscordEnvConfig;
+  /** The shared PostgreSQL database, when COLLOQUY_DATABASE_URL is set; without it, conversations stay in lowdb files. */
+  database?: DatabaseEnvConfig;
 }
+
+/** Redis, for what instances share but do not store. */
+export interface RedisEnvConfig {
+  /** COLLOQUY_REDIS_URL: `redis://host:port` (or `rediss://`). */
+  url: string;
+  /** COLLOQUY_REDIS_PREFIX: prefix of every key and channel, so bots can share one Redis (default `colloquy:`). */
+  prefix: string;
+  /** COLLOQUY_LIMITS_WHEN_REDIS_DOWN: `open` (default; requests go through) or `closed` (429 until Redis is back). */
+  limitsWhenDown: 'open' | 'closed';
+}
+
+/**
+ * Where several instances keep what they share (conversations, channel state).
+ *
+ * @example
+ * const db: DatabaseEnvConfig = { url: 'postgres://colloquy@db:5432/colloquy', schema: 'colloquy' };
+ */
+export interface DatabaseEnvConfig {
+  /** COLLOQUY_DATABASE_URL: a `postgres://` connection URL. */
+  url: string;
+  /** COLLOQUY_DATABASE_SCHEMA: the schema Colloquy's tables live in (default `colloquy`; created when missing). */
+  schema: string;
+}
+
+/** The schema Colloquy's tables go in unless COLLOQUY_DATABASE_SCHEMA says otherwise. */
+export const DEFAULT_DATABASE_SCHEMA = 'colloquy';
 
 /** The web channel's settings. */
 export interface WebEnvConfig {
@@ -92,9 +125,38 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     logLevel,
     wasmThreads: readWasmThreads(env),
     web: readWebConfig(env),
+    ...optional('redis', readRedisConfig(env)),
+    instanceId: value(env, 'COLLOQUY_INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
     ...optional('slack', readSlackConfig(env)),
     ...optional('discord', readDiscordConfig(env)),
+    ...optional('database', readDatabaseConfig(env)),
   };
+}
+
+/** The database settings when COLLOQUY_DATABASE_URL is set; a malformed URL or schema name is an error naming the variable. */
+export function readDatabaseConfig(env: NodeJS.ProcessEnv): DatabaseEnvConfig | undefined {
+  const url = value(env, 'COLLOQUY_DATABASE_URL');
+  const schema = value(env, 'COLLOQUY_DATABASE_SCHEMA');
+  if (url === undefined) {
+    if (schema !== undefined) throw configError('COLLOQUY_DATABASE_SCHEMA is set but COLLOQUY_DATABASE_URL is not', 'Set COLLOQUY_DATABASE_URL (postgres://user@host:5432/db) too, or unset COLLOQUY_DATABASE_SCHEMA.');
+    return undefined;
+  }
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    /* not a URL */
+  }
+  // the URL may hold a password: never echo it
+  if (!['postgres:', 'postgresql:'].includes(protocol)) throw configError('COLLOQUY_DATABASE_URL must be a postgres:// URL', 'Example: postgres://colloquy:secret@db.internal:5432/colloquy');
+  const name = schema ?? DEFAULT_DATABASE_SCHEMA;
+  if (!isSqlName(name)) throw configError(`COLLOQUY_DATABASE_SCHEMA must be a lower-case name of letters, digits and _ (at most 63), got ${JSON.stringify(name)}`, `Leave it unset for "${DEFAULT_DATABASE_SCHEMA}".`);
+  return { url, schema: name };
+}
+
+/** A PostgreSQL identifier that needs no quoting: lower-case letters, digits and _, not starting with a digit. */
+export function isSqlName(name: string): boolean {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(name);
 }
 
 /** COLLOQUY_WASM_THREADS as a thread count (1 when unset); anything but a positive integer is an error naming it. */
@@ -104,6 +166,22 @@ function readWasmThreads(env: NodeJS.ProcessEnv): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw configError(`COLLOQUY_WASM_THREADS must be an integer from 1 to 64, got ${JSON.stringify(raw)}`, 'Use 2 on a 2-core machine, or unset it (threads off).');
   return n;
+}
+
+/** The Redis settings when COLLOQUY_REDIS_URL is set; a bad URL or policy is an error naming the variable. */
+function readRedisConfig(env: NodeJS.ProcessEnv): RedisEnvConfig | undefined {
+  const url = value(env, 'COLLOQUY_REDIS_URL');
+  const whenDown = value(env, 'COLLOQUY_LIMITS_WHEN_REDIS_DOWN') ?? 'open';
+  if (whenDown !== 'open' && whenDown !== 'closed') throw configError(`COLLOQUY_LIMITS_WHEN_REDIS_DOWN must be "open" or "closed", got ${JSON.stringify(whenDown)}`, 'open: requests go through while Redis is down; closed: they are refused with 429.');
+  if (!url) return undefined;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    /* not a URL */
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw configError(`COLLOQUY_REDIS_URL must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`, 'Example: redis://127.0.0.1:6379; unset it to keep limits and live events in memory (one instance).');
+  return { url, prefix: value(env, 'COLLOQUY_REDIS_PREFIX') ?? 'colloquy:', limitsWhenDown: whenDown };
 }
 
 function readWebConfig(env: NodeJS.ProcessEnv): WebEnvConfig {

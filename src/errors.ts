@@ -29,7 +29,9 @@ export type ErrorCode =
   | 'agent_id_missing' | 'agent_message_invalid' | 'handoff_not_accepted' | 'handoff_not_owner' | 'handoff_taken'
   // conversation log
   | 'storage_bad_argument' | 'storage_bad_record' | 'storage_closed' | 'storage_conversation_gone'
-  | 'storage_write_failed' | 'storage_read_failed' | 'storage_open_failed'
+  | 'storage_write_failed' | 'storage_read_failed' | 'storage_open_failed' | 'storage_conversation_deleted'
+  // PostgreSQL and Redis (many instances)
+  | 'database_failed' | 'migration_invalid' | 'redis_timeout'
   // review, export and retraining
   | 'review_bad_argument' | 'review_conversation_unknown' | 'review_correction_empty' | 'review_correction_too_long'
   | 'review_decision_invalid' | 'review_turn_not_bot' | 'review_turn_unknown'
