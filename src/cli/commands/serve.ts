@@ -32,9 +32,12 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
               or SLACK_APP_TOKEN (Socket Mode); SLACK_AGENTS_CHANNEL: channel id for hand-offs
     Discord   DISCORD_TOKEN; DISCORD_AGENTS_CHANNEL: channel id for hand-offs`;
 
+/** The flags `colloquy serve` accepts (its --help lists each). */
+export const SERVE_FLAGS = { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags } as const;
+
 /** `colloquy serve`: the web channel, and Slack and Discord when configured. Runs until SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags });
+  const f = parseFlags(argv, SERVE_FLAGS);
   const schedule = typeof f.schedule === 'string' ? parseSchedule(f.schedule) : undefined;
   const port = num(f, 'port') ?? ctx.env.web.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ColloquyError('usage', `--port must be an integer from 0 to 65535, got ${port}`);
