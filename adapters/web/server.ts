@@ -10,6 +10,9 @@ import { corsAllowlist, securityHeaders } from './security.ts';
 import { MIN_SECRET_LENGTH, signToken, verifyToken } from './tokens.ts';
 
 /** The channel name web conversations are logged under. */
+
+/** What the widget may send as its message id (it sends a UUID). */
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 export const WEB_CHANNEL = 'web';
 
 /** Where the widget, its stylesheet and the demo page live. */
@@ -130,7 +133,12 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
     if (wait) return tooMany(res, wait);
     const text: unknown = req.body?.text;
     if (typeof text !== 'string') return void res.status(400).json({ error: 'bad_request', message: 'Send JSON {"text": "..."}.' });
-    const reply = await engine.handle({ channel: WEB_CHANNEL, conversationId: id, userId, text, receivedAt: new Date() });
+    // the widget's id for this message: a resend after a dropped connection (perhaps to another instance) is not answered twice
+    const clientMessageId: unknown = req.body?.clientMessageId;
+    if (clientMessageId !== undefined && (typeof clientMessageId !== 'string' || !CLIENT_MESSAGE_ID.test(clientMessageId))) {
+      return void res.status(400).json({ error: 'bad_request', message: 'clientMessageId must be 1 to 100 letters, digits, "-" or "_".' });
+    }
+    const reply = await engine.handle({ channel: WEB_CHANNEL, conversationId: id, userId, text, receivedAt: new Date(), ...(clientMessageId === undefined ? {} : { externalId: clientMessageId }) });
     reply.result.catch(() => undefined); // awaited below; never unhandled
     res.status(200);
     res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
@@ -142,7 +150,8 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
       // the client may leave mid-reply: the engine still finishes and logs it
       for await (const piece of reply.stream) send('token', piece);
       const r = await reply.result;
-      send('done', { kind: r.kind, text: r.text, turnId: r.turnId ?? null, userTurnId: r.userTurnId ?? null });
+      if (r.duplicateOf) send('done', { kind: r.duplicateOf.turnId ? 'reply' : 'silent', text: r.duplicateOf.text, turnId: r.duplicateOf.turnId ?? null, userTurnId: r.duplicateOf.userTurnId, duplicate: true });
+      else send('done', { kind: r.kind, text: r.text, turnId: r.turnId ?? null, userTurnId: r.userTurnId ?? null });
     } catch (err) {
       logger.error('web reply failed', { conversationId: id, error: (err as Error)?.message ?? String(err) });
       send('error', { message: 'Sorry, something went wrong. Please try again.' });
