@@ -1,6 +1,7 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ColloquyError } from './errors.ts';
+import { configError } from './channels/config-values.ts';
 import type { ChannelVariable, ChannelVariableValues } from './channels/types.ts';
 import type { LogLevel } from './logger.ts';
 import type { BackendName } from './runtime/backend.ts';
@@ -22,6 +23,12 @@ export interface EnvConfig {
   logLevel: LogLevel;
   /** COLLOQUY_WASM_THREADS: threads of the wasm backend (default 1: threads off; see README "Performance"). */
   wasmThreads: number;
+  /** COLLOQUY_REDIS_URL and companions: rate limits and live events shared by instances; absent → in memory (one process). */
+  redis?: RedisEnvConfig;
+  /** COLLOQUY_INSTANCE_ID: how this instance names itself in /health and `colloquy models list` (default host-pid). */
+  instanceId: string;
+  /** The shared PostgreSQL database, when COLLOQUY_DATABASE_URL is set; without it, conversations stay in lowdb files. */
+  database?: DatabaseEnvConfig;
   /** COLLOQUY_HOST: the interface HTTP channels listen on (default 127.0.0.1, this machine only). */
   host: string;
   /** COLLOQUY_ADMIN_TOKEN: opens the review page and admin API at /admin (at least 16 characters, checked when the server starts); without it there is no /admin. */
@@ -32,6 +39,32 @@ export interface EnvConfig {
    */
   channelVariables(variables: readonly ChannelVariable[]): ChannelVariableValues;
 }
+
+/** Redis, for what instances share but do not store. */
+export interface RedisEnvConfig {
+  /** COLLOQUY_REDIS_URL: `redis://host:port` (or `rediss://`). */
+  url: string;
+  /** COLLOQUY_REDIS_PREFIX: prefix of every key and channel, so bots can share one Redis (default `colloquy:`). */
+  prefix: string;
+  /** COLLOQUY_LIMITS_WHEN_REDIS_DOWN: `open` (default; requests go through) or `closed` (429 until Redis is back). */
+  limitsWhenDown: 'open' | 'closed';
+}
+
+/**
+ * Where several instances keep what they share (conversations, channel state).
+ *
+ * @example
+ * const db: DatabaseEnvConfig = { url: 'postgres://colloquy@db:5432/colloquy', schema: 'colloquy' };
+ */
+export interface DatabaseEnvConfig {
+  /** COLLOQUY_DATABASE_URL: a `postgres://` connection URL. */
+  url: string;
+  /** COLLOQUY_DATABASE_SCHEMA: the schema Colloquy's tables live in (default `colloquy`; created when missing). */
+  schema: string;
+}
+
+/** The schema Colloquy's tables go in unless COLLOQUY_DATABASE_SCHEMA says otherwise. */
+export const DEFAULT_DATABASE_SCHEMA = 'colloquy';
 
 /** The bundled model that `npm start` runs. */
 export const DEFAULT_MODEL_DIR = path.join(PROJECT_ROOT, 'models', 'default');
@@ -56,7 +89,36 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     host: value(env, 'COLLOQUY_HOST') ?? '127.0.0.1',
     ...optional('adminToken', value(env, 'COLLOQUY_ADMIN_TOKEN')),
     channelVariables: (variables) => readChannelVariables(variables, env),
+    ...optional('redis', readRedisConfig(env)),
+    instanceId: value(env, 'COLLOQUY_INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
+    ...optional('database', readDatabaseConfig(env)),
   };
+}
+
+/** The database settings when COLLOQUY_DATABASE_URL is set; a malformed URL or schema name is an error naming the variable. */
+export function readDatabaseConfig(env: NodeJS.ProcessEnv): DatabaseEnvConfig | undefined {
+  const url = value(env, 'COLLOQUY_DATABASE_URL');
+  const schema = value(env, 'COLLOQUY_DATABASE_SCHEMA');
+  if (url === undefined) {
+    if (schema !== undefined) throw configError('COLLOQUY_DATABASE_SCHEMA is set but COLLOQUY_DATABASE_URL is not', 'Set COLLOQUY_DATABASE_URL (postgres://user@host:5432/db) too, or unset COLLOQUY_DATABASE_SCHEMA.');
+    return undefined;
+  }
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    /* not a URL */
+  }
+  // the URL may hold a password: never echo it
+  if (!['postgres:', 'postgresql:'].includes(protocol)) throw configError('COLLOQUY_DATABASE_URL must be a postgres:// URL', 'Example: postgres://colloquy:secret@db.internal:5432/colloquy');
+  const name = schema ?? DEFAULT_DATABASE_SCHEMA;
+  if (!isSqlName(name)) throw configError(`COLLOQUY_DATABASE_SCHEMA must be a lower-case name of letters, digits and _ (at most 63), got ${JSON.stringify(name)}`, `Leave it unset for "${DEFAULT_DATABASE_SCHEMA}".`);
+  return { url, schema: name };
+}
+
+/** A PostgreSQL identifier that needs no quoting: lower-case letters, digits and _, not starting with a digit. */
+export function isSqlName(name: string): boolean {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(name);
 }
 
 /** COLLOQUY_WASM_THREADS as a thread count (1 when unset); anything but a positive integer is an error naming it. */
@@ -64,13 +126,29 @@ function readWasmThreads(env: NodeJS.ProcessEnv): number {
   const raw = value(env, 'COLLOQUY_WASM_THREADS');
   if (raw === undefined) return 1;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ColloquyError('config_invalid', `COLLOQUY_WASM_THREADS must be an integer from 1 to 64, got ${JSON.stringify(raw)}`, 'Use 2 on a 2-core machine, or unset it (threads off).');
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw configError(`COLLOQUY_WASM_THREADS must be an integer from 1 to 64, got ${JSON.stringify(raw)}`, 'Use 2 on a 2-core machine, or unset it (threads off).');
   return n;
 }
 
 /** The values of `variables` in `env`: trimmed, undefined when unset or blank. */
 export function readChannelVariables(variables: readonly ChannelVariable[], env: NodeJS.ProcessEnv = process.env): ChannelVariableValues {
   return Object.freeze(Object.fromEntries(variables.map(({ name }) => [name, value(env, name)])));
+}
+
+/** The Redis settings when COLLOQUY_REDIS_URL is set; a bad URL or policy is an error naming the variable. */
+function readRedisConfig(env: NodeJS.ProcessEnv): RedisEnvConfig | undefined {
+  const url = value(env, 'COLLOQUY_REDIS_URL');
+  const whenDown = value(env, 'COLLOQUY_LIMITS_WHEN_REDIS_DOWN') ?? 'open';
+  if (whenDown !== 'open' && whenDown !== 'closed') throw configError(`COLLOQUY_LIMITS_WHEN_REDIS_DOWN must be "open" or "closed", got ${JSON.stringify(whenDown)}`, 'open: requests go through while Redis is down; closed: they are refused with 429.');
+  if (!url) return undefined;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    /* not a URL */
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw configError(`COLLOQUY_REDIS_URL must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`, 'Example: redis://127.0.0.1:6379; unset it to keep limits and live events in memory (one instance).');
+  return { url, prefix: value(env, 'COLLOQUY_REDIS_PREFIX') ?? 'colloquy:', limitsWhenDown: whenDown };
 }
 
 /** `{ [key]: value }`, or nothing when `value` is undefined (optional keys stay absent). */

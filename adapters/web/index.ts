@@ -5,4 +5,3 @@ export { DEFAULT_WEB_LIMITS, type WebLimits } from './limits.ts';
 export { PUBLIC_DIR } from './static-and-errors.ts';
 export { WEB_CHANNEL, EVENTS_HEARTBEAT_MS } from './sse.ts';
 export { loadOrCreateSecret, signToken, verifyToken, type TokenPayload } from './tokens.ts';
-export { createRateLimiter, type RateLimit, type RateLimiter } from './rate-limit.ts';

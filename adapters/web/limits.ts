@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { createRateLimiter, type RateLimit, type RateLimiter } from './rate-limit.ts';
+import { createMemoryRateLimiter, type RateLimit, type RateLimiter, type RateLimiterFactory } from '../../src/index.ts';
 
 export interface WebLimits {
   /** Largest JSON body accepted (bytes); larger → 413. */
@@ -25,13 +25,17 @@ export function tooMany(res: Response, seconds: number): void {
   res.status(429).json({ error: 'rate_limited', message: `Too many requests. Try again in ${seconds} s.`, retryAfter: seconds });
 }
 
-/** The server's limiters: `ip` is a middleware over the per-IP budget; `conversation` is taken per message. */
-export function createWebLimiters(limits: WebLimits) {
-  const perIp = createRateLimiter(limits.perIp);
-  const conversation: RateLimiter = createRateLimiter(limits.perConversation);
+/**
+ * The server's limiters, built by `factory` (in memory by default; shared by
+ * instances with Redis): `ip` is a middleware over the per-IP budget;
+ * `conversation` is taken per message.
+ */
+export function createWebLimiters(limits: WebLimits, factory: RateLimiterFactory = (limit) => createMemoryRateLimiter(limit)) {
+  const perIp = factory(limits.perIp, 'ip');
+  const conversation: RateLimiter = factory(limits.perConversation, 'conversation');
   return {
-    ip(req: Request, res: Response, next: NextFunction) {
-      const wait = perIp.take(req.ip ?? 'unknown');
+    async ip(req: Request, res: Response, next: NextFunction) {
+      const wait = await perIp.take(req.ip ?? 'unknown');
       if (wait) return tooMany(res, wait);
       next();
     },

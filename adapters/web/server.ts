@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
-import { ColloquyError, isColloquyError, silentLogger, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, isColloquyError, silentLogger, type Engine, type Logger, type RateLimiterFactory } from '../../src/index.ts';
 import { conversationAuth, type Authed } from './conversation-auth.ts';
 import { sendHistory } from './history.ts';
 import { createWebLimiters, DEFAULT_WEB_LIMITS, tooMany, type WebLimits } from './limits.ts';
@@ -25,6 +25,8 @@ export interface CreateWebServerOptions {
   trustProxy?: boolean | number | string;
   /** Routers other modules serve on this server, by path (the operations module at `/admin`); the per-IP limit applies to them too. */
   mounts?: Readonly<Record<string, RequestHandler>>;
+  /** Where rate-limit buckets live: in this process (default) or shared by instances (`redisRateLimiters`). */
+  rateLimiters?: RateLimiterFactory;
 }
 
 export interface WebServer {
@@ -42,10 +44,10 @@ export interface WebServer {
  * const web = createWebServer({ engine, secret, mounts: { '/admin': createAdminRouter({ store, token }) } });
  * const { url, close } = await web.listen(3000);
  */
-export function createWebServer({ engine, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, mounts = {} }: CreateWebServerOptions): WebServer {
+export function createWebServer({ engine, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, mounts = {}, rateLimiters }: CreateWebServerOptions): WebServer {
   if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ColloquyError('config_invalid', `The web secret must be at least ${MIN_SECRET_LENGTH} characters`);
   const l: WebLimits = { ...DEFAULT_WEB_LIMITS, ...limits };
-  const limiters = createWebLimiters(l);
+  const limiters = createWebLimiters(l, rateLimiters);
   const auth = conversationAuth(secret, l.tokenMaxAgeMs);
   const app = express();
   app.disable('x-powered-by');
@@ -64,7 +66,7 @@ export function createWebServer({ engine, secret, allowedOrigins = [], frameAnce
   });
 
   api.post('/conversations/:id/messages', auth, async (req: Authed, res) => {
-    const wait = limiters.conversation.take(req.conversation!.id);
+    const wait = await limiters.conversation.take(req.conversation!.id);
     if (wait) return tooMany(res, wait);
     const text: unknown = req.body?.text;
     if (typeof text !== 'string') return void res.status(400).json({ error: 'bad_request', message: 'Send JSON {"text": "..."}.' });

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Engine } from '../engine/types.ts';
+import type { RateLimiterFactory } from '../limits/rate-limiter.ts';
 import type { Logger } from '../logger.ts';
 
 /** What a channel can do beyond plain text, so shared code can adapt. */
@@ -36,6 +37,8 @@ export interface ChannelStartContext {
   dataDir: string;
   /** Routers other modules put on HTTP channels, by path (the operations module at `/admin`). */
   mounts?: Readonly<Record<string, RequestHandler>>;
+  /** Where HTTP channels keep rate-limit buckets: in this process by default, in Redis when instances share them. */
+  rateLimiters?: RateLimiterFactory;
 }
 
 /** A started channel. */

@@ -31,7 +31,7 @@ export async function draftFor(ctx: EngineContext, conversationId: string, at: s
 /** Opens a draft on a conversation, starting a new record when there is none. */
 export async function draftOrNew(ctx: EngineContext, ref: { id: string; channel: string; userId: string }, at: string): Promise<{ draft: Draft; isNew: boolean }> {
   const record = await ctx.store.get(ref.id);
-  return { draft: new Draft(record ?? newRecord(ref, at), at), isNew: !record };
+  return { draft: new Draft(record ?? newRecord(ref, at), at, record !== undefined), isNew: !record };
 }
 
 /** Writes a draft, then notes an open hand-off request for the timeout sweep and fires the hook events the draft collected. */

@@ -1,3 +1,4 @@
+import { createTombstones, deleteRecordsOlderThan, deleteUserRecords } from '../storage/deletion.ts';
 import { matchesFilter, summarize } from '../storage/index-file.ts';
 import type { ConversationRecord, ConversationStore, ListFilter } from '../storage/types.ts';
 
@@ -11,8 +12,9 @@ import type { ConversationRecord, ConversationStore, ListFilter } from '../stora
  */
 export function createMemoryStore(): ConversationStore {
   const records = new Map<string, ConversationRecord>();
+  const tombstones = createTombstones();
   let tail: Promise<unknown> = Promise.resolve();
-  return {
+  const store: ConversationStore = {
     async get(id) {
       const r = records.get(id);
       return r && structuredClone(r);
@@ -21,7 +23,7 @@ export function createMemoryStore(): ConversationStore {
       // one update at a time, like a store on disk
       const next = tail.then(() => {
         const r = records.get(id);
-        const updated = mutate(r && structuredClone(r));
+        const updated = tombstones.screen(mutate(r && structuredClone(r)));
         records.set(id, structuredClone(updated));
         return structuredClone(updated);
       });
@@ -33,11 +35,17 @@ export function createMemoryStore(): ConversationStore {
       matches.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
       yield* matches.slice(0, filter.limit ?? Infinity);
     },
-    async delete(id) {
-      return records.delete(id);
+    delete(id) {
+      // after the updates already queued, so none of them writes the record back
+      const next = tail.then(() => records.delete(id));
+      tail = next.catch(() => {});
+      return next;
     },
+    deleteUser: (userId) => deleteUserRecords(store, tombstones, userId),
+    deleteOlderThan: (cutoff) => deleteRecordsOlderThan(store, cutoff),
     async close() {
       await tail;
     },
   };
+  return store;
 }

@@ -14,8 +14,9 @@
  * and rebuilt from the conversation files when missing or unreadable.
  */
 import { appendFileSync, closeSync, openSync, renameSync, writeSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readFile, readdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isProcessRunning } from '../util/process-alive.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { ConversationRecord, ConversationSummary, ListFilter } from './types.ts';
 
@@ -109,6 +110,15 @@ export interface ConversationIndex {
 
 type Line = { begin: string } | { put: ConversationSummary } | { del: string };
 
+/** Removes `<file>.<pid>.compact.tmp` snapshots left by a process that died while compacting (they hold ids and user ids). */
+async function removeOrphanCompactions(file: string): Promise<void> {
+  const prefix = `${basename(file)}.`;
+  for (const name of await readdir(dirname(file)).catch(() => [] as string[])) {
+    const pid = name.startsWith(prefix) && name.endsWith('.compact.tmp') ? Number(name.slice(prefix.length, -'.compact.tmp'.length)) : NaN;
+    if (Number.isInteger(pid) && !isProcessRunning(pid)) await unlink(join(dirname(file), name)).catch(() => undefined);
+  }
+}
+
 /** Replays log text; undefined when a line other than a cut-off last one is unreadable. */
 function replay(text: string): { map: Map<string, ConversationSummary>; pending: Set<string>; lines: number; torn: boolean } | undefined {
   const map = new Map<string, ConversationSummary>();
@@ -145,6 +155,7 @@ function replay(text: string): { map: Map<string, ConversationSummary>; pending:
  * const index = await openIndex({ file: join(dir, 'index.jsonl'), scan: () => scanFiles(), resummarize: (id) => readSummary(id) });
  */
 export async function openIndex({ file, scan, resummarize, logger = silentLogger, compactMinLines = 1000 }: ConversationIndexOptions): Promise<ConversationIndex> {
+  await removeOrphanCompactions(file);
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;

@@ -10,14 +10,16 @@
  * JSONFile (steno) renames without fsync, hence the adapter here.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { ColloquyError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { createTombstones, deleteRecordsOlderThan, deleteUserRecords } from './deletion.ts';
 import { openIndex, summarize } from './index-file.ts';
 import { redactText } from './redact.ts';
-import type { ConversationRecord, ConversationStore, ConversationSummary } from './types.ts';
+import { isOrphanTemp, tempNameFor } from './temp-files.ts';
+import type { ConversationRecord, ConversationStore, ConversationSummary, DeletionReport } from './types.ts';
 
 /**
  * Options of `createLowdbStore`.
@@ -50,9 +52,7 @@ export interface LowdbStoreExtras {
   fileFor(id: string): string;
   /** Conversations currently open in memory. */
   readonly openFiles: number;
-  /** Deletes files in `dir/corrupt/` whose raw text `match` accepts (privacy requests). Returns how many. */
-  purgeCorrupt(match: (text: string) => boolean): Promise<number>;
-  /** Rewrites the index log with only live entries, dropping old lines (privacy deletions). */
+  /** Rewrites the index log with only live entries, dropping old lines (privacy deletions do it themselves). */
   compactIndex(): Promise<void>;
 }
 
@@ -82,7 +82,7 @@ class DurableJsonFile implements Adapter<ConversationRecord | null> {
   }
 
   async write(data: ConversationRecord | null): Promise<void> {
-    const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${++DurableJsonFile.seq}.tmp`);
+    const tmp = join(dirname(this.file), tempNameFor(basename(this.file), ++DurableJsonFile.seq));
     const handle = await open(tmp, 'w');
     try {
       await handle.writeFile(JSON.stringify(data));
@@ -135,7 +135,29 @@ export async function createLowdbStore({
   const fileFor = (id: string): string => { const h = hashOf(id); return join(filesDir, h.slice(0, 2), `${h}.json`); };
   const shards = new Set<string>();
   const entries = new Map<string, Entry>();
+  const tombstones = createTombstones();
   let closed = false;
+  /** Temp files removed since the store opened (a deletion reports its share). */
+  let tempFilesRemoved = 0;
+
+  /**
+   * Removes temp files that no write will rename any more: left by a crash
+   * (their process is gone) or by this process for a file whose write is over
+   * (`ownDone`). They hold whole conversations.
+   */
+  const removeTempFiles = async (shardNames?: string[], ownDone: (file: string) => boolean = () => false): Promise<number> => {
+    let removed = 0;
+    for (const shard of shardNames ?? await readdir(filesDir).catch(() => [] as string[])) {
+      for (const name of await readdir(join(filesDir, shard)).catch(() => [] as string[])) {
+        if (!isOrphanTemp(name, ownDone)) continue;
+        removed += await unlink(join(filesDir, shard, name)).then(() => 1, () => 0);
+      }
+    }
+    if (removed > 0) logger.info('removed temp files left by interrupted writes', { dir, files: removed });
+    tempFilesRemoved += removed;
+    return removed;
+  };
+  await removeTempFiles();
 
   /** Moves an unreadable file aside; the conversation then starts anew. */
   const quarantine = async (file: string, reason: string): Promise<void> => {
@@ -163,7 +185,6 @@ export async function createLowdbStore({
     for (const shard of await readdir(filesDir).catch(() => [] as string[])) {
       for (const name of await readdir(join(filesDir, shard)).catch(() => [] as string[])) {
         const file = join(filesDir, shard, name);
-        if (name.endsWith('.tmp')) await unlink(file).catch(() => undefined); // left by a crash mid-write
         if (!name.endsWith('.json')) continue;
         const record = await readRecord(new DurableJsonFile(file, undefined, false));
         if (record) yield summarize(record);
@@ -221,7 +242,27 @@ export async function createLowdbStore({
     for (const [i, t] of next.turns.entries()) if (prev?.turns[i]?.text !== t.text) t.text = redactText(t.text);
   };
 
-  return {
+  /** Files moved aside as unreadable that `match` picks (by raw text or last change); returns how many were removed. */
+  const purgeCorrupt = async (match: (text: string, mtimeMs: number) => boolean): Promise<number> => {
+    let removed = 0;
+    for (const name of await readdir(corruptDir).catch(() => [] as string[])) {
+      const file = join(corruptDir, name);
+      const [text, info] = await Promise.all([readFile(file, 'utf8').catch(() => ''), stat(file).catch(() => undefined)]);
+      if (info && match(text, info.mtimeMs)) removed += await unlink(file).then(() => 1);
+    }
+    return removed;
+  };
+
+  /** After records were deleted: the other copies — temp files, matching corrupt files, old index lines. */
+  const finishDeletion = async (report: DeletionReport, tempsBefore: number, corrupt: (text: string, mtimeMs: number) => boolean): Promise<DeletionReport> => {
+    const busy = new Set([...entries.values()].filter((e) => e.busy > 0).map((e) => basename(e.file)));
+    await removeTempFiles(undefined, (file) => !busy.has(file));
+    const corruptFiles = await purgeCorrupt(corrupt);
+    await index.compact();
+    return { ...report, tempFiles: tempFilesRemoved - tempsBefore, corruptFiles };
+  };
+
+  const store: ConversationStore & LowdbStoreExtras = {
     dir,
     fileFor,
     get openFiles() { return entries.size; },
@@ -234,10 +275,11 @@ export async function createLowdbStore({
     update: (id, mutate) => exclusive(id, async (e) => {
       await load(id, e);
       const prev = e.low.data;
-      const next = mutate(prev ? structuredClone(prev) : undefined);
-      if (!next || next.id !== id || !Array.isArray(next.turns)) {
+      const mutated = mutate(prev ? structuredClone(prev) : undefined);
+      if (!mutated || mutated.id !== id || !Array.isArray(mutated.turns)) {
         throw new ColloquyError('storage_bad_record', `The update of conversation ${JSON.stringify(id.slice(0, 80))} returned a record with another id or no turns`);
       }
+      const next = tombstones.screen(mutated);
       if (redactLog) redactTurns(next, prev);
       const shard = dirname(e.file);
       try {
@@ -275,16 +317,21 @@ export async function createLowdbStore({
       e.low.data = null;
       e.loaded = true;
       index.commitDelete(id);
+      await removeTempFiles([basename(dirname(e.file))], (file) => file === basename(e.file));
       return existed || known;
     }),
 
-    async purgeCorrupt(match) {
-      let removed = 0;
-      for (const name of await readdir(corruptDir).catch(() => [] as string[])) {
-        const file = join(corruptDir, name);
-        if (match(await readFile(file, 'utf8').catch(() => ''))) removed += await unlink(file).then(() => 1);
-      }
-      return removed;
+    async deleteUser(userId) {
+      const tempsBefore = tempFilesRemoved;
+      const report = await deleteUserRecords(store, tombstones, userId);
+      const needle = `"userId":${JSON.stringify(userId)}`;
+      return finishDeletion(report, tempsBefore, (text) => text.includes(needle));
+    },
+
+    async deleteOlderThan(cutoff) {
+      const tempsBefore = tempFilesRemoved;
+      const report = await deleteRecordsOlderThan(store, cutoff);
+      return finishDeletion(report, tempsBefore, (_text, mtimeMs) => mtimeMs < cutoff.getTime());
     },
 
     compactIndex: () => index.compact(),
@@ -297,4 +344,5 @@ export async function createLowdbStore({
       await index.close();
     },
   };
+  return store;
 }

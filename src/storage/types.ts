@@ -115,6 +115,24 @@ export interface ListFilter {
   limit?: number;
 }
 
+/**
+ * What a privacy deletion or a retention run removed. `conversations` counts
+ * whole conversations deleted; `turns` every turn removed, in them and in
+ * other conversations (a user's turns in a shared channel). Stores on disk
+ * also count the files they removed beside the conversation files.
+ *
+ * @example
+ * const report: DeletionReport = { conversations: 2, turns: 14, tempFiles: 1, corruptFiles: 0 };
+ */
+export interface DeletionReport {
+  conversations: number;
+  turns: number;
+  /** Temp files left by an interrupted write (crash leftovers that held conversation text). */
+  tempFiles?: number;
+  /** Unreadable conversation files that had been moved aside. */
+  corruptFiles?: number;
+}
+
 /** The conversation log. Writes to one conversation are serialized and atomic on disk. */
 export interface ConversationStore {
   get(id: string): Promise<ConversationRecord | undefined>;
@@ -126,5 +144,15 @@ export interface ConversationStore {
   update(id: string, mutate: (current: ConversationRecord | undefined) => ConversationRecord): Promise<ConversationRecord>;
   list(filter?: ListFilter): AsyncIterable<ConversationSummary>;
   delete(id: string): Promise<boolean>;
+  /**
+   * Deletes everything about one user (a privacy request): their
+   * conversations, their turns in other conversations, the `by` of feedback
+   * they gave, and every other copy the store keeps (open records in memory,
+   * temp files, index lines). A write already under way for the user when the
+   * deletion runs is refused rather than writing their data back.
+   */
+  deleteUser(userId: string): Promise<DeletionReport>;
+  /** Deletes every conversation whose last activity (`updatedAt`) is before `cutoff` (retention), with all their copies. */
+  deleteOlderThan(cutoff: Date): Promise<DeletionReport>;
   close(): Promise<void>;
 }

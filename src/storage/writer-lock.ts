@@ -9,6 +9,7 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ColloquyError } from '../errors.ts';
+import { isProcessRunning } from '../util/process-alive.ts';
 
 const LOCK_FILE = '.writer.lock';
 
@@ -33,7 +34,7 @@ export async function acquireWriterLock(dir: string, command: string): Promise<(
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = await readHolder(file);
-    if (holder && holder.pid !== process.pid && isRunning(holder.pid)) {
+    if (holder && holder.pid !== process.pid && isProcessRunning(holder.pid)) {
       throw new ColloquyError(
         'log_in_use',
         `The conversation log in ${dir} is open for writing by \`colloquy ${holder.command}\` (pid ${holder.pid}, since ${holder.since})`,
@@ -53,14 +54,5 @@ async function readHolder(file: string): Promise<LockInfo | undefined> {
     return Number.isInteger(info.pid) ? info : undefined;
   } catch {
     return undefined; // empty or half-written: treat as stale
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

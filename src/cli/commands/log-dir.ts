@@ -39,5 +39,5 @@ export async function openLogForWriting(dir: string, command: string, ctx: CliCo
 
 /** The store's methods, bound, so they can be spread into a wrapper. */
 function bind(store: ConversationStore): ConversationStore {
-  return { get: store.get.bind(store), update: store.update.bind(store), list: store.list.bind(store), delete: store.delete.bind(store), close: store.close.bind(store) };
+  return { get: store.get.bind(store), update: store.update.bind(store), list: store.list.bind(store), delete: store.delete.bind(store), deleteUser: store.deleteUser.bind(store), deleteOlderThan: store.deleteOlderThan.bind(store), close: store.close.bind(store) };
 }

@@ -2,6 +2,8 @@ import { BUILTIN_CHANNELS } from '../../../adapters/registry.ts';
 import { DEFAULT_DATA_DIR } from '../../config.ts';
 import { ColloquyError } from '../../errors.ts';
 import { createAdminRouter } from '../../ops/admin-router.ts';
+import { closeRedis, openRedis } from '../../cluster/redis.ts';
+import { redisRateLimiters } from '../../limits/redis-rate-limiter.ts';
 import { openLogForWriting } from './log-dir.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
@@ -21,6 +23,8 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   --schedule nightly[@HH:MM]  run colloquy retrain every night (default 03:00 local) in a
                        lower-priority process; a candidate that passes the gate goes live
   Environment: COLLOQUY_HOST, COLLOQUY_ADMIN_TOKEN (the review page at /admin, at least 16 characters)
+  Several instances: COLLOQUY_REDIS_URL shares rate limits and live events (COLLOQUY_REDIS_PREFIX,
+    COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
   Starts every channel whose configuration is present (one that fails is logged; the rest keep running):
 ${channelHelp()}`;
 
@@ -42,10 +46,15 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
   const specs = configuredChannels(BUILTIN_CHANNELS, ctx.env, { foreground: false }); // a half-configured channel stops us here
   const { engine, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
+  const onStop: Array<() => unknown> = [];
   try {
+    const redis = ctx.env.redis ? await openRedis({ url: ctx.env.redis.url, logger: ctx.logger, purpose: 'rate limits' }) : undefined;
+    onStop.push(() => redis && closeRedis(redis));
+    const rateLimiters = redis && ctx.env.redis ? redisRateLimiters({ redis, prefix: ctx.env.redis.prefix, whenDown: ctx.env.redis.limitsWhenDown, logger: ctx.logger }) : undefined;
     const { adminToken } = ctx.env;
     const mounts = adminToken === undefined ? undefined : { '/admin': createAdminRouter({ store, token: adminToken, modelsDir, minConfidence: engine.options.confidenceThreshold, commands: engine.options.commands, logger: ctx.logger }) };
-    const channels = startChannels(specs, { engine, logger: ctx.logger, host, dataDir, ...(port !== undefined ? { port } : {}), ...(mounts ? { mounts } : {}) }, (_name, running) => {
+    const startContext = { engine, logger: ctx.logger, host, dataDir, ...(port !== undefined ? { port } : {}), ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}) };
+    const channels = startChannels(specs, startContext, (_name, running) => {
       if (running.banner) ctx.print(running.banner);
     });
     const outcome = await channels.ready;
@@ -61,6 +70,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     await retrainer?.stop();
     await channels.stop();
   } finally {
+    for (const stop of onStop.reverse()) await stop();
     await close();
   }
 }
