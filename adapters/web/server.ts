@@ -45,7 +45,7 @@ export interface WebServer {
  * const { url, close } = await web.listen(3000);
  */
 export function createWebServer({ engine, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, mounts = {}, rateLimiters }: CreateWebServerOptions): WebServer {
-  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ColloquyError('config_invalid', `The web secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ColloquyError('config_invalid', `The web secret must be at least ${MIN_SECRET_LENGTH} characters`, 'Set COLLOQUY_SECRET to a longer random string, or leave it unset to have one generated.');
   const l: WebLimits = { ...DEFAULT_WEB_LIMITS, ...limits };
   const limiters = createWebLimiters(l, rateLimiters);
   const auth = conversationAuth(secret, l.tokenMaxAgeMs);

@@ -10,6 +10,7 @@ import { createReplyStream } from '../generation/reply-stream.ts';
 import { createHooks, type Hooks } from './hooks.ts';
 import { readHistory } from './history.ts';
 import { createRouter } from './routing.ts';
+import { reportFailure } from './failures.ts';
 import { resolveEngineOptions, type EngineOptionsInput } from './options.ts';
 import { createKeyedQueue } from './queue.ts';
 import type { Clock, Engine, EngineReply, FeedbackInput, InboundMessage } from './types.ts';
@@ -131,6 +132,6 @@ async function seedPending(ctx: EngineContext): Promise<void> {
       }
     }
   } catch (err) {
-    ctx.logger.warn('could not list open hand-off requests', { error: (err as Error)?.message ?? String(err) });
+    reportFailure(ctx, 'store', err);
   }
 }

@@ -9,14 +9,17 @@
 import type { Logger } from '../logger.ts';
 import type { EngineEventName, EngineEvents } from './types.ts';
 
+/** The events of one conversation (`error` is the operator's, through `engine.on`). */
+export type ConversationEventName = Exclude<EngineEventName, 'error'>;
+
 /** The events a channel is handed for its own conversations (all carry `channel` and `conversationId`). */
-export type ChannelEventName = Exclude<EngineEventName, 'feedback'>;
+export type ChannelEventName = Exclude<ConversationEventName, 'feedback'>;
 
 /** What a channel handles, by event name; leave out what it does not care about. */
 export type ChannelHandlers = { [E in ChannelEventName]?: (payload: EngineEvents[E]) => void | Promise<void> };
 
 /** One event of a watched conversation, as `{ event, payload }`. */
-export type ConversationEvent = { [E in EngineEventName]: { event: E; payload: EngineEvents[E] } }[EngineEventName];
+export type ConversationEvent = { [E in ConversationEventName]: { event: E; payload: EngineEvents[E] } }[ConversationEventName];
 
 export type ConversationListener = (event: ConversationEvent) => void | Promise<void>;
 
@@ -61,6 +64,7 @@ export function createRouter(logger: Logger): Router {
     connect: (channel, handlers) => channels.add(channel, handlers),
     watch: (conversationId, listener) => watchers.add(conversationId, listener),
     dispatch(event, payload) {
+      if (event === 'error') return;
       const channel = event === 'feedback' ? undefined : (payload as { channel: string }).channel;
       if (channel !== undefined) {
         for (const handlers of channels.get(channel)) {
@@ -69,7 +73,7 @@ export function createRouter(logger: Logger): Router {
         }
       }
       const message = { event, payload } as ConversationEvent;
-      for (const listener of watchers.get(payload.conversationId)) run(`"${event}" watcher`, () => listener(message));
+      for (const listener of watchers.get((payload as { conversationId: string }).conversationId)) run(`"${event}" watcher`, () => listener(message));
     },
   };
 }

@@ -28,6 +28,9 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   Starts every channel whose configuration is present (one that fails is logged; the rest keep running):
 ${channelHelp()}`;
 
+/** The flags `colloquy serve` accepts (its --help lists each). */
+export const SERVE_FLAGS = { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags } as const;
+
 /** Each non-terminal channel of the registry with the variables it reads. */
 function channelHelp(): string {
   return BUILTIN_CHANNELS.filter((p) => !p.foreground)
@@ -37,7 +40,7 @@ function channelHelp(): string {
 
 /** `colloquy serve`: every configured channel (the web widget always; Slack, Discord… when their variables are set). Runs until SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags });
+  const f = parseFlags(argv, SERVE_FLAGS);
   const schedule = typeof f.schedule === 'string' ? parseSchedule(f.schedule) : undefined;
   const port = num(f, 'port');
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ColloquyError('usage', `--port must be an integer from 0 to 65535, got ${port}`);
