@@ -10,6 +10,8 @@ import { EXPORT_USAGE, exportCommand } from './commands/export.ts';
 import { MODELS_USAGE, modelsCommand } from './commands/models.ts';
 import { RETRAIN_USAGE, retrainCommand } from './commands/retrain.ts';
 import { INDEX_USAGE, indexCommand } from './commands/index-replies.ts';
+import { DELETE_USER_USAGE, deleteUserCommand } from './commands/delete-user.ts';
+import { RETENTION_USAGE, retentionCommand } from './commands/retention.ts';
 
 /** A command resolves to its exit status, or to nothing for 0. */
 const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof createCliContext>) => Promise<void | number>; usage: string }> = {
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, { run: (argv: string[], ctx: ReturnType<typeof cr
   retrain: { run: retrainCommand, usage: RETRAIN_USAGE },
   models: { run: modelsCommand, usage: MODELS_USAGE },
   index: { run: indexCommand, usage: INDEX_USAGE },
+  'delete-user': { run: deleteUserCommand, usage: DELETE_USER_USAGE },
+  retention: { run: retentionCommand, usage: RETENTION_USAGE },
 };
 
 function usage(): string {

@@ -8,6 +8,9 @@ import { generateFlags } from './generate-flags.ts';
 import { startBot } from '../bot.ts';
 import { channelsFromEnv, describeChannels, startChannels } from '../channels.ts';
 import { parseSchedule, startRetrainSchedule } from '../../learning/schedule.ts';
+import { parseAge } from '../../privacy/age.ts';
+import { watchPrivacyRequests } from '../../privacy/requests.ts';
+import { startRetention } from '../../privacy/retention-schedule.ts';
 
 export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | --models-dir DIR] [--data-dir DIR] [decoding flags]
   serves the web chat widget, its API and a demo page (open the printed URL)
@@ -19,6 +22,9 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   --data-dir DIR       conversation log and token secret (default: conversations/)
   --schedule nightly[@HH:MM]  run colloquy retrain every night (default 03:00 local) in a
                        lower-priority process; a candidate that passes the gate goes live
+  --retention AGE      delete conversations idle for longer than AGE (90d, 12h), at start and
+                       every hour; \`colloquy delete-user\` and \`colloquy retention\` go through
+                       the running server
   Environment: COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_FRAME_ANCESTORS
   Also starts each chat channel whose credentials are set (one that fails is logged; the rest keep running):
     Slack     SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (events over HTTP on SLACK_PORT, default 3001)
@@ -27,8 +33,9 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
 
 /** `colloquy serve`: the web channel, and Slack and Discord when configured. Runs until SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags });
+  const f = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, retention: { type: 'string' }, ...generateFlags });
   const schedule = typeof f.schedule === 'string' ? parseSchedule(f.schedule) : undefined;
+  const retentionMs = typeof f.retention === 'string' ? parseAge(f.retention, '--retention') : undefined;
   const port = num(f, 'port') ?? ctx.env.web.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ColloquyError('usage', `--port must be an integer from 0 to 65535, got ${port}`);
   const host = (f.host as string | undefined) ?? ctx.env.web.host;
@@ -48,11 +55,15 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
     if (schedule && (f.model !== undefined || ctx.env.modelPinned)) ctx.logger.warn('--schedule retrains into the registry, but this server runs a fixed model (--model / COLLOQUY_MODEL): promotions will not reach it');
     const retrainer = schedule ? startRetrainSchedule({ schedule, dataDir, modelsDir, logger: ctx.logger }) : undefined;
+    const retention = retentionMs === undefined ? undefined : startRetention({ store, maxAgeMs: retentionMs, logger: ctx.logger });
+    const privacyRequests = await watchPrivacyRequests({ dataDir, store, logger: ctx.logger });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     ctx.logger.info('stopping');
+    await privacyRequests.stop();
+    await retention?.stop();
     await retrainer?.stop();
     await channels.stop();
     await server.close();
