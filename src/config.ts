@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ColloquyError } from './errors.ts';
@@ -23,12 +24,26 @@ export interface EnvConfig {
   wasmThreads: number;
   /** Settings of the web channel (`colloquy serve`). */
   web: WebEnvConfig;
+  /** COLLOQUY_REDIS_URL and companions: rate limits and live events shared by instances; absent → in memory (one process). */
+  redis?: RedisEnvConfig;
+  /** COLLOQUY_INSTANCE_ID: how this instance names itself in /health and `colloquy models list` (default host-pid). */
+  instanceId: string;
   /** Settings of the Slack channel, when SLACK_BOT_TOKEN is set (`colloquy serve` then starts it). */
   slack?: SlackEnvConfig;
   /** Settings of the Discord channel, when DISCORD_TOKEN is set (`colloquy serve` then starts it). */
   discord?: DiscordEnvConfig;
   /** The shared PostgreSQL database, when COLLOQUY_DATABASE_URL is set; without it, conversations stay in lowdb files. */
   database?: DatabaseEnvConfig;
+}
+
+/** Redis, for what instances share but do not store. */
+export interface RedisEnvConfig {
+  /** COLLOQUY_REDIS_URL: `redis://host:port` (or `rediss://`). */
+  url: string;
+  /** COLLOQUY_REDIS_PREFIX: prefix of every key and channel, so bots can share one Redis (default `colloquy:`). */
+  prefix: string;
+  /** COLLOQUY_LIMITS_WHEN_REDIS_DOWN: `open` (default; requests go through) or `closed` (429 until Redis is back). */
+  limitsWhenDown: 'open' | 'closed';
 }
 
 /**
@@ -110,6 +125,8 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     logLevel,
     wasmThreads: readWasmThreads(env),
     web: readWebConfig(env),
+    ...optional('redis', readRedisConfig(env)),
+    instanceId: value(env, 'COLLOQUY_INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
     ...optional('slack', readSlackConfig(env)),
     ...optional('discord', readDiscordConfig(env)),
     ...optional('database', readDatabaseConfig(env)),
@@ -149,6 +166,22 @@ function readWasmThreads(env: NodeJS.ProcessEnv): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw configError(`COLLOQUY_WASM_THREADS must be an integer from 1 to 64, got ${JSON.stringify(raw)}`, 'Use 2 on a 2-core machine, or unset it (threads off).');
   return n;
+}
+
+/** The Redis settings when COLLOQUY_REDIS_URL is set; a bad URL or policy is an error naming the variable. */
+function readRedisConfig(env: NodeJS.ProcessEnv): RedisEnvConfig | undefined {
+  const url = value(env, 'COLLOQUY_REDIS_URL');
+  const whenDown = value(env, 'COLLOQUY_LIMITS_WHEN_REDIS_DOWN') ?? 'open';
+  if (whenDown !== 'open' && whenDown !== 'closed') throw configError(`COLLOQUY_LIMITS_WHEN_REDIS_DOWN must be "open" or "closed", got ${JSON.stringify(whenDown)}`, 'open: requests go through while Redis is down; closed: they are refused with 429.');
+  if (!url) return undefined;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    /* not a URL */
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw configError(`COLLOQUY_REDIS_URL must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`, 'Example: redis://127.0.0.1:6379; unset it to keep limits and live events in memory (one instance).');
+  return { url, prefix: value(env, 'COLLOQUY_REDIS_PREFIX') ?? 'colloquy:', limitsWhenDown: whenDown };
 }
 
 function readWebConfig(env: NodeJS.ProcessEnv): WebEnvConfig {

@@ -51,6 +51,12 @@ export { exportCorpus } from './storage/maintenance.ts';
 export { redactText } from './storage/redact.ts';
 export type { ConversationStore, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
 
+// — rate limits (in memory for one process; in Redis, shared by instances) —
+export { CLOSED_RETRY_SECONDS, type RateLimit, type RateLimiter, type RateLimiterFactory, type LimitsWhenDown } from './limits/rate-limiter.ts';
+export { createMemoryRateLimiter } from './limits/memory-rate-limiter.ts';
+export { redisRateLimiters, type RedisRateLimitersOptions } from './limits/redis-rate-limiter.ts';
+export { openRedis, closeRedis, type RedisConnection, type RedisOptions } from './cluster/redis.ts';
+
 // — channels (what an adapter implements; see README "Writing an adapter") —
 export type { ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';

@@ -9,9 +9,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ColloquyError, isColloquyError, listReviewItems, reviewConversation, silentLogger, type CommandNames, type ConversationStore, type Logger } from '../../src/index.ts';
+import { ColloquyError, isColloquyError, listReviewItems, reviewConversation, silentLogger, type CommandNames, type ConversationStore, type Logger, type RateLimiter } from '../../src/index.ts';
 import { listVersions } from '../../src/registry/versions.ts';
-import type { RateLimiter } from './rate-limit.ts';
 import { corsAllowlist } from './security.ts';
 
 /** Shortest admin token accepted: it guards every logged conversation. */
@@ -79,8 +78,8 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   }
   const router = express.Router();
 
-  router.use((req, res, next) => {
-    const wait = perIp.take(req.ip ?? 'unknown');
+  router.use(async (req, res, next) => {
+    const wait = await perIp.take(req.ip ?? 'unknown');
     if (!wait) return next();
     res.setHeader('Retry-After', String(wait));
     res.status(429).json({ error: 'rate_limited', message: `Too many requests. Try again in ${wait} s.`, retryAfter: wait });

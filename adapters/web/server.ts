@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { isColloquyError, silentLogger, type ConversationStore, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, createMemoryRateLimiter, isColloquyError, silentLogger, type ConversationStore, type Engine, type Logger, type RateLimit, type RateLimiterFactory } from '../../src/index.ts';
 import { ADMIN_ASSETS, createAdminRouter } from './admin.ts';
-import { createRateLimiter, type RateLimit } from './rate-limit.ts';
 import { corsAllowlist, securityHeaders } from './security.ts';
 import { MIN_SECRET_LENGTH, signToken, verifyToken } from './tokens.ts';
 
@@ -52,6 +51,8 @@ export interface CreateWebServerOptions {
   adminToken?: string;
   /** The model registry the admin page lists (`models/`). */
   modelsDir?: string;
+  /** Where rate-limit buckets live: in this process (default) or shared by instances (`redisRateLimiters`). */
+  rateLimiters?: RateLimiterFactory;
 }
 
 export interface WebServer {
@@ -73,11 +74,11 @@ type Authed = Request & { conversation?: { id: string; userId: string } };
  * const web = createWebServer({ engine, store, secret });
  * const { url, close } = await web.listen(3000);
  */
-export function createWebServer({ engine, store, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, adminToken, modelsDir }: CreateWebServerOptions): WebServer {
-  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new Error(`The web secret must be at least ${MIN_SECRET_LENGTH} characters`);
+export function createWebServer({ engine, store, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, adminToken, modelsDir, rateLimiters = (limit) => createMemoryRateLimiter(limit) }: CreateWebServerOptions): WebServer {
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ColloquyError('config_invalid', `The web secret must be at least ${MIN_SECRET_LENGTH} characters`, 'Set COLLOQUY_SECRET to a longer random string, or leave it unset to have one generated.');
   const l: WebLimits = { ...DEFAULT_WEB_LIMITS, ...limits };
-  const perIp = createRateLimiter(l.perIp);
-  const perConversation = createRateLimiter(l.perConversation);
+  const perIp = rateLimiters(l.perIp, 'ip');
+  const perConversation = rateLimiters(l.perConversation, 'conversation');
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -92,8 +93,8 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
 
   const api = express.Router();
   api.use(corsAllowlist(allowedOrigins));
-  api.use((req, res, next) => {
-    const wait = perIp.take(req.ip ?? 'unknown');
+  api.use(async (req, res, next) => {
+    const wait = await perIp.take(req.ip ?? 'unknown');
     if (wait) return tooMany(res, wait);
     next();
   });
@@ -125,7 +126,7 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
 
   api.post('/conversations/:id/messages', auth, async (req: Authed, res) => {
     const { id, userId } = req.conversation!;
-    const wait = perConversation.take(id);
+    const wait = await perConversation.take(id);
     if (wait) return tooMany(res, wait);
     const text: unknown = req.body?.text;
     if (typeof text !== 'string') return void res.status(400).json({ error: 'bad_request', message: 'Send JSON {"text": "..."}.' });

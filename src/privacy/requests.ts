@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ColloquyError } from '../errors.ts';
+import { ColloquyError, type ErrorCode } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { ConversationStore, DeletionReport } from '../storage/types.ts';
 import { checkPrivacyRequest, runPrivacyRequest, type PrivacyRequest } from './operations.ts';
@@ -78,7 +78,7 @@ export async function submitPrivacyRequest(dataDir: string, request: PrivacyRequ
       await unlink(resultFile).catch(() => undefined);
       const outcome = JSON.parse(text) as Outcome;
       if (outcome.ok) return outcome.report;
-      throw new ColloquyError(outcome.code.replace(/^colloquy_/, ''), `The server could not run the request: ${outcome.message}`, outcome.hint);
+      throw new ColloquyError(outcome.code.replace(/^colloquy_/, '') as ErrorCode, `The server could not run the request: ${outcome.message}`, outcome.hint);
     }
     if (Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, pollMs));

@@ -9,9 +9,12 @@ export const DELETE_USER_USAGE = `colloquy delete-user <user id> [--data-dir DIR
   With \`colloquy serve\` running on the log, the running server does it (it holds the
   conversations in memory); --timeout S: how long to wait for it (default 60)`;
 
+/** The flags `colloquy delete-user` accepts. */
+export const DELETE_USER_FLAGS = { 'data-dir': { type: 'string' }, timeout: { type: 'string' } } as const;
+
 /** `colloquy delete-user <id>`. */
 export async function deleteUserCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const { values: f, positionals } = parseCommandLine(argv, { 'data-dir': { type: 'string' }, timeout: { type: 'string' } });
+  const { values: f, positionals } = parseCommandLine(argv, DELETE_USER_FLAGS);
   const [userId, ...extra] = positionals;
   if (!userId?.trim() || extra.length > 0) throw new ColloquyError('usage', 'Name one user: colloquy delete-user <user id>', 'The user id as logged, e.g. web-user-… or slack:U123 (see `colloquy review --list`); quote ids with spaces.');
   const timeout = num(f, 'timeout');

@@ -8,9 +8,12 @@ export const RETENTION_USAGE = `colloquy retention --older-than AGE [--data-dir 
   moved-aside corrupt copies and index lines, and prints what was removed; goes through
   \`colloquy serve\` when it runs on the log (serve --retention AGE does this every hour)`;
 
+/** The flags `colloquy retention` accepts. */
+export const RETENTION_FLAGS = { 'older-than': { type: 'string' }, 'data-dir': { type: 'string' }, timeout: { type: 'string' } } as const;
+
 /** `colloquy retention --older-than 90d`. */
 export async function retentionCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { 'older-than': { type: 'string' }, 'data-dir': { type: 'string' }, timeout: { type: 'string' } });
+  const f = parseFlags(argv, RETENTION_FLAGS);
   const maxAgeMs = parseAge(required(f, 'older-than', 'colloquy retention --older-than 90d'));
   const timeout = num(f, 'timeout');
   const cutoff = new Date(Date.now() - maxAgeMs).toISOString();

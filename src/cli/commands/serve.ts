@@ -1,6 +1,8 @@
 import { createWebServer, loadOrCreateSecret } from '../../../adapters/web/index.ts';
 import { DEFAULT_DATA_DIR } from '../../config.ts';
 import { ColloquyError } from '../../errors.ts';
+import { closeRedis, openRedis } from '../../cluster/redis.ts';
+import { redisRateLimiters } from '../../limits/redis-rate-limiter.ts';
 import { openLogForWriting } from './log-dir.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
@@ -26,14 +28,19 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
                        every hour; \`colloquy delete-user\` and \`colloquy retention\` go through
                        the running server
   Environment: COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_FRAME_ANCESTORS
+  Several instances: COLLOQUY_REDIS_URL shares rate limits and live events (COLLOQUY_REDIS_PREFIX,
+    COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
   Also starts each chat channel whose credentials are set (one that fails is logged; the rest keep running):
     Slack     SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (events over HTTP on SLACK_PORT, default 3001)
               or SLACK_APP_TOKEN (Socket Mode); SLACK_AGENTS_CHANNEL: channel id for hand-offs
     Discord   DISCORD_TOKEN; DISCORD_AGENTS_CHANNEL: channel id for hand-offs`;
 
+/** The flags `colloquy serve` accepts (its --help lists each). */
+export const SERVE_FLAGS = { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, retention: { type: 'string' }, ...generateFlags } as const;
+
 /** `colloquy serve`: the web channel, and Slack and Discord when configured. Runs until SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, retention: { type: 'string' }, ...generateFlags });
+  const f = parseFlags(argv, SERVE_FLAGS);
   const schedule = typeof f.schedule === 'string' ? parseSchedule(f.schedule) : undefined;
   const retentionMs = typeof f.retention === 'string' ? parseAge(f.retention, '--retention') : undefined;
   const port = num(f, 'port') ?? ctx.env.web.port;
@@ -41,10 +48,14 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const host = (f.host as string | undefined) ?? ctx.env.web.host;
   const dataDir = (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR;
   const { engine, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
+  const onStop: Array<() => unknown> = [];
   try {
     const secret = ctx.env.web.secret ?? (await loadOrCreateSecret(dataDir));
     if (secret.length < 32) throw new ColloquyError('usage', 'COLLOQUY_SECRET must be at least 32 characters', 'Leave it unset to have one generated in the data directory.');
-    const web = createWebServer({ engine, store, secret, allowedOrigins: ctx.env.web.allowedOrigins, frameAncestors: ctx.env.web.frameAncestors, logger: ctx.logger, adminToken: ctx.env.web.adminToken, modelsDir: (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir });
+    const redis = ctx.env.redis ? await openRedis({ url: ctx.env.redis.url, logger: ctx.logger, purpose: 'rate limits' }) : undefined;
+    onStop.push(() => redis && closeRedis(redis));
+    const rateLimiters = redis && ctx.env.redis ? redisRateLimiters({ redis, prefix: ctx.env.redis.prefix, whenDown: ctx.env.redis.limitsWhenDown, logger: ctx.logger }) : undefined;
+    const web = createWebServer({ engine, store, secret, allowedOrigins: ctx.env.web.allowedOrigins, frameAncestors: ctx.env.web.frameAncestors, logger: ctx.logger, adminToken: ctx.env.web.adminToken, modelsDir: (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir, ...(rateLimiters ? { rateLimiters } : {}) });
     const server = await web.listen(port, host).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') throw new ColloquyError('port_in_use', `Port ${port} is already in use`, 'Pick another with --port N or COLLOQUY_PORT.');
       throw err;
@@ -68,6 +79,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     await channels.stop();
     await server.close();
   } finally {
+    for (const stop of onStop.reverse()) await stop();
     await close();
   }
 }
