@@ -4,6 +4,8 @@ import { ColloquyError } from '../../errors.ts';
 import { closeRedis, openRedis } from '../../cluster/redis.ts';
 import { redisRateLimiters } from '../../limits/redis-rate-limiter.ts';
 import { openLogForWriting } from './log-dir.ts';
+import { loadOrCreateSharedSecret } from '../../storage/postgres/shared-secret.ts';
+import type { PostgresStoreExtras } from '../../storage/postgres/postgres-store.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags } from './generate-flags.ts';
@@ -28,8 +30,9 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
                        every hour; \`colloquy delete-user\` and \`colloquy retention\` go through
                        the running server
   Environment: COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_FRAME_ANCESTORS
-  Several instances: COLLOQUY_REDIS_URL shares rate limits and live events (COLLOQUY_REDIS_PREFIX,
-    COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
+  Several instances: COLLOQUY_DATABASE_URL (and COLLOQUY_DATABASE_SCHEMA) keeps conversations in PostgreSQL,
+    shared by every instance, instead of --data-dir; COLLOQUY_REDIS_URL shares rate limits and live events
+    (COLLOQUY_REDIS_PREFIX, COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
   Also starts each chat channel whose credentials are set (one that fails is logged; the rest keep running):
     Slack     SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (events over HTTP on SLACK_PORT, default 3001)
               or SLACK_APP_TOKEN (Socket Mode); SLACK_AGENTS_CHANNEL: channel id for hand-offs
@@ -50,7 +53,9 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const { engine, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
   const onStop: Array<() => unknown> = [];
   try {
-    const secret = ctx.env.web.secret ?? (await loadOrCreateSecret(dataDir));
+    // with a database, every instance signs with the same secret, so a widget's token opens its conversation on any of them
+    const shared = (store as Partial<PostgresStoreExtras>).pool;
+    const secret = ctx.env.web.secret ?? (shared ? await loadOrCreateSharedSecret(shared, 'web') : await loadOrCreateSecret(dataDir));
     if (secret.length < 32) throw new ColloquyError('usage', 'COLLOQUY_SECRET must be at least 32 characters', 'Leave it unset to have one generated in the data directory.');
     const redis = ctx.env.redis ? await openRedis({ url: ctx.env.redis.url, logger: ctx.logger, purpose: 'rate limits' }) : undefined;
     onStop.push(() => redis && closeRedis(redis));
