@@ -30,6 +30,8 @@ export type ErrorCode =
   // conversation log
   | 'storage_bad_argument' | 'storage_bad_record' | 'storage_closed' | 'storage_conversation_gone'
   | 'storage_write_failed' | 'storage_read_failed' | 'storage_open_failed' | 'storage_conversation_deleted'
+  // privacy operations (delete-user, retention) and integrity
+  | 'privacy_request_failed' | 'privacy_request_timeout'
   // PostgreSQL and Redis (many instances)
   | 'database_failed' | 'migration_invalid' | 'redis_timeout'
   // review, export and retraining

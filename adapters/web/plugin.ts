@@ -21,8 +21,8 @@ export const webChannel: ChannelPlugin = {
     }
     return {
       capabilities: { streaming: true, typing: false, reactions: false, threads: false },
-      async start({ engine, logger, host, port, dataDir, mounts, rateLimiters }) {
-        const secret = configuredSecret ?? (await loadOrCreateSecret(dataDir));
+      async start({ engine, logger, host, port, dataDir, mounts, rateLimiters, sharedSecret }) {
+        const secret = configuredSecret ?? (sharedSecret ? await sharedSecret('web') : await loadOrCreateSecret(dataDir));
         const web = createWebServer({ engine, secret, allowedOrigins: listValue(v, 'COLLOQUY_ALLOWED_ORIGINS'), frameAncestors: listValue(v, 'COLLOQUY_FRAME_ANCESTORS'), logger, ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}) });
         const server = await web.listen(port ?? configuredPort, host);
         return { banner: `Colloquy web chat: ${server.url}/  (Ctrl-C stops)`, stop: () => server.close() };

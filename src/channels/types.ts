@@ -39,6 +39,8 @@ export interface ChannelStartContext {
   mounts?: Readonly<Record<string, RequestHandler>>;
   /** Where HTTP channels keep rate-limit buckets: in this process by default, in Redis when instances share them. */
   rateLimiters?: RateLimiterFactory;
+  /** With a shared database: a generated secret every instance reads the same (by name); absent for one process, which keeps its secrets in `dataDir`. */
+  sharedSecret?(name: string): Promise<string>;
 }
 
 /** A started channel. */

@@ -13,7 +13,8 @@ import { isProcessRunning } from '../util/process-alive.ts';
 
 const LOCK_FILE = '.writer.lock';
 
-interface LockInfo {
+/** Who holds a log's writer lock. */
+export interface LockInfo {
   pid: number;
   command: string;
   since: string;
@@ -46,6 +47,17 @@ export async function acquireWriterLock(dir: string, command: string): Promise<(
     await unlink(file).catch(() => undefined); // the holder is gone: take over
   }
   throw new ColloquyError('log_in_use', `Could not take the writer lock of ${dir}`, `Remove ${file} if no Colloquy process runs on this log.`);
+}
+
+/**
+ * The process holding the writer lock of `dir`, or undefined when no running process does.
+ *
+ * @example
+ * if ((await writerLockHolder('conversations'))?.command === 'serve') handToServer();
+ */
+export async function writerLockHolder(dir: string): Promise<LockInfo | undefined> {
+  const holder = await readHolder(join(dir, LOCK_FILE));
+  return holder && isProcessRunning(holder.pid) ? holder : undefined;
 }
 
 async function readHolder(file: string): Promise<LockInfo | undefined> {

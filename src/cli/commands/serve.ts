@@ -5,12 +5,17 @@ import { createAdminRouter } from '../../ops/admin-router.ts';
 import { closeRedis, openRedis } from '../../cluster/redis.ts';
 import { redisRateLimiters } from '../../limits/redis-rate-limiter.ts';
 import { openLogForWriting } from './log-dir.ts';
+import { loadOrCreateSharedSecret } from '../../storage/postgres/shared-secret.ts';
+import type { PostgresStoreExtras } from '../../storage/postgres/postgres-store.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags } from './generate-flags.ts';
 import { startBot } from '../bot.ts';
 import { configuredChannels, describeChannels, startChannels } from '../channels.ts';
 import { parseSchedule, startRetrainSchedule } from '../../learning/schedule.ts';
+import { parseAge } from '../../privacy/age.ts';
+import { watchPrivacyRequests } from '../../privacy/requests.ts';
+import { startRetention } from '../../privacy/retention-schedule.ts';
 
 export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | --models-dir DIR] [--data-dir DIR] [decoding flags]
   serves the web chat widget, its API and a demo page (open the printed URL)
@@ -22,14 +27,18 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   --data-dir DIR       conversation log and token secret (default: conversations/)
   --schedule nightly[@HH:MM]  run colloquy retrain every night (default 03:00 local) in a
                        lower-priority process; a candidate that passes the gate goes live
+  --retention AGE      delete conversations idle for longer than AGE (90d, 12h), at start and
+                       every hour; \`colloquy delete-user\` and \`colloquy retention\` go through
+                       the running server
   Environment: COLLOQUY_HOST, COLLOQUY_ADMIN_TOKEN (the review page at /admin, at least 16 characters)
-  Several instances: COLLOQUY_REDIS_URL shares rate limits and live events (COLLOQUY_REDIS_PREFIX,
-    COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
+  Several instances: COLLOQUY_DATABASE_URL (and COLLOQUY_DATABASE_SCHEMA) keeps conversations in PostgreSQL,
+    shared by every instance, instead of --data-dir; COLLOQUY_REDIS_URL shares rate limits and live events
+    (COLLOQUY_REDIS_PREFIX, COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
   Starts every channel whose configuration is present (one that fails is logged; the rest keep running):
 ${channelHelp()}`;
 
 /** The flags `colloquy serve` accepts (its --help lists each). */
-export const SERVE_FLAGS = { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags } as const;
+export const SERVE_FLAGS = { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, retention: { type: 'string' }, ...generateFlags } as const;
 
 /** Each non-terminal channel of the registry with the variables it reads. */
 function channelHelp(): string {
@@ -42,6 +51,7 @@ function channelHelp(): string {
 export async function serveCommand(argv: string[], ctx: CliContext): Promise<void> {
   const f = parseFlags(argv, SERVE_FLAGS);
   const schedule = typeof f.schedule === 'string' ? parseSchedule(f.schedule) : undefined;
+  const retentionMs = typeof f.retention === 'string' ? parseAge(f.retention, '--retention') : undefined;
   const port = num(f, 'port');
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ColloquyError('usage', `--port must be an integer from 0 to 65535, got ${port}`);
   const host = (f.host as string | undefined) ?? ctx.env.host;
@@ -51,12 +61,15 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const { engine, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
   const onStop: Array<() => unknown> = [];
   try {
+    // with a database, every instance signs with the same secrets, so a widget's token opens its conversation on any of them
+    const shared = (store as Partial<PostgresStoreExtras>).pool;
+    const sharedSecret = shared ? (name: string) => loadOrCreateSharedSecret(shared, name) : undefined;
     const redis = ctx.env.redis ? await openRedis({ url: ctx.env.redis.url, logger: ctx.logger, purpose: 'rate limits' }) : undefined;
     onStop.push(() => redis && closeRedis(redis));
     const rateLimiters = redis && ctx.env.redis ? redisRateLimiters({ redis, prefix: ctx.env.redis.prefix, whenDown: ctx.env.redis.limitsWhenDown, logger: ctx.logger }) : undefined;
     const { adminToken } = ctx.env;
     const mounts = adminToken === undefined ? undefined : { '/admin': createAdminRouter({ store, token: adminToken, modelsDir, minConfidence: engine.options.confidenceThreshold, commands: engine.options.commands, logger: ctx.logger }) };
-    const startContext = { engine, logger: ctx.logger, host, dataDir, ...(port !== undefined ? { port } : {}), ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}) };
+    const startContext = { engine, logger: ctx.logger, host, dataDir, ...(port !== undefined ? { port } : {}), ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}), ...(sharedSecret ? { sharedSecret } : {}) };
     const channels = startChannels(specs, startContext, (_name, running) => {
       if (running.banner) ctx.print(running.banner);
     });
@@ -65,11 +78,15 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     ctx.print(describeChannels(outcome));
     if (schedule && (f.model !== undefined || ctx.env.modelPinned)) ctx.logger.warn('--schedule retrains into the registry, but this server runs a fixed model (--model / COLLOQUY_MODEL): promotions will not reach it');
     const retrainer = schedule ? startRetrainSchedule({ schedule, dataDir, modelsDir, logger: ctx.logger }) : undefined;
+    const retention = retentionMs === undefined ? undefined : startRetention({ store, maxAgeMs: retentionMs, logger: ctx.logger });
+    const privacyRequests = await watchPrivacyRequests({ dataDir, store, logger: ctx.logger });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     ctx.logger.info('stopping');
+    await privacyRequests.stop();
+    await retention?.stop();
     await retrainer?.stop();
     await channels.stop();
   } finally {
