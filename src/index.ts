@@ -63,6 +63,8 @@ export { openRedis, closeRedis, type RedisConnection, type RedisOptions } from '
 export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
 export { configError, portValue, urlValue, listValue } from './channels/config-values.ts';
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
+export { createRecentMap, type RecentMap, type RecentMapOptions } from './channels/recent-map.ts';
+export { errorText } from './channels/error-text.ts';
 
 // — operations: the review page and admin API, an express router to mount on the web channel —
 export { createAdminRouter, MIN_ADMIN_TOKEN_LENGTH, type AdminRouterOptions } from './ops/admin-router.ts';
