@@ -61,7 +61,7 @@ async function openGenerator(flags: Record<string, unknown>, ctx: CliContext, ma
     return { generator, free: () => generator.close() };
   }
   const model = await loadModel(fixed);
-  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version})`);
+  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version}, files verified against the manifest)`);
   const generator = make(model);
   return {
     generator,
