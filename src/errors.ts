@@ -25,7 +25,7 @@ export type ErrorCode =
   | 'generate_options_invalid' | 'generator_closed' | 'prompt_empty' | 'reply_cancelled'
   // conversation engine and hand-off
   | 'engine_closed' | 'engine_options_invalid' | 'engine_store_failed' | 'engine_generator_failed' | 'message_invalid' | 'conversation_not_found'
-  | 'feedback_invalid' | 'feedback_turn_invalid' | 'feedback_turn_unknown'
+  | 'feedback_invalid' | 'feedback_turn_invalid' | 'feedback_turn_unknown' | 'history_query_invalid' | 'history_turn_unknown'
   | 'agent_id_missing' | 'agent_message_invalid' | 'handoff_not_accepted' | 'handoff_not_owner' | 'handoff_taken'
   // conversation log
   | 'storage_bad_argument' | 'storage_bad_record' | 'storage_closed' | 'storage_conversation_gone'

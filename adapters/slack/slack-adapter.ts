@@ -4,9 +4,9 @@ import { ColloquyError, type ChannelAdapter, type Engine, type Logger } from '..
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
 import { GIVE_BACK_ACTION } from './announcement.ts';
 import { toBoltLogger } from './bolt-logger.ts';
-import { errorText } from '../../src/channels/error-text.ts';
+import { errorText } from '../../src/index.ts';
 import { deliverReply } from './deliver-reply.ts';
-import { createRecentMap } from '../../src/channels/recent-map.ts';
+import { createRecentMap } from '../../src/index.ts';
 import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
 import { conversationIdOf, fromSlack, SLACK_CHANNEL, threadOf } from './slack-text.ts';
 import { startError } from './start-errors.ts';
