@@ -21,9 +21,9 @@ export const webChannel: ChannelPlugin = {
     }
     return {
       capabilities: { streaming: true, typing: false, reactions: false, threads: false },
-      async start({ engine, logger, host, port, dataDir, mounts, rateLimiters, sharedSecret }) {
+      async start({ engine, logger, host, port, dataDir, mounts, rateLimiters, sharedSecret, health }) {
         const secret = configuredSecret ?? (sharedSecret ? await sharedSecret('web') : await loadOrCreateSecret(dataDir));
-        const web = createWebServer({ engine, secret, allowedOrigins: listValue(v, 'COLLOQUY_ALLOWED_ORIGINS'), frameAncestors: listValue(v, 'COLLOQUY_FRAME_ANCESTORS'), logger, ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}) });
+        const web = createWebServer({ engine, secret, allowedOrigins: listValue(v, 'COLLOQUY_ALLOWED_ORIGINS'), frameAncestors: listValue(v, 'COLLOQUY_FRAME_ANCESTORS'), logger, ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}), ...(health ? { health } : {}) });
         const server = await web.listen(port ?? configuredPort, host);
         return { banner: `Colloquy web chat: ${server.url}/  (Ctrl-C stops)`, stop: () => server.close() };
       },

@@ -10,6 +10,8 @@ import { generateOptionsFrom } from './commands/generate-flags.ts';
 /** A bot as the channel commands run it: model, generator, log and engine. */
 export interface RunningBot {
   engine: Engine;
+  /** The generator the engine runs (for the readiness probe). */
+  generator: Generator;
   store: ConversationStore;
   /** Waits for the engine, closes the log and frees the model. */
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
   const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
   return {
     engine,
+    generator,
     store,
     async close() {
       try {
