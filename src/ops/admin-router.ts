@@ -16,6 +16,7 @@ import { listReviewItems, reviewConversation } from '../learning/review.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { listVersions } from '../registry/versions.ts';
 import type { ConversationStore } from '../storage/types.ts';
+import { createPrivacyRouter } from './privacy-router.ts';
 
 /** Shortest admin token accepted: it guards every logged conversation. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -66,7 +67,8 @@ function reportSignature(token: string, name: string, expires: number): string {
 
 /**
  * The admin router: `GET /` (the review page), `GET /api/review`,
- * `POST /api/review/:conversationId`, `GET /api/models`, `GET /reports/:version`.
+ * `POST /api/review/:conversationId`, `GET /api/models`, `GET /reports/:version`,
+ * `POST /api/privacy/delete-user`, `POST /api/privacy/retention` (see privacy-router.ts).
  *
  * @example
  * const router = createAdminRouter({ store, token: env.adminToken, modelsDir: env.modelsDir });
@@ -142,6 +144,8 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
     }));
     res.json({ versions });
   });
+
+  api.use('/privacy', createPrivacyRouter({ store, logger, now }));
 
   api.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such admin endpoint.' });
