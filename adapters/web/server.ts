@@ -90,7 +90,8 @@ export function createWebServer({ engine, secret, allowedOrigins = [], frameAnce
     try {
       await engine.feedback({ conversationId: req.conversation!.id, turnId, value, userId: req.conversation!.userId });
     } catch (err) {
-      if (isColloquyError(err, 'feedback_turn_unknown')) return void res.status(404).json({ error: 'not_found', message: 'No such message.' });
+      // feedback before any message: there is no conversation yet, so no such message either
+      if (isColloquyError(err, 'feedback_turn_unknown') || isColloquyError(err, 'conversation_not_found')) return void res.status(404).json({ error: 'not_found', message: 'No such message.' });
       if (isColloquyError(err, 'feedback_turn_invalid')) return void res.status(400).json({ error: 'bad_request', message: 'Feedback goes on bot replies.' });
       throw err;
     }
