@@ -23,6 +23,8 @@ export interface EnvConfig {
   logLevel: LogLevel;
   /** COLLOQUY_WASM_THREADS: threads of the wasm backend (default 1: threads off; see README "Performance"). */
   wasmThreads: number;
+  /** COLLOQUY_FILE_ACCESS: who may read what Colloquy writes (logs, exports, models): `owner` (default; 0700 directories, 0600 files) or `group` (0750/0640). */
+  fileAccess: FileAccess;
   /** COLLOQUY_REDIS_URL and companions: rate limits and live events shared by instances; absent → in memory (one process). */
   redis?: RedisEnvConfig;
   /** COLLOQUY_INSTANCE_ID: how this instance names itself in /health and `colloquy models list` (default host-pid). */
@@ -88,6 +90,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     modelsDir: env.COLLOQUY_MODELS_DIR || DEFAULT_MODELS_DIR,
     logLevel,
     wasmThreads: readWasmThreads(env),
+    fileAccess: readFileAccess(env),
     host: value(env, 'COLLOQUY_HOST') ?? '127.0.0.1',
     ...optional('adminToken', value(env, 'COLLOQUY_ADMIN_TOKEN')),
     ...optional('contactText', value(env, 'COLLOQUY_CONTACT_TEXT')),
@@ -122,6 +125,18 @@ export function readDatabaseConfig(env: NodeJS.ProcessEnv): DatabaseEnvConfig | 
 /** A PostgreSQL identifier that needs no quoting: lower-case letters, digits and _, not starting with a digit. */
 export function isSqlName(name: string): boolean {
   return /^[a-z_][a-z0-9_]{0,62}$/.test(name);
+}
+
+/** Who may read the files Colloquy writes: their owner only, or also the owner's group. */
+export type FileAccess = 'owner' | 'group';
+
+/** The umask a process writing with this access uses: files 0600/0640, directories 0700/0750. */
+export const umaskFor = (access: FileAccess): number => (access === 'group' ? 0o027 : 0o077);
+
+function readFileAccess(env: NodeJS.ProcessEnv): FileAccess {
+  const raw = value(env, 'COLLOQUY_FILE_ACCESS') ?? 'owner';
+  if (raw !== 'owner' && raw !== 'group') throw configError(`COLLOQUY_FILE_ACCESS must be "owner" or "group", got ${JSON.stringify(raw)}`, 'owner (the default): only the user running Colloquy reads its logs; group: its group too.');
+  return raw;
 }
 
 /** COLLOQUY_WASM_THREADS as a thread count (1 when unset); anything but a positive integer is an error naming it. */

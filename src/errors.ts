@@ -15,10 +15,10 @@ export type ErrorCode =
   // tensor backend
   | 'backend_not_initialized' | 'backend_unavailable'
   // corpus, tokenizer and data
-  | 'corpus_empty' | 'corpus_malformed' | 'corpus_missing' | 'split_invalid'
+  | 'corpus_empty' | 'corpus_malformed' | 'corpus_missing' | 'corpus_too_small' | 'split_invalid'
   | 'tokenizer_invalid' | 'tokenizer_options_invalid' | 'token_id_invalid'
   // models, training and evaluation
-  | 'model_file_corrupt' | 'model_file_missing' | 'model_incompatible' | 'output_not_model' | 'checkpoint_corrupt'
+  | 'model_file_corrupt' | 'model_file_missing' | 'model_hash_mismatch' | 'model_incompatible' | 'output_not_model' | 'checkpoint_corrupt'
   | 'training_diverged' | 'training_interrupted'
   | 'eval_invalid' | 'eval_mismatch' | 'eval_no_turns' | 'retrieval_empty' | 'retrieval_invalid'
   // reply generation

@@ -68,6 +68,7 @@ export { errorText } from './channels/error-text.ts';
 
 // — operations: the review page and admin API, an express router to mount on the web channel —
 export { createAdminRouter, MIN_ADMIN_TOKEN_LENGTH, type AdminRouterOptions } from './ops/admin-router.ts';
+export { createHealthCheck, type HealthCheck, type HealthCheckOptions, type HealthReport } from './ops/health.ts';
 
 // — learning from conversations —
 export { listReviewItems, reviewConversation, flaggedTurns, MAX_CORRECTION_CHARS, type ReviewItem, type ReviewTurn, type ReviewReason, type ReviewDecision, type ListReviewOptions } from './learning/review.ts';

@@ -4,9 +4,12 @@ import { createMemoryRateLimiter, type RateLimit, type RateLimiter, type RateLim
 export interface WebLimits {
   /** Largest JSON body accepted (bytes); larger → 413. */
   bodyBytes: number;
-  /** Requests per client IP, across the whole API and the mounted routers. */
+  /**
+   * Requests per client IP, across the whole API and the mounted routers: an
+   * outer bound sized for many people behind one address (an office NAT).
+   */
   perIp: RateLimit;
-  /** Messages per conversation. */
+  /** Messages per conversation: what limits one widget user. */
   perConversation: RateLimit;
   /** How long a conversation token stays valid (ms). */
   tokenMaxAgeMs: number;
@@ -14,7 +17,9 @@ export interface WebLimits {
 
 export const DEFAULT_WEB_LIMITS: WebLimits = {
   bodyBytes: 16 * 1024,
-  perIp: { burst: 60, perMinute: 60 },
+  // 50 people behind one NAT opening the widget and chatting (about 10 requests each) fit in the burst;
+  // one person is held by the per-conversation limit long before this one
+  perIp: { burst: 600, perMinute: 600 },
   perConversation: { burst: 10, perMinute: 20 },
   tokenMaxAgeMs: 30 * 24 * 3600_000,
 };

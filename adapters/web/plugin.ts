@@ -11,6 +11,7 @@ export const webChannel: ChannelPlugin = {
     { name: 'COLLOQUY_SECRET', description: 'signs conversation tokens, at least 32 characters; when absent, one is generated and kept in the data directory' },
     { name: 'COLLOQUY_ALLOWED_ORIGINS', description: 'comma-separated origins of the sites that embed the widget (CORS)' },
     { name: 'COLLOQUY_FRAME_ANCESTORS', description: "comma-separated origins allowed to frame the server's pages (default: none)" },
+    { name: 'COLLOQUY_TRUST_PROXY', description: "behind a reverse proxy: how many proxies to trust (1), or their addresses, so per-IP limits see the client's address from X-Forwarded-For (default: off)" },
   ],
 
   fromConfig(v) {
@@ -19,14 +20,22 @@ export const webChannel: ChannelPlugin = {
     if (configuredSecret !== undefined && configuredSecret.length < MIN_SECRET_LENGTH) {
       throw configError(`COLLOQUY_SECRET must be at least ${MIN_SECRET_LENGTH} characters`, 'Leave it unset to have one generated in the data directory.');
     }
+    const trustProxy = trustProxyValue(v.COLLOQUY_TRUST_PROXY);
     return {
       capabilities: { streaming: true, typing: false, reactions: false, threads: false },
-      async start({ engine, logger, host, port, dataDir, mounts, rateLimiters, sharedSecret }) {
+      async start({ engine, logger, host, port, dataDir, mounts, rateLimiters, sharedSecret, health }) {
         const secret = configuredSecret ?? (sharedSecret ? await sharedSecret('web') : await loadOrCreateSecret(dataDir));
-        const web = createWebServer({ engine, secret, allowedOrigins: listValue(v, 'COLLOQUY_ALLOWED_ORIGINS'), frameAncestors: listValue(v, 'COLLOQUY_FRAME_ANCESTORS'), logger, ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}) });
+        const web = createWebServer({ engine, secret, allowedOrigins: listValue(v, 'COLLOQUY_ALLOWED_ORIGINS'), frameAncestors: listValue(v, 'COLLOQUY_FRAME_ANCESTORS'), logger, ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}), ...(health ? { health } : {}), ...(trustProxy !== undefined ? { trustProxy } : {}) });
         const server = await web.listen(port ?? configuredPort, host);
         return { banner: `Colloquy web chat: ${server.url}/  (Ctrl-C stops)`, stop: () => server.close() };
       },
     };
   },
 };
+
+/** COLLOQUY_TRUST_PROXY as express's `trust proxy`: a hop count (`1`), `true`, or addresses/subnets (`10.0.0.1, loopback`). */
+function trustProxyValue(raw: string | undefined): boolean | number | string | undefined {
+  if (raw === undefined || raw === 'false' || raw === '0') return undefined;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
-import { ColloquyError, isColloquyError, silentLogger, type Engine, type Logger, type RateLimiterFactory } from '../../src/index.ts';
+import { ColloquyError, isColloquyError, silentLogger, type Engine, type HealthReport, type Logger, type RateLimiterFactory } from '../../src/index.ts';
 import { conversationAuth, type Authed } from './conversation-auth.ts';
 import { sendHistory } from './history.ts';
 import { createWebLimiters, DEFAULT_WEB_LIMITS, tooMany, type WebLimits } from './limits.ts';
@@ -27,6 +27,8 @@ export interface CreateWebServerOptions {
   mounts?: Readonly<Record<string, RequestHandler>>;
   /** Where rate-limit buckets live: in this process (default) or shared by instances (`redisRateLimiters`). */
   rateLimiters?: RateLimiterFactory;
+  /** What `GET /health` reports (`createHealthCheck`): 200 when ready, 503 with what is not. Without it, `{ ok: true }` while the process runs. */
+  health?: () => Promise<HealthReport>;
 }
 
 export interface WebServer {
@@ -44,7 +46,7 @@ export interface WebServer {
  * const web = createWebServer({ engine, secret, mounts: { '/admin': createAdminRouter({ store, token }) } });
  * const { url, close } = await web.listen(3000);
  */
-export function createWebServer({ engine, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, mounts = {}, rateLimiters }: CreateWebServerOptions): WebServer {
+export function createWebServer({ engine, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, mounts = {}, rateLimiters, health }: CreateWebServerOptions): WebServer {
   if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ColloquyError('config_invalid', `The web secret must be at least ${MIN_SECRET_LENGTH} characters`, 'Set COLLOQUY_SECRET to a longer random string, or leave it unset to have one generated.');
   const l: WebLimits = { ...DEFAULT_WEB_LIMITS, ...limits };
   const limiters = createWebLimiters(l, rateLimiters);
@@ -53,7 +55,11 @@ export function createWebServer({ engine, secret, allowedOrigins = [], frameAnce
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
   app.use(securityHeaders(frameAncestors));
-  app.get('/health', (_req, res) => void res.json({ ok: true }));
+  app.get('/health', async (_req, res) => {
+    const report = health ? await health().catch((err) => ({ ok: false, problem: `the health check failed: ${(err as Error)?.message ?? String(err)}` })) : { ok: true };
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(report.ok ? 200 : 503).json(report);
+  });
   app.get('/favicon.ico', (_req, res) => void res.status(204).end()); // no icon, and no 404 in the browser console
 
   const api = express.Router();
@@ -84,7 +90,8 @@ export function createWebServer({ engine, secret, allowedOrigins = [], frameAnce
     try {
       await engine.feedback({ conversationId: req.conversation!.id, turnId, value, userId: req.conversation!.userId });
     } catch (err) {
-      if (isColloquyError(err, 'feedback_turn_unknown')) return void res.status(404).json({ error: 'not_found', message: 'No such message.' });
+      // feedback before any message: there is no conversation yet, so no such message either
+      if (isColloquyError(err, 'feedback_turn_unknown') || isColloquyError(err, 'conversation_not_found')) return void res.status(404).json({ error: 'not_found', message: 'No such message.' });
       if (isColloquyError(err, 'feedback_turn_invalid')) return void res.status(400).json({ error: 'bad_request', message: 'Feedback goes on bot replies.' });
       throw err;
     }

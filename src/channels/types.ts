@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Engine } from '../engine/types.ts';
 import type { RateLimiterFactory } from '../limits/rate-limiter.ts';
 import type { Logger } from '../logger.ts';
+import type { HealthReport } from '../ops/health.ts';
 
 /** What a channel can do beyond plain text, so shared code can adapt. */
 export interface ChannelCapabilities {
@@ -41,6 +42,8 @@ export interface ChannelStartContext {
   rateLimiters?: RateLimiterFactory;
   /** With a shared database: a generated secret every instance reads the same (by name); absent for one process, which keeps its secrets in `dataDir`. */
   sharedSecret?(name: string): Promise<string>;
+  /** What `/health` reports on HTTP channels: ready only when the model answers and the log takes writes (see src/ops/health.ts). */
+  health?(): Promise<HealthReport>;
 }
 
 /** A started channel. */

@@ -14,8 +14,10 @@ import type { CommandNames } from '../engine/options.ts';
 import { ColloquyError, isColloquyError } from '../errors.ts';
 import { listReviewItems, reviewConversation } from '../learning/review.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { isVersionName } from '../registry/registry-file.ts';
 import { listVersions } from '../registry/versions.ts';
 import type { ConversationStore } from '../storage/types.ts';
+import { createPrivacyRouter } from './privacy-router.ts';
 
 /** Shortest admin token accepted: it guards every logged conversation. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -25,9 +27,6 @@ const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'publ
 
 /** How long a signed report link stays valid. */
 export const REPORT_LINK_MS = 10 * 60_000;
-
-/** A version directory name: letters, digits, `.`, `_`, `-`, not starting with a dot. */
-const VERSION_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
 /** Training reports are our own static HTML: inline styles and SVG, never scripts. */
 const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -66,7 +65,8 @@ function reportSignature(token: string, name: string, expires: number): string {
 
 /**
  * The admin router: `GET /` (the review page), `GET /api/review`,
- * `POST /api/review/:conversationId`, `GET /api/models`, `GET /reports/:version`.
+ * `POST /api/review/:conversationId`, `GET /api/models`, `GET /reports/:version`,
+ * `POST /api/privacy/delete-user`, `POST /api/privacy/retention` (see privacy-router.ts).
  *
  * @example
  * const router = createAdminRouter({ store, token: env.adminToken, modelsDir: env.modelsDir });
@@ -136,12 +136,14 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
       parent: v.parent ?? null,
       metrics: v.metrics,
       gate: v.gate ?? null,
-      reportUrl: v.report && VERSION_NAME.test(v.name)
+      reportUrl: v.report && isVersionName(v.name)
         ? `/admin/reports/${encodeURIComponent(v.name)}?expires=${expires}&sig=${reportSignature(token, v.name, expires)}`
         : null,
     }));
     res.json({ versions });
   });
+
+  api.use('/privacy', createPrivacyRouter({ store, logger, now }));
 
   api.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such admin endpoint.' });
@@ -154,11 +156,11 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
     const expires = Number(req.query.expires);
     const sig = typeof req.query.sig === 'string' ? req.query.sig : '';
     const header = req.get('authorization') ?? '';
-    const signed = VERSION_NAME.test(name) && Number.isFinite(expires) && expires >= now() && sig !== '' &&
+    const signed = isVersionName(name) && Number.isFinite(expires) && expires >= now() && sig !== '' &&
       tokenMatches(sig, reportSignature(token, name, expires));
     const bearer = header.startsWith('Bearer ') && tokenMatches(header.slice(7).trim(), token);
     if (!signed && !bearer) return unauthorized(res);
-    if (!modelsDir || !VERSION_NAME.test(name)) return void res.status(404).json({ error: 'not_found', message: 'No such report.' });
+    if (!modelsDir || !isVersionName(name)) return void res.status(404).json({ error: 'not_found', message: 'No such report.' });
     const root = path.resolve(modelsDir);
     const file = path.resolve(root, name, 'report.html');
     if (!file.startsWith(root + path.sep)) return void res.status(404).json({ error: 'not_found', message: 'No such report.' });

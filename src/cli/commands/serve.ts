@@ -16,6 +16,8 @@ import { parseSchedule, startRetrainSchedule } from '../../learning/schedule.ts'
 import { parseAge } from '../../privacy/age.ts';
 import { watchPrivacyRequests } from '../../privacy/requests.ts';
 import { startRetention } from '../../privacy/retention-schedule.ts';
+import { createHealthCheck } from '../../ops/health.ts';
+import { probeWritable } from '../../storage/probe-writable.ts';
 
 export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | --models-dir DIR] [--data-dir DIR] [decoding flags]
   serves the web chat widget, its API and a demo page (open the printed URL)
@@ -59,7 +61,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const dataDir = (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR;
   const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
   const specs = configuredChannels(BUILTIN_CHANNELS, ctx.env, { foreground: false }); // a half-configured channel stops us here
-  const { engine, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
+  const { engine, generator, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
   const onStop: Array<() => unknown> = [];
   try {
     // with a database, every instance signs with the same secrets, so a widget's token opens its conversation on any of them
@@ -70,7 +72,13 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     const rateLimiters = redis && ctx.env.redis ? redisRateLimiters({ redis, prefix: ctx.env.redis.prefix, whenDown: ctx.env.redis.limitsWhenDown, logger: ctx.logger }) : undefined;
     const { adminToken } = ctx.env;
     const mounts = adminToken === undefined ? undefined : { '/admin': createAdminRouter({ store, token: adminToken, modelsDir, minConfidence: engine.options.confidenceThreshold, commands: engine.options.commands, logger: ctx.logger }) };
-    const startContext = { engine, logger: ctx.logger, host, dataDir, ...(port !== undefined ? { port } : {}), ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}), ...(sharedSecret ? { sharedSecret } : {}) };
+    // readiness at start: one probe reply with the decoding the server runs, and a write to the log
+    const healthCheck = createHealthCheck({ engine, generator, logger: ctx.logger, probeStore: shared ? async () => void (await shared.query('select 1')) : () => probeWritable(dataDir) });
+    onStop.push(() => healthCheck.close());
+    const readiness = await healthCheck.report();
+    if (!readiness.ok) ctx.logger.error('not ready: /health answers 503 until this is fixed', { model: readiness.model.problem, store: readiness.store.problem });
+    const health = () => healthCheck.report();
+    const startContext = { engine, logger: ctx.logger, host, dataDir, health, ...(port !== undefined ? { port } : {}), ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}), ...(sharedSecret ? { sharedSecret } : {}) };
     const channels = startChannels(specs, startContext, (_name, running) => {
       if (running.banner) ctx.print(running.banner);
     });
@@ -80,13 +88,14 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     if (schedule && (f.model !== undefined || ctx.env.modelPinned)) ctx.logger.warn('--schedule retrains into the registry, but this server runs a fixed model (--model / COLLOQUY_MODEL): promotions will not reach it');
     const retrainer = schedule ? startRetrainSchedule({ schedule, dataDir, modelsDir, logger: ctx.logger }) : undefined;
     const retention = retentionMs === undefined ? undefined : startRetention({ store, maxAgeMs: retentionMs, logger: ctx.logger });
-    const privacyRequests = await watchPrivacyRequests({ dataDir, store, logger: ctx.logger });
+    // with a database there is no writer lock: the CLI deletes in the database directly
+    const privacyRequests = shared ? undefined : await watchPrivacyRequests({ dataDir, store, logger: ctx.logger });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     ctx.logger.info('stopping');
-    await privacyRequests.stop();
+    await privacyRequests?.stop();
     await retention?.stop();
     await retrainer?.stop();
     await channels.stop();
