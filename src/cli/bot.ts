@@ -10,6 +10,8 @@ import { generateOptionsFrom } from './commands/generate-flags.ts';
 /** A bot as the channel commands run it: model, generator, log and engine. */
 export interface RunningBot {
   engine: Engine;
+  /** The generator the engine runs (for the readiness probe). */
+  generator: Generator;
   store: ConversationStore;
   /** Waits for the engine, closes the log and frees the model. */
   close(): Promise<void>;
@@ -33,9 +35,11 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
     await freeModel();
     throw err;
   }
-  const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
+  const { contactText } = ctx.env;
+  const engine = createEngine({ generator, store, logger: ctx.logger, options: { ...(contextTokens === undefined ? {} : { contextTokens }), ...(contactText ? { contactText } : {}) } });
   return {
     engine,
+    generator,
     store,
     async close() {
       try {
@@ -61,7 +65,7 @@ async function openGenerator(flags: Record<string, unknown>, ctx: CliContext, ma
     return { generator, free: () => generator.close() };
   }
   const model = await loadModel(fixed);
-  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version})`);
+  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version}, files verified against the manifest)`);
   const generator = make(model);
   return {
     generator,
