@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createMemoryRateLimiter, isColloquyError, silentLogger, type ConversationStore, type Engine, type Logger, type RateLimit, type RateLimiterFactory } from '../../src/index.ts';
+import { ColloquyError, createMemoryRateLimiter, isColloquyError, silentLogger, type ConversationStore, type Engine, type Logger, type RateLimit, type RateLimiterFactory } from '../../src/index.ts';
 import { ADMIN_ASSETS, createAdminRouter } from './admin.ts';
 import { corsAllowlist, securityHeaders } from './security.ts';
 import { MIN_SECRET_LENGTH, signToken, verifyToken } from './tokens.ts';
@@ -75,7 +75,7 @@ type Authed = Request & { conversation?: { id: string; userId: string } };
  * const { url, close } = await web.listen(3000);
  */
 export function createWebServer({ engine, store, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, adminToken, modelsDir, rateLimiters = (limit) => createMemoryRateLimiter(limit) }: CreateWebServerOptions): WebServer {
-  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new Error(`The web secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ColloquyError('config_invalid', `The web secret must be at least ${MIN_SECRET_LENGTH} characters`, 'Set COLLOQUY_SECRET to a longer random string, or leave it unset to have one generated.');
   const l: WebLimits = { ...DEFAULT_WEB_LIMITS, ...limits };
   const perIp = rateLimiters(l.perIp, 'ip');
   const perConversation = rateLimiters(l.perConversation, 'conversation');

@@ -8,6 +8,7 @@ import { createHandoffDesk } from './handoff.ts';
 import { handleMessage } from './handle-message.ts';
 import { createReplyStream } from '../generation/reply-stream.ts';
 import { createHooks } from './hooks.ts';
+import { reportFailure } from './failures.ts';
 import { resolveEngineOptions, type EngineOptionsInput } from './options.ts';
 import { createKeyedQueue } from './queue.ts';
 import type { Clock, Engine, EngineReply, FeedbackInput, InboundMessage } from './types.ts';
@@ -118,6 +119,6 @@ async function seedPending(ctx: EngineContext): Promise<void> {
       }
     }
   } catch (err) {
-    ctx.logger.warn('could not list open hand-off requests', { error: (err as Error)?.message ?? String(err) });
+    reportFailure(ctx, 'store', err);
   }
 }

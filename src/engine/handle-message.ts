@@ -9,6 +9,7 @@ import type { LoggedTurn } from '../storage/types.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
 import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
+import { reportFailure } from './failures.ts';
 import { botAnswers, closeHandoff, requestHandoff, timeOutIfDue } from './handoff.ts';
 import { normalizeInput } from './input.ts';
 import { say } from './options.ts';
@@ -41,8 +42,7 @@ export async function handleMessage(ctx: EngineContext, msg: InboundMessage, emi
     return await answerMessage(ctx, msg, input.text, emit);
   } catch (err) {
     // the store failed to read or write (or a bug): the draft was not written, so what is stored is as it was
-    const e = err as { code?: string; message?: string };
-    logger.error('message failed, nothing written', { conversationId: msg.conversationId, code: e?.code, error: e?.message ?? String(err) });
+    reportFailure(ctx, 'store', err, { conversationId: msg.conversationId, channel: msg.channel });
     return unlogged(ctx, ref, say(options, 'retry'), emit);
   }
 }
@@ -134,7 +134,7 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
     for await (const piece of stream) emit(piece);
     reply = await stream.result;
   } catch (err) {
-    ctx.logger.error('generator failed', { conversationId: draft.record.id, error: (err as Error)?.message ?? String(err) });
+    reportFailure(ctx, 'generator', err, { conversationId: draft.record.id, channel: draft.record.channel });
     return notice(draft, say(o, 'error'));
   }
   const confidence = reply.meanLogProb;

@@ -1,3 +1,4 @@
+import type { ColloquyError } from '../errors.ts';
 import type { HandoffInfo, HandoffState } from '../storage/types.ts';
 import type { CommandName } from './commands.ts';
 import type { EngineOptions } from './options.ts';
@@ -121,6 +122,19 @@ export interface NoticeEvent extends ConversationRef {
   reason: 'handoff-requested' | 'handoff-accepted' | 'handoff-closed' | 'handoff-timeout';
 }
 
+/**
+ * The conversation log or the reply generator failed. The user was already told
+ * (a retry notice); this is for the operator: alerting, metrics, a health check.
+ */
+export interface EngineErrorEvent {
+  source: 'store' | 'generator';
+  /** Coded: a store's own code (`colloquy_storage_write_failed`), else `colloquy_engine_store_failed`/`colloquy_engine_generator_failed` with the original as `cause`. */
+  error: ColloquyError;
+  /** The conversation it happened in, when there is one. */
+  conversationId?: string;
+  channel?: string;
+}
+
 /** The hooks extensions and adapters subscribe to with `engine.on(event, handler)`. */
 export interface EngineEvents {
   message: ReceivedMessageEvent;
@@ -130,6 +144,7 @@ export interface EngineEvents {
   feedback: FeedbackEvent;
   'agent-message': AgentMessageEvent;
   notice: NoticeEvent;
+  error: EngineErrorEvent;
 }
 
 export type EngineEventName = keyof EngineEvents;

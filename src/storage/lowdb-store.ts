@@ -15,6 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { ColloquyError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { openChannelStateFile } from './channel-state-file.ts';
 import { createTombstones, deleteRecordsOlderThan, deleteUserRecords } from './deletion.ts';
 import { openIndex, summarize } from './index-file.ts';
 import { redactText } from './redact.ts';
@@ -203,6 +204,10 @@ export async function createLowdbStore({
     throw err instanceof ColloquyError ? err : storageError('open_failed', `the conversation index in ${dir}`, err);
   });
 
+  const channelState = await openChannelStateFile(dir, logger, durable).catch((err) => {
+    throw storageError('open_failed', `the channel state in ${dir}`, err);
+  });
+
   /** Closes idle conversations beyond the bound, least recently used first. */
   const evictIdle = (): void => {
     for (const [id, e] of entries) {
@@ -321,6 +326,18 @@ export async function createLowdbStore({
       return existed || known;
     }),
 
+    async getChannelState(key) {
+      if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');
+      return channelState.get(key);
+    },
+
+    async setChannelState(key, value) {
+      if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');
+      await channelState.set(key, value).catch((err) => {
+        throw storageError('write_failed', `channel state ${JSON.stringify(key.slice(0, 80))}`, err);
+      });
+    },
+
     async deleteUser(userId) {
       const tempsBefore = tempFilesRemoved;
       const report = await deleteUserRecords(store, tombstones, userId);
@@ -340,6 +357,7 @@ export async function createLowdbStore({
       if (closed) return;
       closed = true;
       await Promise.all([...entries.values()].map((e) => e.tail));
+      await channelState.flush();
       entries.clear();
       await index.close();
     },

@@ -19,9 +19,12 @@ export const CHAT_USAGE = `colloquy chat [--model DIR | --models-dir DIR] [--dat
   --data-dir DIR       where the conversation is logged (default: conversations/)
   --no-log             keep the conversation in memory only`;
 
+/** The flags `colloquy chat` accepts (its --help lists each). */
+export const CHAT_FLAGS = { model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags } as const;
+
 /** `colloquy chat`: the terminal channel. */
 export async function chatCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags });
+  const f = parseFlags(argv, CHAT_FLAGS);
   if (f['no-log'] && f['data-dir'] !== undefined) throw new ColloquyError('usage', '--no-log and --data-dir exclude each other');
   const bot = await startBot(f, ctx, () => openStore(f['no-log'] === true, (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR, ctx));
   try {

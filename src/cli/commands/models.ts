@@ -15,11 +15,14 @@ export const MODELS_USAGE = `colloquy models list | promote <version> [--force] 
   --models-dir DIR     default: $COLLOQUY_MODELS_DIR or models/
   --json               (list) print JSON`;
 
+/** The flags `colloquy models` accepts (its --help lists each). */
+export const MODELS_FLAGS = { 'models-dir': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } } as const;
+
 /** `colloquy models`: list, promote, roll back. */
 export async function modelsCommand(argv: string[], ctx: CliContext): Promise<void> {
   const [sub, ...rest] = argv;
   const wanted = sub === 'promote' && rest[0] !== undefined && !rest[0].startsWith('-') ? rest.shift() : undefined;
-  const f = parseFlags(rest, { 'models-dir': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } });
+  const f = parseFlags(rest, MODELS_FLAGS);
   const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
   switch (sub) {
     case 'list':

@@ -34,14 +34,17 @@ export const RETRAIN_USAGE = `colloquy retrain [--data-dir DIR] [--base FILE] [-
 /** Exit status of a run whose candidate the gate refused. */
 export const EXIT_REFUSED = 3;
 
+/** The flags `colloquy retrain` accepts (its --help lists each). */
+export const RETRAIN_FLAGS = {
+  'data-dir': { type: 'string' }, base: { type: 'string' }, 'models-dir': { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
+  'batch-size': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' }, 'from-scratch': { type: 'boolean' },
+  'max-ppl-increase': { type: 'string' }, 'min-bleu-delta': { type: 'string' }, 'eval-turns': { type: 'string' }, 'held-back': { type: 'string' },
+  'include-unreviewed': { type: 'boolean' }, backend: { type: 'string' },
+} as const;
+
 /** `colloquy retrain`: export, fine-tune, evaluate, gate, promote. */
 export async function retrainCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const f = parseFlags(argv, {
-    'data-dir': { type: 'string' }, base: { type: 'string' }, 'models-dir': { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
-    'batch-size': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' }, 'from-scratch': { type: 'boolean' },
-    'max-ppl-increase': { type: 'string' }, 'min-bleu-delta': { type: 'string' }, 'eval-turns': { type: 'string' }, 'held-back': { type: 'string' },
-    'include-unreviewed': { type: 'boolean' }, backend: { type: 'string' },
-  });
+  const f = parseFlags(argv, RETRAIN_FLAGS);
   const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
   const evalTurns = num(f, 'eval-turns');
   if (evalTurns !== undefined && !(Number.isInteger(evalTurns) && evalTurns >= 0)) throw new ColloquyError('usage', `--eval-turns must be a whole number ≥ 0, got ${evalTurns}`);

@@ -4,6 +4,8 @@ import { ColloquyError } from '../../errors.ts';
 import { closeRedis, openRedis } from '../../cluster/redis.ts';
 import { redisRateLimiters } from '../../limits/redis-rate-limiter.ts';
 import { openLogForWriting } from './log-dir.ts';
+import { loadOrCreateSharedSecret } from '../../storage/postgres/shared-secret.ts';
+import type { PostgresStoreExtras } from '../../storage/postgres/postgres-store.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags } from './generate-flags.ts';
@@ -22,16 +24,20 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   --schedule nightly[@HH:MM]  run colloquy retrain every night (default 03:00 local) in a
                        lower-priority process; a candidate that passes the gate goes live
   Environment: COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_FRAME_ANCESTORS
-  Several instances: COLLOQUY_REDIS_URL shares rate limits and live events (COLLOQUY_REDIS_PREFIX,
-    COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
+  Several instances: COLLOQUY_DATABASE_URL (and COLLOQUY_DATABASE_SCHEMA) keeps conversations in PostgreSQL,
+    shared by every instance, instead of --data-dir; COLLOQUY_REDIS_URL shares rate limits and live events
+    (COLLOQUY_REDIS_PREFIX, COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
   Also starts each chat channel whose credentials are set (one that fails is logged; the rest keep running):
     Slack     SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (events over HTTP on SLACK_PORT, default 3001)
               or SLACK_APP_TOKEN (Socket Mode); SLACK_AGENTS_CHANNEL: channel id for hand-offs
     Discord   DISCORD_TOKEN; DISCORD_AGENTS_CHANNEL: channel id for hand-offs`;
 
+/** The flags `colloquy serve` accepts (its --help lists each). */
+export const SERVE_FLAGS = { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags } as const;
+
 /** `colloquy serve`: the web channel, and Slack and Discord when configured. Runs until SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags });
+  const f = parseFlags(argv, SERVE_FLAGS);
   const schedule = typeof f.schedule === 'string' ? parseSchedule(f.schedule) : undefined;
   const port = num(f, 'port') ?? ctx.env.web.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ColloquyError('usage', `--port must be an integer from 0 to 65535, got ${port}`);
@@ -40,7 +46,9 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const { engine, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
   const onStop: Array<() => unknown> = [];
   try {
-    const secret = ctx.env.web.secret ?? (await loadOrCreateSecret(dataDir));
+    // with a database, every instance signs with the same secret, so a widget's token opens its conversation on any of them
+    const shared = (store as Partial<PostgresStoreExtras>).pool;
+    const secret = ctx.env.web.secret ?? (shared ? await loadOrCreateSharedSecret(shared, 'web') : await loadOrCreateSecret(dataDir));
     if (secret.length < 32) throw new ColloquyError('usage', 'COLLOQUY_SECRET must be at least 32 characters', 'Leave it unset to have one generated in the data directory.');
     const redis = ctx.env.redis ? await openRedis({ url: ctx.env.redis.url, logger: ctx.logger, purpose: 'rate limits' }) : undefined;
     onStop.push(() => redis && closeRedis(redis));

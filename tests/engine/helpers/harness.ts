@@ -62,7 +62,7 @@ export function createHarness({ script = echo, options, store, generator, logger
   const gen = generator ?? createScriptedGenerator(script);
   const engine = createEngine({ generator: gen, store: faulty, options, clock, logger, tickIntervalMs: false });
   const events: RecordedEvent[] = [];
-  const names: EngineEventName[] = ['message', 'reply', 'fallback', 'handoff', 'feedback', 'agent-message', 'notice'];
+  const names: EngineEventName[] = ['message', 'reply', 'fallback', 'handoff', 'feedback', 'agent-message', 'notice', 'error'];
   for (const event of names) engine.on(event, (payload) => void events.push({ event, payload } as RecordedEvent));
   const message = (text: string, overrides: Partial<InboundMessage> = {}): InboundMessage => ({
     channel: 'test',
