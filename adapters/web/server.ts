@@ -53,6 +53,8 @@ export interface CreateWebServerOptions {
   modelsDir?: string;
   /** Where rate-limit buckets live: in this process (default) or shared by instances (`redisRateLimiters`). */
   rateLimiters?: RateLimiterFactory;
+  /** More fields for `GET /health` (the instance's name, the model version it serves). */
+  health?: () => Record<string, unknown>;
 }
 
 export interface WebServer {
@@ -74,7 +76,7 @@ type Authed = Request & { conversation?: { id: string; userId: string } };
  * const web = createWebServer({ engine, store, secret });
  * const { url, close } = await web.listen(3000);
  */
-export function createWebServer({ engine, store, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, adminToken, modelsDir, rateLimiters = (limit) => createMemoryRateLimiter(limit) }: CreateWebServerOptions): WebServer {
+export function createWebServer({ engine, store, secret, allowedOrigins = [], frameAncestors = [], limits, logger = silentLogger, trustProxy = false, adminToken, modelsDir, rateLimiters = (limit) => createMemoryRateLimiter(limit), health }: CreateWebServerOptions): WebServer {
   if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ColloquyError('config_invalid', `The web secret must be at least ${MIN_SECRET_LENGTH} characters`, 'Set COLLOQUY_SECRET to a longer random string, or leave it unset to have one generated.');
   const l: WebLimits = { ...DEFAULT_WEB_LIMITS, ...limits };
   const perIp = rateLimiters(l.perIp, 'ip');
@@ -85,7 +87,7 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
   app.use(securityHeaders(frameAncestors));
 
   app.get('/health', (_req, res) => {
-    res.json({ ok: true });
+    res.json({ ok: true, ...health?.() });
   });
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end(); // no icon, and no 404 in the browser console

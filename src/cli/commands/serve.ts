@@ -1,15 +1,14 @@
 import { createWebServer, loadOrCreateSecret } from '../../../adapters/web/index.ts';
 import { DEFAULT_DATA_DIR } from '../../config.ts';
 import { ColloquyError } from '../../errors.ts';
-import { closeRedis, openRedis } from '../../cluster/redis.ts';
-import { redisRateLimiters } from '../../limits/redis-rate-limiter.ts';
 import { openLogForWriting } from './log-dir.ts';
 import { loadOrCreateSharedSecret } from '../../storage/postgres/shared-secret.ts';
 import type { PostgresStoreExtras } from '../../storage/postgres/postgres-store.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags } from './generate-flags.ts';
-import { startBot } from '../bot.ts';
+import { fixedModelOf, startBot, type RunningBot } from '../bot.ts';
+import { openServeCluster } from '../cluster.ts';
 import { channelsFromEnv, describeChannels, startChannels } from '../channels.ts';
 import { parseSchedule, startRetrainSchedule } from '../../learning/schedule.ts';
 
@@ -43,17 +42,25 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ColloquyError('usage', `--port must be an integer from 0 to 65535, got ${port}`);
   const host = (f.host as string | undefined) ?? ctx.env.web.host;
   const dataDir = (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR;
-  const { engine, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
-  const onStop: Array<() => unknown> = [];
+  const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
+  const pinned = fixedModelOf(f, ctx) !== undefined;
+  const cluster = await openServeCluster(ctx, { modelsDir, followRegistry: !pinned });
+  let bot: RunningBot;
   try {
+    bot = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  const { engine, store, close } = bot;
+  try {
+    await cluster.attach(bot);
     // with a database, every instance signs with the same secret, so a widget's token opens its conversation on any of them
     const shared = (store as Partial<PostgresStoreExtras>).pool;
     const secret = ctx.env.web.secret ?? (shared ? await loadOrCreateSharedSecret(shared, 'web') : await loadOrCreateSecret(dataDir));
     if (secret.length < 32) throw new ColloquyError('usage', 'COLLOQUY_SECRET must be at least 32 characters', 'Leave it unset to have one generated in the data directory.');
-    const redis = ctx.env.redis ? await openRedis({ url: ctx.env.redis.url, logger: ctx.logger, purpose: 'rate limits' }) : undefined;
-    onStop.push(() => redis && closeRedis(redis));
-    const rateLimiters = redis && ctx.env.redis ? redisRateLimiters({ redis, prefix: ctx.env.redis.prefix, whenDown: ctx.env.redis.limitsWhenDown, logger: ctx.logger }) : undefined;
-    const web = createWebServer({ engine, store, secret, allowedOrigins: ctx.env.web.allowedOrigins, frameAncestors: ctx.env.web.frameAncestors, logger: ctx.logger, adminToken: ctx.env.web.adminToken, modelsDir: (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir, ...(rateLimiters ? { rateLimiters } : {}) });
+    const { rateLimiters } = cluster;
+    const web = createWebServer({ engine, store, secret, allowedOrigins: ctx.env.web.allowedOrigins, frameAncestors: ctx.env.web.frameAncestors, logger: ctx.logger, adminToken: ctx.env.web.adminToken, modelsDir, health: cluster.health, ...(rateLimiters ? { rateLimiters } : {}) });
     const server = await web.listen(port, host).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') throw new ColloquyError('port_in_use', `Port ${port} is already in use`, 'Pick another with --port N or COLLOQUY_PORT.');
       throw err;
@@ -61,19 +68,18 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     ctx.print(`Colloquy web chat: ${server.url}/  (Ctrl-C stops)`);
     const channels = startChannels(channelsFromEnv(ctx.env, { logger: ctx.logger, host }), engine, ctx.logger);
     void channels.ready.then((outcome) => ctx.print(describeChannels(outcome)));
-    const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
-    if (schedule && (f.model !== undefined || ctx.env.modelPinned)) ctx.logger.warn('--schedule retrains into the registry, but this server runs a fixed model (--model / COLLOQUY_MODEL): promotions will not reach it');
-    const retrainer = schedule ? startRetrainSchedule({ schedule, dataDir, modelsDir, logger: ctx.logger }) : undefined;
+    if (schedule && pinned) ctx.logger.warn('--schedule retrains into the registry, but this server runs a fixed model (--model / COLLOQUY_MODEL): promotions will not reach it');
+    // with a database, one elected instance retrains; its promotion reaches every instance through the registry
+    if (schedule) cluster.asLeader('retrain', () => startRetrainSchedule({ schedule, dataDir, modelsDir, logger: ctx.logger }));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     ctx.logger.info('stopping');
-    await retrainer?.stop();
     await channels.stop();
     await server.close();
   } finally {
-    for (const stop of onStop.reverse()) await stop();
+    await cluster.stop();
     await close();
   }
 }

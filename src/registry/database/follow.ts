@@ -27,6 +27,8 @@ export interface RegistryFollowerOptions {
 }
 
 export interface RegistryFollower {
+  /** Called after the local copy changed; may be set after creation (the generator opens after the first sync). */
+  onChange?: () => Promise<unknown>;
   /** Brings the local copy in line with the database now; true when it changed. */
   sync(): Promise<boolean>;
   /** Follows notifications and the poll until stopped. */
@@ -37,12 +39,12 @@ export interface RegistryFollower {
 /**
  * @example
  * const follower = createRegistryFollower({ pool, database: env.database, modelsDir, logger });
- * await follower.sync();                        // before the generator opens
+ * await follower.sync(); // the active model is now in modelsDir
  * const generator = await ReloadingGenerator.open({ modelsDir });
- * follower.onChange = ... // or pass onChange: () => generator.reload()
+ * follower.onChange = () => generator.reload();
  * await follower.start();
  */
-export function createRegistryFollower(o: RegistryFollowerOptions & { onChange?: () => Promise<unknown> }): RegistryFollower & { onChange?: () => Promise<unknown> } {
+export function createRegistryFollower(o: RegistryFollowerOptions): RegistryFollower {
   const { pool, database, modelsDir, pollMs = 3_000, logger = silentLogger } = o;
   let lastEventId = -1;
   let syncing: Promise<boolean> = Promise.resolve(false);
@@ -108,7 +110,7 @@ export function createRegistryFollower(o: RegistryFollowerOptions & { onChange?:
     }
   };
 
-  const follower: RegistryFollower & { onChange?: () => Promise<unknown> } = {
+  const follower: RegistryFollower = {
     onChange: o.onChange,
     sync,
     async start() {
