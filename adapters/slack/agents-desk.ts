@@ -1,7 +1,7 @@
 import type { Engine, HandoffEvent, Logger } from '../../src/index.ts';
 import { agentLabel, ANNOUNCED_TURNS, renderAnnouncement, type Announcement, type RecentTurn } from './announcement.ts';
-import { errorText } from '../../src/channels/error-text.ts';
-import { createRecentMap } from '../../src/channels/recent-map.ts';
+import { errorText } from '../../src/index.ts';
+import { createRecentMap } from '../../src/index.ts';
 import type { SlackPoster } from './slack-poster.ts';
 import { fromSlack, SLACK_CHANNEL, threadOf, toSlack } from './slack-text.ts';
 

@@ -17,6 +17,8 @@ export interface ServedModel {
 /** A bot as the channel commands run it: model, generator, log and engine. */
 export interface RunningBot {
   engine: Engine;
+  /** The generator the engine runs (for the readiness probe). */
+  generator: Generator;
   store: ConversationStore;
   /** The model new replies start on: registry name (directory) and version (weights hash). */
   served(): ServedModel;
@@ -47,6 +49,7 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
   const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
   return {
     engine,
+    generator,
     store,
     served,
     reload,
@@ -79,7 +82,7 @@ async function openGenerator(flags: Record<string, unknown>, ctx: CliContext, ma
     return { generator, served: () => ({ name: generator.activeName, version: generator.modelVersion }), reload: () => generator.reload(), free: () => generator.close() };
   }
   const model = await loadModel(fixed);
-  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version})`);
+  ctx.logger.info(`model ${model.manifest.name} (version ${model.manifest.version}, files verified against the manifest)`);
   const generator = make(model);
   const served = { name: path.basename(path.resolve(fixed)), version: model.manifest.version };
   return {

@@ -11,6 +11,8 @@ import { MODELS_FLAGS, MODELS_USAGE, modelsCommand } from './commands/models.ts'
 import { RETRAIN_FLAGS, RETRAIN_USAGE, retrainCommand } from './commands/retrain.ts';
 import { DECODING_USAGE } from './commands/generate-flags.ts';
 import { INDEX_FLAGS, INDEX_USAGE, indexCommand } from './commands/index-replies.ts';
+import { DELETE_USER_FLAGS, DELETE_USER_USAGE, deleteUserCommand } from './commands/delete-user.ts';
+import { RETENTION_FLAGS, RETENTION_USAGE, retentionCommand } from './commands/retention.ts';
 
 interface Command {
   /** Resolves to the exit status, or to nothing for 0. */
@@ -30,6 +32,8 @@ export const COMMANDS: Record<string, Command> = {
   retrain: { run: retrainCommand, usage: RETRAIN_USAGE, flags: RETRAIN_FLAGS },
   models: { run: modelsCommand, usage: MODELS_USAGE, flags: MODELS_FLAGS },
   index: { run: indexCommand, usage: INDEX_USAGE, flags: INDEX_FLAGS },
+  'delete-user': { run: deleteUserCommand, usage: DELETE_USER_USAGE, flags: DELETE_USER_FLAGS },
+  retention: { run: retentionCommand, usage: RETENTION_USAGE, flags: RETENTION_FLAGS },
 };
 
 const BACKEND_USAGE = '  --backend B          auto|node|wasm|cpu (default: $COLLOQUY_BACKEND or auto)';

@@ -7,7 +7,9 @@ import { commit, draftFor } from './context.ts';
 import { createHandoffDesk } from './handoff.ts';
 import { handleMessage } from './handle-message.ts';
 import { createReplyStream } from '../generation/reply-stream.ts';
-import { createHooks } from './hooks.ts';
+import { createHooks, type Hooks } from './hooks.ts';
+import { readHistory } from './history.ts';
+import { createRouter } from './routing.ts';
 import { reportFailure } from './failures.ts';
 import { resolveEngineOptions, type EngineOptionsInput } from './options.ts';
 import { createKeyedQueue } from './queue.ts';
@@ -34,13 +36,21 @@ const systemClock: Clock = { now: () => new Date() };
  *
  * @example
  * const engine = createEngine({ generator, store });
- * engine.on('agent-message', ({ conversationId, text }) => send(conversationId, text));
+ * engine.connect('web', { 'agent-message': ({ conversationId, text }) => send(conversationId, text) });
  * const reply = await engine.handle({ channel: 'web', conversationId: 'w-1', userId: 'u-1', text: 'Where is my order?', receivedAt: new Date() });
  * for await (const piece of reply.stream) write(piece);
  * const { turnId, confidence } = await reply.result;
  */
 export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000 }: CreateEngineInput): Engine {
-  const hooks = createHooks(logger);
+  const global = createHooks(logger);
+  const router = createRouter(logger);
+  const hooks: Hooks = {
+    on: global.on,
+    emit(event, payload) {
+      global.emit(event, payload);
+      router.dispatch(event, payload);
+    },
+  };
   const o = resolveEngineOptions(options);
   const frozen = Object.freeze({ ...o, commands: Object.freeze(o.commands), messages: Object.freeze(o.messages) });
   const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map() };
@@ -90,6 +100,9 @@ export function createEngine({ generator, store, options, logger = silentLogger,
 
     requestHandoff: async (conversationId, reason) => (live(), desk.request(conversationId, reason)),
     on: (event, handler) => hooks.on(event, handler),
+    connect: (channel, handlers) => router.connect(channel, handlers),
+    watch: (conversationId, listener) => router.watch(conversationId, listener),
+    history: async (conversationId, query) => (live(), readHistory(store, conversationId, query)),
     tick: () => desk.tick(),
 
     async close() {

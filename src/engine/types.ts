@@ -1,7 +1,9 @@
 import type { ColloquyError } from '../errors.ts';
 import type { HandoffInfo, HandoffState } from '../storage/types.ts';
 import type { CommandName } from './commands.ts';
+import type { HistoryPage, HistoryQuery } from './history.ts';
 import type { EngineOptions } from './options.ts';
+import type { ChannelHandlers, ConversationListener } from './routing.ts';
 
 /** What every channel hands the engine. */
 export interface InboundMessage {
@@ -176,8 +178,24 @@ export interface Engine {
   readonly agent: AgentDesk;
   /** Asks for a human on the engine's own initiative (an extension, the admin). No-op when one is already asked or present. */
   requestHandoff(conversationId: string, reason?: HandoffInfo['reason']): Promise<HandoffInfo>;
-  /** Subscribes to a hook; returns the unsubscribe function. A handler that throws is logged, never fatal. */
+  /** Subscribes to a hook for every conversation (extensions, metrics); returns the unsubscribe function. A handler that throws is logged, never fatal. */
   on<E extends EngineEventName>(event: E, handler: EngineEventHandler<E>): () => void;
+  /**
+   * A channel's subscription: `handlers` hear the events of the conversations
+   * logged under `channel` only (agent messages and notices to deliver,
+   * hand-offs to announce). Returns the disconnect function.
+   *
+   * @example
+   * const off = engine.connect('slack', { 'agent-message': (e) => post(e.conversationId, e.text), notice: (e) => post(e.conversationId, e.text) });
+   */
+  connect(channel: string, handlers: ChannelHandlers): () => void;
+  /**
+   * Every event of one conversation as `{ event, payload }` (a live view of it, such
+   * as the web widget's event stream). Returns the unsubscribe function.
+   */
+  watch(conversationId: string, listener: ConversationListener): () => void;
+  /** A page of the conversation's logged turns, oldest first (no turns for an unknown conversation). */
+  history(conversationId: string, query?: HistoryQuery): Promise<HistoryPage>;
   /** Times out hand-off requests nobody accepted (the engine also does this on a timer). */
   tick(): Promise<void>;
   /** Waits for work in flight and stops the timer. The store and generator stay open: they are yours. */

@@ -255,7 +255,7 @@ describe('web API limits and CORS', () => {
 describe('web API CORS', () => {
   it('allows listed origins and refuses others', async () => {
     const { createWebServer } = await import('../../adapters/web/index.ts');
-    const web = createWebServer({ engine: s.engine, store: s.store, secret: SECRET, allowedOrigins: ['https://shop.example'] });
+    const web = createWebServer({ engine: s.engine, secret: SECRET, allowedOrigins: ['https://shop.example'] });
     const server = await web.listen(0);
     try {
       const ok = await fetch(`${server.url}/api/conversations`, { method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' } });

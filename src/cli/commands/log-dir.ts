@@ -25,7 +25,7 @@ export async function openExistingLog(dirFlag: unknown, ctx: CliContext, writer?
   const dir = logDirOf(dirFlag);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new ColloquyError('data_dir_missing', `No conversation log at ${dir}`, 'Pass --data-dir DIR: the directory `colloquy serve` or `colloquy chat` log to.');
-  return writer ? openLogForWriting(dir, writer, ctx) : createLowdbStore({ dir, logger: ctx.logger });
+  return writer ? openLogForWriting(dir, writer, ctx) : createLowdbStore({ dir, logger: ctx.logger, groupReadable: ctx.env.fileAccess === 'group' });
 }
 
 /**
@@ -36,7 +36,7 @@ export async function openLogForWriting(dir: string, command: string, ctx: CliCo
   if (ctx.env.database) return openSharedLog(ctx);
   const release = await acquireWriterLock(dir, command);
   try {
-    const store = await createLowdbStore({ dir, logger: ctx.logger });
+    const store = await createLowdbStore({ dir, logger: ctx.logger, groupReadable: ctx.env.fileAccess === 'group' });
     return { ...bind(store), close: () => store.close().finally(release) };
   } catch (err) {
     await release();
