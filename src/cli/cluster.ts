@@ -31,7 +31,7 @@ export interface ServeCluster {
   attach(bot: RunningBot): Promise<void>;
   /** Runs `start` in one instance at a time (elected) with a database, else right here. */
   asLeader(role: string, start: () => Stoppable | undefined): void;
-  /** `/health` fields: instance, the model it serves, the roles it leads. */
+  /** `/health` fields: this instance's name and the roles it leads. */
   health(): Record<string, unknown>;
   stop(): Promise<void>;
 }
@@ -52,14 +52,13 @@ export async function openServeCluster(ctx: CliContext, { modelsDir, followRegis
   const { env, logger } = ctx;
   const stops: Array<() => unknown> = [];
   const elections: LeaderElection[] = [];
-  let bot: RunningBot | undefined;
   const cluster: ServeCluster = {
-    attach: async (b) => void (bot = b),
+    attach: async () => undefined,
     asLeader(role, start) {
       const running = start();
       if (running) stops.push(() => running.stop());
     },
-    health: () => ({ instance: env.instanceId, ...(bot ? { model: bot.served() } : {}), leaderOf: elections.filter((e) => e.isLeader).map((e) => e.role) }),
+    health: () => ({ instance: env.instanceId, leaderOf: elections.filter((e) => e.isLeader).map((e) => e.role) }),
     async stop() {
       for (const stop of stops.reverse()) await stop();
     },
@@ -88,7 +87,6 @@ export async function openServeCluster(ctx: CliContext, { modelsDir, followRegis
     stops.push(() => follower!.stop());
   }
   cluster.attach = async (b) => {
-    bot = b;
     if (follower) {
       follower.onChange = () => b.reload();
       await b.reload(); // a promotion between the first sync and now

@@ -86,7 +86,10 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     const readiness = await healthCheck.report();
     if (!readiness.ok) ctx.logger.error('not ready: /health answers 503 until this is fixed', { model: readiness.model.problem, store: readiness.store.problem });
     // and which instance answers, the registry version it serves, the roles it leads
-    const health = async () => ({ ...(await healthCheck.report()), ...cluster.health() });
+    const health = async () => {
+      const report = await healthCheck.report();
+      return { ...report, model: { ...report.model, name: bot.served().name }, ...cluster.health() };
+    };
     const startContext = { engine, logger: ctx.logger, host, dataDir, health, ...(port !== undefined ? { port } : {}), ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}), ...(sharedSecret ? { sharedSecret } : {}) };
     const onRunning = (_name: string, running: RunningChannel) => {
       if (running.banner) ctx.print(running.banner);
