@@ -33,6 +33,8 @@ export interface EnvConfig {
   database?: DatabaseEnvConfig;
   /** COLLOQUY_HOST: the interface HTTP channels listen on (default 127.0.0.1, this machine only). */
   host: string;
+  /** COLLOQUY_CONTACT_TEXT: how else to reach the business, told when a person is asked for and none can take over (the engine's `contactText`). */
+  contactText?: string;
   /** COLLOQUY_ADMIN_TOKEN: opens the review page and admin API at /admin (at least 16 characters, checked when the server starts); without it there is no /admin. */
   adminToken?: string;
   /**
@@ -91,6 +93,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     fileAccess: readFileAccess(env),
     host: value(env, 'COLLOQUY_HOST') ?? '127.0.0.1',
     ...optional('adminToken', value(env, 'COLLOQUY_ADMIN_TOKEN')),
+    ...optional('contactText', value(env, 'COLLOQUY_CONTACT_TEXT')),
     channelVariables: (variables) => readChannelVariables(variables, env),
     ...optional('redis', readRedisConfig(env)),
     instanceId: value(env, 'COLLOQUY_INSTANCE_ID') ?? `${hostname()}-${process.pid}`,

@@ -157,6 +157,8 @@ export function createAgentsDesk({ client, engine, agentsChannelId, pusher, logg
     subscribe() {
       const mine = (p: { channel: string }) => p.channel === DISCORD_CHANNEL;
       const offs = [
+        // with an agents channel, people answer this channel's hand-offs
+        ...(agentsChannelId ? [engine.agent.join(DISCORD_CHANNEL)] : []),
         engine.on('message', (m) => {
           if (!mine(m)) return;
           remember(m.conversationId, `user: ${m.text}`);

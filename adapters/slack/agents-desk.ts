@@ -95,6 +95,8 @@ export function createAgentsDesk({ engine, poster, agentsChannel, botUserId, log
   return {
     subscribe() {
       const offs = [
+        // with an agents channel, people answer this channel's hand-offs
+        ...(agentsChannel ? [engine.agent.join(SLACK_CHANNEL)] : []),
         engine.on('message', (e) => {
           if (e.channel !== SLACK_CHANNEL) return;
           remember(e.conversationId, 'user', e.text);

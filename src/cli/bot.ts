@@ -46,7 +46,8 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
     await freeModel();
     throw err;
   }
-  const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
+  const { contactText } = ctx.env;
+  const engine = createEngine({ generator, store, logger: ctx.logger, options: { ...(contextTokens === undefined ? {} : { contextTokens }), ...(contactText ? { contactText } : {}) } });
   return {
     engine,
     generator,

@@ -53,7 +53,9 @@ export function createEngine({ generator, store, options, logger = silentLogger,
   };
   const o = resolveEngineOptions(options);
   const frozen = Object.freeze({ ...o, commands: Object.freeze(o.commands), messages: Object.freeze(o.messages) });
-  const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map() };
+  const staffed = new Map<string, number>(); // channel ('*': every channel) → desks that joined
+  const agentsFor = (channel: string) => (staffed.get('*') ?? 0) + (staffed.get(channel) ?? 0) > 0;
+  const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map(), agentsFor };
   const desk = createHandoffDesk(ctx);
   let closed = false;
   const live = () => {
@@ -96,6 +98,14 @@ export function createEngine({ generator, store, options, logger = silentLogger,
       accept: async (conversationId, agentId) => (live(), desk.accept(conversationId, agentId)),
       send: async (conversationId, agentId, text) => (live(), desk.send(conversationId, agentId, text)),
       close: async (conversationId) => (live(), desk.close(conversationId)),
+      join(channel = '*') {
+        staffed.set(channel, (staffed.get(channel) ?? 0) + 1);
+        let joined = true;
+        return () => {
+          if (joined) staffed.set(channel, (staffed.get(channel) ?? 1) - 1);
+          joined = false;
+        };
+      },
     },
 
     requestHandoff: async (conversationId, reason) => (live(), desk.request(conversationId, reason)),

@@ -111,6 +111,7 @@ function runCommand(ctx: EngineContext, draft: Draft, command: CommandName, at: 
       return notice(draft, o.helpText, 'command');
     case 'agent':
       if (!open) return notice(draft, say(o, 'handoffAlready'), 'command');
+      if (!ctx.agentsFor(draft.record.channel)) return notice(draft, say(o, 'noAgents'), 'command'); // nobody to hand to: the bot stays
       requestHandoff(draft, 'command', at);
       return notice(draft, say(o, 'handoffRequested'), 'command');
     case 'bot':
@@ -147,12 +148,14 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
   }
 
   const consecutive = draft.record.consecutiveFallbacks + 1;
-  const handOff = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
-  const text = handOff ? say(o, 'handoffAfterFallbacks') : o.fallbackText;
+  const giveUp = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
+  const handOff = giveUp && ctx.agentsFor(draft.record.channel);
+  const text = handOff ? say(o, 'handoffAfterFallbacks') : giveUp ? say(o, 'noAgentsAfterFallbacks') : o.fallbackText;
   const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, ...logged });
   draft.setFallbacks(consecutive);
   draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, generated: reply.text, confidence, modelVersion: reply.modelVersion, consecutive });
   if (handOff) requestHandoff(draft, 'fallbacks', at);
+  else if (giveUp) draft.setFallbacks(0); // told how else to reach the shop: count afresh
   return { kind: 'fallback', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
 }
 

@@ -167,6 +167,17 @@ export interface AgentDesk {
   send(conversationId: string, agentId: string, text: string): Promise<{ turnId: string }>;
   /** Ends the hand-off (no-op when none is active): the user is told and the bot answers again. */
   close(conversationId: string): Promise<HandoffInfo>;
+  /**
+   * Says people answer hand-offs for the conversations of `channel` (of every
+   * channel when omitted): an agents desk calls it when it starts. Until one
+   * has, a user asking for a person is told none can take over and how else to
+   * reach the business (`contactText`), and the bot keeps answering. Returns
+   * the function that takes the people away again.
+   *
+   * @example
+   * const leave = engine.agent.join('slack'); // the Slack agents channel is set
+   */
+  join(channel?: string): () => void;
 }
 
 /** The conversation engine: one entry point for every channel. */

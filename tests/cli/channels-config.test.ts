@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_CHANNELS } from '../../adapters/registry.ts';
 import { discordChannel, readDiscordSettings } from '../../adapters/discord/plugin.ts';
 import { readSlackSettings, slackChannel } from '../../adapters/slack/plugin.ts';
+import { webChannel } from '../../adapters/web/plugin.ts';
 import type { ChannelPlugin, ChannelStartContext, RunningChannel } from '../../src/channels/types.ts';
 import { configuredChannels, describeChannels, startChannels, type ChannelSpec } from '../../src/cli/channels.ts';
 import { readEnvConfig } from '../../src/config.ts';
@@ -173,7 +174,7 @@ describe('the channel registry', () => {
 
     // Assert: it got its own variable (trimmed) and nothing else; the terminal is not a serve channel
     expect(seen).toEqual([{ TOY_TOKEN: 't0k' }]);
-    expect(specs.map((s) => [s.name, s.variables])).toEqual([['web', ['COLLOQUY_PORT', 'COLLOQUY_SECRET', 'COLLOQUY_ALLOWED_ORIGINS', 'COLLOQUY_FRAME_ANCESTORS']], ['toy', ['TOY_TOKEN']]]);
+    expect(specs.map((s) => [s.name, s.variables])).toEqual([['web', webChannel.variables.map((v) => v.name)], ['toy', ['TOY_TOKEN']]]);
     expect(configuredChannels(BUILTIN_CHANNELS, config, { foreground: true }).map((s) => s.name)).toEqual(['terminal']);
   });
 });

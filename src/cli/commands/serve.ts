@@ -32,7 +32,8 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   --retention AGE      delete conversations idle for longer than AGE (90d, 12h), at start and
                        every hour; \`colloquy delete-user\` and \`colloquy retention\` go through
                        the running server
-  Environment: COLLOQUY_HOST, COLLOQUY_ADMIN_TOKEN (the review page at /admin, at least 16 characters)
+  Environment: COLLOQUY_HOST, COLLOQUY_ADMIN_TOKEN (the review page at /admin, at least 16 characters),
+    COLLOQUY_CONTACT_TEXT (how else to reach you, told when a person is asked for and none can take over)
   Several instances: COLLOQUY_DATABASE_URL (and COLLOQUY_DATABASE_SCHEMA) keeps conversations in PostgreSQL,
     shared by every instance, instead of --data-dir; COLLOQUY_REDIS_URL shares rate limits and live events
     (COLLOQUY_REDIS_PREFIX, COLLOQUY_LIMITS_WHEN_REDIS_DOWN=open|closed); README "Deploying several instances"
