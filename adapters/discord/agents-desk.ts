@@ -7,9 +7,9 @@
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type ButtonInteraction, type Client, type Message } from 'discord.js';
 import { isColloquyError, type Engine, type HandoffEvent, type HandoffState, type Logger } from '../../src/index.ts';
-import { createRecentMap } from '../../src/channels/recent-map.ts';
+import { createRecentMap } from '../../src/index.ts';
 import { channelOfConversation, DISCORD_CHANNEL, isDmConversation } from './conversation-id.ts';
-import { errorText } from '../../src/channels/error-text.ts';
+import { errorText } from '../../src/index.ts';
 import { sendToChannel, type Pusher } from './push.ts';
 import { stripMention } from './mention.ts';
 import { DISCORD_MESSAGE_LIMIT } from './split-message.ts';
@@ -157,6 +157,8 @@ export function createAgentsDesk({ client, engine, agentsChannelId, pusher, logg
     subscribe() {
       const mine = (p: { channel: string }) => p.channel === DISCORD_CHANNEL;
       const offs = [
+        // with an agents channel, people answer this channel's hand-offs
+        ...(agentsChannelId ? [engine.agent.join(DISCORD_CHANNEL)] : []),
         engine.on('message', (m) => {
           if (!mine(m)) return;
           remember(m.conversationId, `user: ${m.text}`);

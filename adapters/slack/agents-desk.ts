@@ -1,7 +1,7 @@
 import type { Engine, HandoffEvent, Logger } from '../../src/index.ts';
 import { agentLabel, ANNOUNCED_TURNS, renderAnnouncement, type Announcement, type RecentTurn } from './announcement.ts';
-import { errorText } from '../../src/channels/error-text.ts';
-import { createRecentMap } from '../../src/channels/recent-map.ts';
+import { errorText } from '../../src/index.ts';
+import { createRecentMap } from '../../src/index.ts';
 import type { SlackPoster } from './slack-poster.ts';
 import { fromSlack, SLACK_CHANNEL, threadOf, toSlack } from './slack-text.ts';
 
@@ -95,6 +95,8 @@ export function createAgentsDesk({ engine, poster, agentsChannel, botUserId, log
   return {
     subscribe() {
       const offs = [
+        // with an agents channel, people answer this channel's hand-offs
+        ...(agentsChannel ? [engine.agent.join(SLACK_CHANNEL)] : []),
         engine.on('message', (e) => {
           if (e.channel !== SLACK_CHANNEL) return;
           remember(e.conversationId, 'user', e.text);

@@ -9,7 +9,9 @@ import type { LoggedTurn } from '../storage/types.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
 import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
+import { reportFailure } from './failures.ts';
 import { botAnswers, closeHandoff, requestHandoff, timeOutIfDue } from './handoff.ts';
+import { redelivery } from './exactly-once.ts';
 import { normalizeInput } from './input.ts';
 import { say } from './options.ts';
 import { isSessionExpired, modelContext } from './session.ts';
@@ -39,11 +41,12 @@ export async function handleMessage(ctx: EngineContext, msg: InboundMessage, emi
     return unlogged(ctx, ref, say(options, input.problem === 'empty' ? 'empty' : 'tooLong'), emit);
   }
   try {
-    return await answerMessage(ctx, msg, input.text, emit);
+    // across instances sharing a store, one of them at a time answers this conversation
+    const task = () => answerMessage(ctx, msg, input.text, emit);
+    return await (ctx.store.exclusive ? ctx.store.exclusive(msg.conversationId, task) : task());
   } catch (err) {
     // the store failed to read or write (or a bug): the draft was not written, so what is stored is as it was
-    const e = err as { code?: string; message?: string };
-    logger.error('message failed, nothing written', { conversationId: msg.conversationId, code: e?.code, error: e?.message ?? String(err) });
+    reportFailure(ctx, 'store', err, { conversationId: msg.conversationId, channel: msg.channel });
     return unlogged(ctx, ref, say(options, 'retry'), emit);
   }
 }
@@ -52,6 +55,11 @@ async function answerMessage(ctx: EngineContext, msg: InboundMessage, text: stri
   const now = ctx.clock.now();
   const at = now.toISOString();
   const { draft, isNew } = await draftOrNew(ctx, { id: msg.conversationId, channel: msg.channel, userId: msg.userId }, at);
+  const again = msg.externalId === undefined ? undefined : redelivery(draft.record, msg.externalId);
+  if (again) {
+    ctx.logger.info('redelivered message not answered again', { conversationId: msg.conversationId, externalId: msg.externalId });
+    return again;
+  }
   if (!isNew && isSessionExpired(draft.record, now, ctx.options.sessionIdleMinutes)) draft.startSession();
   timeOutIfDue(ctx, draft, now);
 
@@ -59,7 +67,7 @@ async function answerMessage(ctx: EngineContext, msg: InboundMessage, text: stri
   const parsed = parseCommand(text, ctx.options.commands);
   const command = parsed && 'name' in parsed ? parsed.name : undefined;
   const understanding = !parsed && botAnswers(draft.record.handoff) ? understand(ctx, text) : undefined;
-  const userTurn = draft.addTurn({ speaker: 'user', text, userId: msg.userId, outOfScope: understanding?.outOfScope, intent: understanding?.intent });
+  const userTurn = draft.addTurn({ speaker: 'user', text, userId: msg.userId, outOfScope: understanding?.outOfScope, intent: understanding?.intent, ...(msg.externalId === undefined ? {} : { externalId: msg.externalId }) });
   draft.emit('message', {
     ...refOf(draft.record),
     text,
@@ -115,6 +123,7 @@ function runCommand(ctx: EngineContext, draft: Draft, command: CommandName, at: 
       return notice(draft, o.helpText, 'command');
     case 'agent':
       if (!open) return notice(draft, say(o, 'handoffAlready'), 'command');
+      if (!ctx.agentsFor(draft.record.channel)) return notice(draft, say(o, 'noAgents'), 'command'); // nobody to hand to: the bot stays
       requestHandoff(draft, 'command', at);
       return notice(draft, say(o, 'handoffRequested'), 'command');
     case 'bot':
@@ -138,7 +147,7 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
     for await (const piece of stream) emit(piece);
     reply = await stream.result;
   } catch (err) {
-    ctx.logger.error('generator failed', { conversationId: draft.record.id, error: (err as Error)?.message ?? String(err) });
+    reportFailure(ctx, 'generator', err, { conversationId: draft.record.id, channel: draft.record.channel });
     return notice(draft, say(o, 'error'));
   }
   const confidence = reply.meanLogProb;
@@ -171,6 +180,7 @@ function understand(ctx: EngineContext, text: string): Understanding | undefined
 function react(ctx: EngineContext, draft: Draft, u: Understanding, at: string): Answer | undefined {
   const o = ctx.options;
   if (u.kind === 'asks-for-person' && o.handoffOnRequest) {
+    if (!ctx.agentsFor(draft.record.channel)) return notice(draft, say(o, 'noAgents')); // nobody to hand to: the bot stays
     requestHandoff(draft, 'command', at);
     return notice(draft, say(o, 'handoffRequested'));
   }
@@ -202,13 +212,15 @@ interface FallbackInput {
 function fallback(ctx: EngineContext, draft: Draft, at: string, f: FallbackInput): Answer {
   const o = ctx.options;
   const consecutive = draft.record.consecutiveFallbacks + 1;
-  const handOff = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
-  const text = handOff ? say(o, 'handoffAfterFallbacks') : f.text;
+  const giveUp = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
+  const handOff = giveUp && ctx.agentsFor(draft.record.channel);
+  const text = handOff ? say(o, 'handoffAfterFallbacks') : giveUp ? say(o, 'noAgentsAfterFallbacks') : f.text;
   const confidence = f.confidence !== undefined && Number.isFinite(f.confidence) ? f.confidence : undefined;
   const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, confidence, modelVersion: f.modelVersion });
   draft.setFallbacks(consecutive);
   draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, reason: f.reason, generated: f.generated, confidence: f.confidence, outOfScope: f.outOfScope, modelVersion: f.modelVersion, consecutive });
   if (handOff) requestHandoff(draft, 'fallbacks', at);
+  else if (giveUp) draft.setFallbacks(0); // told how else to reach the shop: count afresh
   // a generated reply already streamed (adapters replace it); an out-of-scope fallback goes out whole
   return { kind: 'fallback', text, streamed: f.reason === 'confidence', turn, confidence: f.confidence, modelVersion: f.modelVersion };
 }

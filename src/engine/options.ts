@@ -31,6 +31,10 @@ export interface EngineMessages {
   handoffAccepted: string;
   handoffTimeout: string;
   handoffClosed: string;
+  /** A person was asked for where nobody answers hand-offs (no agents desk): `{contact}` is `contactText`. */
+  noAgents: string;
+  /** Like `handoffAfterFallbacks`, where nobody answers hand-offs. */
+  noAgentsAfterFallbacks: string;
   /** The model's scorer judged the message out of scope. `{topics}` is filled in. */
   outOfScope: string;
   /** Out of scope and hardly a word the bot knows: likely another language. `{language}` is filled in. */
@@ -52,6 +56,8 @@ export interface EngineOptions {
   /** A reply whose mean token log-probability is below this is replaced by `fallbackText`. */
   confidenceThreshold: number;
   fallbackText: string;
+  /** How else to reach the business, told when a person is asked for and none can answer in this channel (`{contact}` in messages). */
+  contactText: string;
   /**
    * Out-of-scope score (0–1, from the model's scorer) at and above which a
    * message gets the `outOfScope` reply instead of a generated one; undefined
@@ -100,6 +106,8 @@ export const DEFAULT_MESSAGES: EngineMessages = {
   handoffAccepted: 'A person has joined the conversation.',
   handoffTimeout: "Sorry, nobody is available right now. I'll keep helping you in the meantime; type {agent} to ask again later.",
   handoffClosed: "The person has left the conversation. I'm back. How can I help?",
+  noAgents: "Sorry, there is no person to take over in this chat. {contact} I'll keep helping you here in the meantime.",
+  noAgentsAfterFallbacks: "Sorry, I'm having trouble understanding, and there is no person to take over in this chat. {contact} Could you rephrase?",
   outOfScope: "Sorry, I can't help with that. I can help with {topics}. Type {agent} to ask for a person.",
   otherLanguage: "Sorry, I only understand {language}. I can help with {topics}; type {agent} to ask for a person.",
   frustrated: "I'm sorry this has been frustrating. Would you like a person to take over? Type {agent} and a colleague will join.",
@@ -121,6 +129,8 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'helpText'> = {
   // off-topic questions; raise it (toward −1) only after measuring on your own model.
   confidenceThreshold: -2.5,
   fallbackText: "Sorry, I didn't catch that — could you rephrase?",
+  // a deployment sets its own (COLLOQUY_CONTACT_TEXT): an email address, a phone number, opening hours
+  contactText: 'You can also reach us by email or phone; the details are on our website.',
   // the scorer's own threshold, chosen on held-out turns for a stated fallback rate (see `colloquy scorer`)
   outOfScopeThreshold: undefined,
   topics: 'your orders, shipping, returns, payments and your account',
@@ -181,7 +191,7 @@ export function resolveEngineOptions(input: EngineOptionsInput = {}): EngineOpti
   const t = o.outOfScopeThreshold;
   if (t !== undefined && (typeof t !== 'number' || !(t >= 0))) bad(`outOfScopeThreshold is a score ≥ 0 (above 1 never falls back) or undefined for the model's own, got ${JSON.stringify(t)}`);
   for (const key of ['handoffOnRequest', 'offerPersonWhenFrustrated'] as const) if (typeof o[key] !== 'boolean') bad(`${key} must be true or false, got ${JSON.stringify(o[key])}`);
-  for (const key of ['fallbackText', 'helpText', 'topics', 'language'] as const) if (typeof o[key] !== 'string' || !o[key].trim()) bad(`${key} must be a non-empty string`);
+  for (const key of ['fallbackText', 'helpText', 'contactText', 'topics', 'language'] as const) if (typeof o[key] !== 'string' || !o[key].trim()) bad(`${key} must be a non-empty string`);
   const names = Object.values(commands).map((n) => n.toLowerCase());
   for (const [key, name] of Object.entries(commands)) {
     if (!/^\S+$/.test(name)) bad(`commands.${key} must be one word with no spaces, got ${JSON.stringify(name)}`);
@@ -200,7 +210,7 @@ function mergeMap<T extends object>(name: string, defaults: T, given: Partial<T>
   return { ...defaults, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }
 
-/** One of the engine's messages with its placeholders filled: command names (`{reset}`, `{agent}`, ...), `{max}`, and `extra`. */
+/** One of the engine's messages with its placeholders filled: command names (`{reset}`, `{agent}`, ...), `{max}`, `{contact}`, and `extra`. */
 export function say(o: EngineOptions, key: keyof EngineMessages, extra: Record<string, string | number> = {}): string {
-  return fill(o.messages[key], { ...o.commands, max: o.maxMessageChars, topics: o.topics, language: o.language, ...extra });
+  return fill(o.messages[key], { ...o.commands, max: o.maxMessageChars, contact: o.contactText, topics: o.topics, language: o.language, ...extra });
 }

@@ -33,6 +33,7 @@ describe('the scorer in a model directory', () => {
 
     expect(model.manifest.scorer).toMatchObject({ file: 'scorer.json', weights: 'scorer.bin', threshold: scorer.calibration.threshold, fallbackRate: 0.05, intents: 4 });
     expect(model.manifest.version).toBe(before.version); // the generator is the same model
+    expect(Object.keys(model.manifest.files ?? {})).toEqual(expect.arrayContaining(['scorer.json', 'scorer.bin', 'weights.bin']));
     for (const text of ["What's the capital of France?", 'where is my order 40411', 'can I speak to a real person']) {
       expect(new LstmGenerator(model).understand(text)).toEqual(scorer.understand(text));
     }
@@ -48,14 +49,14 @@ describe('the scorer in a model directory', () => {
     model.dispose();
   });
 
-  it('refuses a damaged scorer file with an error that names it', async () => {
+  it('refuses a damaged scorer file with an error that names it (its hash is in the manifest)', async () => {
     const dir = await copyModel('damaged');
     await attachScorer(dir, smallScorer());
     await fs.writeFile(path.join(dir, 'scorer.bin'), Buffer.alloc(12));
 
     const err = await rejectionOf(loadModel(dir));
 
-    expect(err).toMatchObject({ code: 'colloquy_scorer_file_corrupt' });
+    expect(err).toMatchObject({ code: 'colloquy_model_hash_mismatch' });
     expect((err as Error).message).toContain('scorer.bin');
   });
 

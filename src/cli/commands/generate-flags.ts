@@ -16,6 +16,10 @@ export const generateFlags = {
   seed: { type: 'string' },
 } as const;
 
+/** The decoding flags as `--help` lists them. */
+export const DECODING_USAGE = `  decoding: --strategy greedy|sample|beam|consensus --beam-size N --candidates N --length-penalty X
+            --temperature X --top-k N --top-p X --repetition-penalty X --max-tokens N --context-tokens N --seed N`;
+
 /** Decoding options from parsed flags (absent flags stay undefined, so defaults apply). */
 export function generateOptionsFrom(f: Record<string, unknown>): Partial<GenerateOptions> {
   return {

@@ -17,9 +17,12 @@ export const SCORER_USAGE = `colloquy scorer --model DIR --data FILE [options]
 /** The scorer flags `train` shares. */
 export const SCORER_FLAGS = { ood: { type: 'string' }, 'fallback-rate': { type: 'string' } } as const;
 
+/** The flags `colloquy scorer` accepts (its --help lists each). */
+export const SCORER_COMMAND_FLAGS = { model: { type: 'string' }, data: { type: 'string' }, epochs: { type: 'string' }, dim: { type: 'string' }, hidden: { type: 'string' }, seed: { type: 'string' }, ...SCORER_FLAGS } as const;
+
 /** `colloquy scorer`: (re)trains a model directory's scorer; the generator's weights are untouched. */
 export async function scorerCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { model: { type: 'string' }, data: { type: 'string' }, epochs: { type: 'string' }, dim: { type: 'string' }, hidden: { type: 'string' }, seed: { type: 'string' }, ...SCORER_FLAGS });
+  const f = parseFlags(argv, SCORER_COMMAND_FLAGS);
   const example = 'colloquy scorer --model models/mybot --data dialogues.jsonl';
   const model = required(f, 'model', example);
   const data = required(f, 'data', example);
