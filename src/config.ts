@@ -21,6 +21,10 @@ export interface EnvConfig {
   logLevel: LogLevel;
   /** COLLOQUY_WASM_THREADS: threads of the wasm backend (default 1: threads off; see README "Performance"). */
   wasmThreads: number;
+  /** COLLOQUY_ACTIONS: the actions file `chat`/`serve` use (default: the bundled shop demo's); `none` turns actions off. */
+  actionsFile: string;
+  /** COLLOQUY_ACTIONS_TOKEN: sent as `Authorization: Bearer …` to action webhooks. */
+  actionsToken?: string;
   /** Settings of the web channel (`colloquy serve`). */
   web: WebEnvConfig;
   /** Settings of the Slack channel, when SLACK_BOT_TOKEN is set (`colloquy serve` then starts it). */
@@ -74,6 +78,9 @@ export interface DiscordEnvConfig {
 /** The bundled model that `npm start` runs. */
 export const DEFAULT_MODEL_DIR = path.join(PROJECT_ROOT, 'models', 'default');
 
+/** The bundled shop demo's actions: order lookups answered from a sample orders file (conversations/corpus/). */
+export const DEFAULT_ACTIONS_FILE = path.join(PROJECT_ROOT, 'conversations', 'corpus', 'shop-actions.json');
+
 /** The model registry: `models/<version>/` and `models/registry.json`. */
 export const DEFAULT_MODELS_DIR = path.join(PROJECT_ROOT, 'models');
 
@@ -91,6 +98,8 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     modelsDir: env.COLLOQUY_MODELS_DIR || DEFAULT_MODELS_DIR,
     logLevel,
     wasmThreads: readWasmThreads(env),
+    actionsFile: value(env, 'COLLOQUY_ACTIONS') ?? DEFAULT_ACTIONS_FILE,
+    ...optional('actionsToken', value(env, 'COLLOQUY_ACTIONS_TOKEN')),
     web: readWebConfig(env),
     ...optional('slack', readSlackConfig(env)),
     ...optional('discord', readDiscordConfig(env)),

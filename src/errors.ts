@@ -4,6 +4,9 @@
  *
  * @example
  * throw new ColloquyError('model_file_missing', `No weights.bin in ${dir}`, 'Train a model first: colloquy train ...');
+ *
+ * Codes of the grounding work: `actions_invalid` (an actions file or action
+ * declaration is wrong; the message names the file and the action).
  */
 export class ColloquyError extends Error {
   readonly code: string;

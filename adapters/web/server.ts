@@ -156,7 +156,8 @@ export function createWebServer({ engine, store, secret, allowedOrigins = [], fr
     const after = typeof req.query.after === 'string' ? req.query.after : undefined;
     if (before && after) return void res.status(400).json({ error: 'bad_request', message: 'Use "before" or "after", not both.' });
     const record = await store.get(req.conversation!.id);
-    const turns = record?.turns ?? [];
+    // action turns are the backend's data for the model, not messages for the user
+    const turns = (record?.turns ?? []).filter((t) => t.speaker !== 'action');
     const find = (id: string) => turns.findIndex((t) => t.id === id);
     let start: number;
     let end: number;

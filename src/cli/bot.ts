@@ -1,4 +1,6 @@
+import { loadActionsFile, type ActionsFile } from '../actions/index.ts';
 import { createEngine } from '../engine/engine.ts';
+import type { FactCheckOptions } from '../engine/grounding.ts';
 import type { Engine } from '../engine/types.ts';
 import { LstmGenerator, type Generator } from '../generation/generator.ts';
 import { loadModel, type LoadedModel } from '../model/model-dir.ts';
@@ -33,7 +35,15 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
     await freeModel();
     throw err;
   }
-  const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens } });
+  let grounding: { actions: ActionsFile['actions']; factCheck: FactCheckOptions | false };
+  try {
+    grounding = await groundingFrom(flags, ctx);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    await freeModel();
+    throw err;
+  }
+  const engine = createEngine({ generator, store, logger: ctx.logger, options: contextTokens === undefined ? {} : { contextTokens }, ...grounding });
   return {
     engine,
     store,
@@ -46,6 +56,14 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
       }
     },
   };
+}
+
+/** The actions file (`--actions`, COLLOQUY_ACTIONS, else the bundled demo's; `none`: no actions) and the fact check (on unless `--no-fact-check`). */
+async function groundingFrom(flags: Record<string, unknown>, ctx: CliContext): Promise<{ actions: ActionsFile['actions']; factCheck: FactCheckOptions | false }> {
+  const file = (flags.actions as string | undefined) ?? ctx.env.actionsFile;
+  const declared = file === 'none' ? { actions: [], allowlist: [] } : await loadActionsFile(file, { token: ctx.env.actionsToken });
+  if (declared.actions.length) ctx.logger.info(`actions: ${declared.actions.map((a) => a.name).join(', ')} (${file})`);
+  return { actions: declared.actions, factCheck: flags['no-fact-check'] === true ? false : { allowlist: declared.allowlist } };
 }
 
 /**

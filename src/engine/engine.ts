@@ -8,6 +8,8 @@ import { createHandoffDesk } from './handoff.ts';
 import { handleMessage } from './handle-message.ts';
 import { createReplyStream } from '../generation/reply-stream.ts';
 import { createHooks } from './hooks.ts';
+import type { ActionDefinition } from '../actions/index.ts';
+import { resolveFactCheck, type FactCheckOptions, type IntentPredictor } from './grounding.ts';
 import { resolveEngineOptions, type EngineOptionsInput } from './options.ts';
 import { createKeyedQueue } from './queue.ts';
 import type { Clock, Engine, EngineReply, FeedbackInput, InboundMessage } from './types.ts';
@@ -21,6 +23,12 @@ export interface CreateEngineInput {
   clock?: Clock;
   /** How often open hand-off requests are checked for their timeout (ms); `false`: only when you call `tick()`. */
   tickIntervalMs?: number | false;
+  /** Actions run before the model answers (src/actions): their results become an action turn the model reads. */
+  actions?: ActionDefinition[];
+  /** The fact check on every generated reply: `true` or options to turn it on (`colloquy serve` and `chat` do). Default off. */
+  factCheck?: FactCheckOptions | boolean;
+  /** Predicts a message's intent, for actions triggered by one. */
+  predictIntent?: IntentPredictor;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -38,11 +46,12 @@ const systemClock: Clock = { now: () => new Date() };
  * for await (const piece of reply.stream) write(piece);
  * const { turnId, confidence } = await reply.result;
  */
-export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000 }: CreateEngineInput): Engine {
+export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000, actions = [], factCheck, predictIntent }: CreateEngineInput): Engine {
   const hooks = createHooks(logger);
   const o = resolveEngineOptions(options);
   const frozen = Object.freeze({ ...o, commands: Object.freeze(o.commands), messages: Object.freeze(o.messages) });
-  const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map() };
+  const grounding = { actions: [...actions], factCheck: resolveFactCheck(factCheck), ...(predictIntent ? { predictIntent } : {}) };
+  const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map(), grounding };
   const desk = createHandoffDesk(ctx);
   let closed = false;
   const live = () => {

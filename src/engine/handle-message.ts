@@ -5,7 +5,8 @@
  * the model's reply through the confidence gate — and write it all at once.
  */
 import type { Reply } from '../generation/generator.ts';
-import type { LoggedTurn } from '../storage/types.ts';
+import type { FactCheckVerdict, LoggedTurn } from '../storage/types.ts';
+import { factCheckReply, runMatchingAction } from './grounding.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
 import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
@@ -121,13 +122,18 @@ function runCommand(ctx: EngineContext, draft: Draft, command: CommandName, at: 
 }
 
 /**
- * Asks the model, streaming its pieces as they come, then gates the reply on
- * its confidence (known only at the end); enough fallbacks in a row ask for a
- * human. A fallback's text is in the result: adapters replace what streamed.
+ * Runs the matching action (its results logged as an action turn the model
+ * reads), asks the model, streaming its pieces as they come, then gates the
+ * reply on its confidence (known only at the end) and on the fact check;
+ * enough fallbacks in a row ask for a human. A fallback's or a replacement's
+ * text is in the result: adapters replace what streamed.
  */
 async function generate(ctx: EngineContext, draft: Draft, at: string, emit: EmitPiece): Promise<Answer> {
   const o = ctx.options;
-  const context = modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
+  const contextOf = () => modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
+  const userText = draft.record.turns[draft.record.turns.length - 1].text;
+  await runMatchingAction(ctx, draft, userText, contextOf());
+  const context = contextOf();
   let reply: Reply;
   try {
     const stream = ctx.generator.reply(context, { contextTokens: o.contextTokens });
@@ -137,23 +143,32 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
     ctx.logger.error('generator failed', { conversationId: draft.record.id, error: (err as Error)?.message ?? String(err) });
     return notice(draft, say(o, 'error'));
   }
-  const confidence = reply.meanLogProb;
-  const logged = { confidence: Number.isFinite(confidence) ? confidence : undefined, modelVersion: reply.modelVersion };
+  let text = reply.text;
+  let confidence = reply.meanLogProb;
+  let factCheck: FactCheckVerdict | undefined;
   // an empty reply or an unknown confidence never passes (NaN fails the comparison)
-  if (reply.text.trim() && confidence >= o.confidenceThreshold) {
+  let passes = Boolean(reply.text.trim()) && confidence >= o.confidenceThreshold;
+  if (passes && ctx.grounding.factCheck) {
+    const checked = await factCheckReply(ctx, context, reply);
+    factCheck = checked.verdict;
+    passes = checked.text !== undefined;
+    if (checked.text !== undefined) [text, confidence] = [checked.text, checked.confidence ?? confidence];
+  }
+  const logged = { confidence: Number.isFinite(confidence) ? confidence : undefined, modelVersion: reply.modelVersion, factCheck };
+  if (passes) {
     if (draft.record.consecutiveFallbacks) draft.setFallbacks(0);
-    const turn = draft.addTurn({ speaker: 'bot', text: reply.text, ...logged });
-    return { kind: 'reply', text: reply.text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
+    const turn = draft.addTurn({ speaker: 'bot', text, ...logged });
+    return { kind: 'reply', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
   }
 
   const consecutive = draft.record.consecutiveFallbacks + 1;
   const handOff = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
-  const text = handOff ? say(o, 'handoffAfterFallbacks') : o.fallbackText;
-  const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, ...logged });
+  const fallbackText = handOff ? say(o, 'handoffAfterFallbacks') : o.fallbackText;
+  const turn = draft.addTurn({ speaker: 'bot', text: fallbackText, fallback: true, ...logged });
   draft.setFallbacks(consecutive);
   draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, generated: reply.text, confidence, modelVersion: reply.modelVersion, consecutive });
   if (handOff) requestHandoff(draft, 'fallbacks', at);
-  return { kind: 'fallback', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
+  return { kind: 'fallback', text: fallbackText, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
 }
 
 /** A notice that is not logged (bad input, store failure); the `reply` hook still hears of it. */

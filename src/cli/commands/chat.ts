@@ -6,7 +6,7 @@ import type { ConversationStore } from '../../storage/types.ts';
 import { parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { openLogForWriting } from './log-dir.ts';
-import { generateFlags } from './generate-flags.ts';
+import { generateFlags, GROUNDING_USAGE, groundingFlags } from './generate-flags.ts';
 import { startBot } from '../bot.ts';
 
 export const CHAT_USAGE = `colloquy chat [--model DIR | --models-dir DIR] [--data-dir DIR | --no-log] [decoding flags]
@@ -17,11 +17,12 @@ export const CHAT_USAGE = `colloquy chat [--model DIR | --models-dir DIR] [--dat
   --models-dir DIR     the model registry to serve from; promotions and rollbacks apply
                        without a restart (default: $COLLOQUY_MODELS_DIR or models/)
   --data-dir DIR       where the conversation is logged (default: conversations/)
-  --no-log             keep the conversation in memory only`;
+  --no-log             keep the conversation in memory only
+${GROUNDING_USAGE}`;
 
 /** `colloquy chat`: the terminal channel. */
 export async function chatCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags });
+  const f = parseFlags(argv, { model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags, ...groundingFlags });
   if (f['no-log'] && f['data-dir'] !== undefined) throw new ColloquyError('usage', '--no-log and --data-dir exclude each other');
   const bot = await startBot(f, ctx, () => openStore(f['no-log'] === true, (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR, ctx));
   try {

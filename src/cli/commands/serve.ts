@@ -4,7 +4,7 @@ import { ColloquyError } from '../../errors.ts';
 import { openLogForWriting } from './log-dir.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
-import { generateFlags } from './generate-flags.ts';
+import { generateFlags, GROUNDING_USAGE, groundingFlags } from './generate-flags.ts';
 import { startBot } from '../bot.ts';
 import { channelsFromEnv, describeChannels, startChannels } from '../channels.ts';
 import { parseSchedule, startRetrainSchedule } from '../../learning/schedule.ts';
@@ -19,7 +19,8 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   --data-dir DIR       conversation log and token secret (default: conversations/)
   --schedule nightly[@HH:MM]  run colloquy retrain every night (default 03:00 local) in a
                        lower-priority process; a candidate that passes the gate goes live
-  Environment: COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_FRAME_ANCESTORS
+${GROUNDING_USAGE}
+  Environment: COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_FRAME_ANCESTORS, COLLOQUY_ACTIONS, COLLOQUY_ACTIONS_TOKEN
   Also starts each chat channel whose credentials are set (one that fails is logged; the rest keep running):
     Slack     SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (events over HTTP on SLACK_PORT, default 3001)
               or SLACK_APP_TOKEN (Socket Mode); SLACK_AGENTS_CHANNEL: channel id for hand-offs
@@ -27,7 +28,7 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
 
 /** `colloquy serve`: the web channel, and Slack and Discord when configured. Runs until SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags });
+  const f = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, ...generateFlags, ...groundingFlags });
   const schedule = typeof f.schedule === 'string' ? parseSchedule(f.schedule) : undefined;
   const port = num(f, 'port') ?? ctx.env.web.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ColloquyError('usage', `--port must be an integer from 0 to 65535, got ${port}`);
