@@ -114,6 +114,10 @@ export function createEngine({ generator, store, options, logger = silentLogger,
     connect: (channel, handlers) => router.connect(channel, handlers),
     watch: (conversationId, listener) => router.watch(conversationId, listener),
     history: async (conversationId, query) => (live(), readHistory(store, conversationId, query)),
+    channelState: {
+      get: async (key) => (live(), store.getChannelState(key)),
+      set: async (key, value, options) => (live(), store.setChannelState(key, value, options)),
+    },
     tick: () => desk.tick(),
 
     async close() {
