@@ -58,6 +58,8 @@ export { CLOSED_RETRY_SECONDS, type RateLimit, type RateLimiter, type RateLimite
 export { createMemoryRateLimiter } from './limits/memory-rate-limiter.ts';
 export { redisRateLimiters, type RedisRateLimitersOptions } from './limits/redis-rate-limiter.ts';
 export { openRedis, closeRedis, type RedisConnection, type RedisOptions } from './cluster/redis.ts';
+export { createRedisLiveBus, type RedisLiveBusOptions } from './cluster/redis-live-bus.ts';
+export type { LiveBus } from './engine/live-bus.ts';
 
 // — channels (what a channel implements; see README "Writing an adapter") —
 export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
