@@ -75,8 +75,12 @@ export interface HandoffDeskInput {
 }
 
 export interface HandoffDesk {
-  /** A person wrote in an announcement's thread: their message goes to the user, or `/bot` gives the conversation back. */
-  agentWrote(input: { thread: string; agentId: string; text: string }): Promise<void>;
+  /**
+   * A person wrote in an announcement's thread: their message goes to the user,
+   * or `/bot` gives the conversation back. When it cannot reach the user, the
+   * agent is told by `answer` (a reply to their message), else by a note in the thread.
+   */
+  agentWrote(input: { thread: string; agentId: string; text: string; answer?: (note: DeskNote) => Promise<void> }): Promise<void>;
   /** The "give back to the bot" button. */
   giveBack(conversationId: string): Promise<void>;
   /** True while a person is asked for or holds the conversation (as far as this desk has seen). */
@@ -153,21 +157,21 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
   const leave = staffed ? engine.agent.join(channel) : () => {};
 
   return {
-    async agentWrote({ thread, agentId, text }) {
+    async agentWrote({ thread, agentId, text, answer = (note) => platform.note(thread, note) }) {
       const conversationId = byThread.get(thread) ?? platform.conversationOfThread?.(thread);
       if (!conversationId) return; // agents talking among themselves
       byThread.set(thread, conversationId);
       if (!announcements.get(conversationId)) announcements.set(conversationId, { conversationId, userId: '', reason: 'api', turns: [], state: states.get(conversationId) ?? 'requested', thread });
       if (isBotCommand(text)) return giveBack(conversationId);
       const a = announcements.get(conversationId)!;
-      if (a.state === 'closed') return platform.note(thread, { kind: 'over' });
+      if (a.state === 'closed') return answer({ kind: 'over' });
       try {
         if (a.agentId !== agentId) await engine.agent.accept(conversationId, agentId);
         await engine.agent.send(conversationId, agentId, text);
       } catch (err) {
         if (!isColloquyError(err)) throw err;
         logger.warn(`${channel}: agent message refused`, { conversationId, code: err.code });
-        await platform.note(thread, { kind: 'refused', reason: err.message });
+        await answer({ kind: 'refused', reason: err.message });
       }
     },
     giveBack,
