@@ -4,6 +4,8 @@ import type { DiscordAdapterOptions } from './adapter.ts';
 
 export const discordChannel: ChannelPlugin = {
   name: 'discord',
+  // one gateway connection per bot: several instances elect the one that holds it
+  singleton: true,
   variables: [
     { name: 'DISCORD_TOKEN', description: "the bot's token (Developer Portal → your application → Bot); turns the Discord channel on" },
     { name: 'DISCORD_AGENTS_CHANNEL', description: 'id of the channel where hand-offs are announced to agents' },

@@ -87,6 +87,12 @@ export interface ChannelPlugin {
   /** True for a channel that owns the terminal: `colloquy chat` runs it, `colloquy serve` never does. */
   readonly foreground?: boolean;
   /**
+   * True for a channel the platform lets connect once per bot (Discord's
+   * gateway): with several instances on one database it runs in the elected
+   * instance only, and another takes over when that one dies.
+   */
+  readonly singleton?: boolean;
+  /**
    * The channel when its configuration is present, `undefined` when it is not
    * configured at all. A half configuration (a token without its companion) is
    * a ColloquyError (`config_invalid`) naming the missing variable.

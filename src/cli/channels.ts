@@ -14,6 +14,8 @@ export interface ChannelSpec {
   name: string;
   variables: string[];
   channel: ConfiguredChannel;
+  /** Runs in one instance at a time (see ChannelPlugin.singleton). */
+  singleton?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export function configuredChannels(plugins: readonly ChannelPlugin[], env: Pick<
   for (const plugin of plugins) {
     if (Boolean(plugin.foreground) !== foreground) continue;
     const channel = plugin.fromConfig(env.channelVariables(plugin.variables));
-    if (channel) specs.push({ name: plugin.name, variables: plugin.variables.map((v) => v.name), channel });
+    if (channel) specs.push({ name: plugin.name, variables: plugin.variables.map((v) => v.name), channel, singleton: Boolean(plugin.singleton) });
   }
   return specs;
 }

@@ -2,16 +2,16 @@ import { BUILTIN_CHANNELS } from '../../../adapters/registry.ts';
 import { DEFAULT_DATA_DIR } from '../../config.ts';
 import { ColloquyError } from '../../errors.ts';
 import { createAdminRouter } from '../../ops/admin-router.ts';
-import { closeRedis, openRedis } from '../../cluster/redis.ts';
-import { redisRateLimiters } from '../../limits/redis-rate-limiter.ts';
 import { openLogForWriting } from './log-dir.ts';
 import { loadOrCreateSharedSecret } from '../../storage/postgres/shared-secret.ts';
 import type { PostgresStoreExtras } from '../../storage/postgres/postgres-store.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags } from './generate-flags.ts';
-import { startBot } from '../bot.ts';
+import { fixedModelOf, startBot, type RunningBot } from '../bot.ts';
+import { openServeCluster } from '../cluster.ts';
 import { configuredChannels, describeChannels, startChannels } from '../channels.ts';
+import type { RunningChannel } from '../../channels/types.ts';
 import { parseSchedule, startRetrainSchedule } from '../../learning/schedule.ts';
 import { parseAge } from '../../privacy/age.ts';
 import { watchPrivacyRequests } from '../../privacy/requests.ts';
@@ -61,15 +61,24 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const dataDir = (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR;
   const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
   const specs = configuredChannels(BUILTIN_CHANNELS, ctx.env, { foreground: false }); // a half-configured channel stops us here
-  const { engine, generator, store, close } = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
+  const pinned = fixedModelOf(f, ctx) !== undefined;
+  // with a database, the registry's active model is copied into modelsDir before the bot loads it
+  const cluster = await openServeCluster(ctx, { modelsDir, followRegistry: !pinned });
+  let bot: RunningBot;
+  try {
+    bot = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  const { engine, generator, store, close } = bot;
   const onStop: Array<() => unknown> = [];
   try {
+    await cluster.attach(bot);
     // with a database, every instance signs with the same secrets, so a widget's token opens its conversation on any of them
     const shared = (store as Partial<PostgresStoreExtras>).pool;
     const sharedSecret = shared ? (name: string) => loadOrCreateSharedSecret(shared, name) : undefined;
-    const redis = ctx.env.redis ? await openRedis({ url: ctx.env.redis.url, logger: ctx.logger, purpose: 'rate limits' }) : undefined;
-    onStop.push(() => redis && closeRedis(redis));
-    const rateLimiters = redis && ctx.env.redis ? redisRateLimiters({ redis, prefix: ctx.env.redis.prefix, whenDown: ctx.env.redis.limitsWhenDown, logger: ctx.logger }) : undefined;
+    const { rateLimiters } = cluster;
     const { adminToken } = ctx.env;
     const mounts = adminToken === undefined ? undefined : { '/admin': createAdminRouter({ store, token: adminToken, modelsDir, minConfidence: engine.options.confidenceThreshold, commands: engine.options.commands, logger: ctx.logger }) };
     // readiness at start: one probe reply with the decoding the server runs, and a write to the log
@@ -77,16 +86,30 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     onStop.push(() => healthCheck.close());
     const readiness = await healthCheck.report();
     if (!readiness.ok) ctx.logger.error('not ready: /health answers 503 until this is fixed', { model: readiness.model.problem, store: readiness.store.problem });
-    const health = () => healthCheck.report();
+    // and which instance answers, the registry version it serves, the roles it leads
+    const health = async () => {
+      const report = await healthCheck.report();
+      return { ...report, model: { ...report.model, name: bot.served().name }, ...cluster.health() };
+    };
     const startContext = { engine, logger: ctx.logger, host, dataDir, health, ...(port !== undefined ? { port } : {}), ...(mounts ? { mounts } : {}), ...(rateLimiters ? { rateLimiters } : {}), ...(sharedSecret ? { sharedSecret } : {}) };
-    const channels = startChannels(specs, startContext, (_name, running) => {
+    const onRunning = (_name: string, running: RunningChannel) => {
       if (running.banner) ctx.print(running.banner);
-    });
+    };
+    // with a database, a channel that connects once per bot (Discord's gateway) runs in the elected instance only
+    const elected = ctx.env.database ? specs.filter((s) => s.singleton) : [];
+    const channels = startChannels(specs.filter((s) => !elected.includes(s)), startContext, onRunning);
+    for (const spec of elected) {
+      cluster.asLeader(`channel:${spec.name}`, () => {
+        const running = startChannels([spec], startContext, onRunning);
+        return { stop: () => running.stop() };
+      });
+    }
     const outcome = await channels.ready;
     if (!outcome.running.length && outcome.failed.length) throw outcome.failed[0].error;
     ctx.print(describeChannels(outcome));
-    if (schedule && (f.model !== undefined || ctx.env.modelPinned)) ctx.logger.warn('--schedule retrains into the registry, but this server runs a fixed model (--model / COLLOQUY_MODEL): promotions will not reach it');
-    const retrainer = schedule ? startRetrainSchedule({ schedule, dataDir, modelsDir, logger: ctx.logger }) : undefined;
+    if (schedule && pinned) ctx.logger.warn('--schedule retrains into the registry, but this server runs a fixed model (--model / COLLOQUY_MODEL): promotions will not reach it');
+    // with a database, one elected instance retrains; its promotion reaches every instance through the registry
+    if (schedule) cluster.asLeader('retrain', () => startRetrainSchedule({ schedule, dataDir, modelsDir, logger: ctx.logger }));
     const retention = retentionMs === undefined ? undefined : startRetention({ store, maxAgeMs: retentionMs, logger: ctx.logger });
     // with a database there is no writer lock: the CLI deletes in the database directly
     const privacyRequests = shared ? undefined : await watchPrivacyRequests({ dataDir, store, logger: ctx.logger });
@@ -97,10 +120,10 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     ctx.logger.info('stopping');
     await privacyRequests?.stop();
     await retention?.stop();
-    await retrainer?.stop();
     await channels.stop();
   } finally {
     for (const stop of onStop.reverse()) await stop();
+    await cluster.stop();
     await close();
   }
 }
