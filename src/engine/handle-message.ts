@@ -4,6 +4,7 @@
  * user's turn, then answer — a command, silence while a human is involved, or
  * the model's reply through the confidence gate — and write it all at once.
  */
+import { isColloquyError } from '../errors.ts';
 import type { Reply } from '../generation/generator.ts';
 import type { LoggedTurn } from '../storage/types.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
@@ -44,6 +45,11 @@ export async function handleMessage(ctx: EngineContext, msg: InboundMessage, emi
     const task = () => answerMessage(ctx, msg, input.text, emit);
     return await (ctx.store.exclusive ? ctx.store.exclusive(msg.conversationId, task) : task());
   } catch (err) {
+    if (isColloquyError(err, 'storage_conversation_deleted')) {
+      // a privacy deletion landed while this message was answered: not a failure, and nothing of it is kept
+      ctx.logger.info('message not logged: its conversation was deleted meanwhile', { conversationId: msg.conversationId });
+      return unlogged(ctx, ref, say(options, 'retry'), emit);
+    }
     // the store failed to read or write (or a bug): the draft was not written, so what is stored is as it was
     reportFailure(ctx, 'store', err, { conversationId: msg.conversationId, channel: msg.channel });
     return unlogged(ctx, ref, say(options, 'retry'), emit);
