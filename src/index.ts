@@ -67,6 +67,7 @@ export { configError, portValue, urlValue, listValue } from './channels/config-v
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
 export { createRecentMap, type RecentMap, type RecentMapOptions } from './channels/recent-map.ts';
 export { errorText } from './channels/error-text.ts';
+export { createHandoffDesk, ANNOUNCED_TURNS, type HandoffDesk, type HandoffDeskInput, type AgentsPlatform, type HandoffAnnouncement, type DeskNote, type RecentTurn } from './channels/handoff-desk.ts';
 
 // — operations: the review page and admin API, an express router to mount on the web channel —
 export { createAdminRouter, MIN_ADMIN_TOKEN_LENGTH, type AdminRouterOptions } from './ops/admin-router.ts';

@@ -11,6 +11,9 @@ import { streamEvents, streamReply } from './sse.ts';
 import { errorHandler, staticFiles } from './static-and-errors.ts';
 import { MIN_SECRET_LENGTH, signToken } from './tokens.ts';
 
+/** What the widget may send as its message id (it sends a UUID). */
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
 export interface CreateWebServerOptions {
   engine: Engine;
   /** Signs conversation tokens; at least 32 characters. */
@@ -76,7 +79,12 @@ export function createWebServer({ engine, secret, allowedOrigins = [], frameAnce
     if (wait) return tooMany(res, wait);
     const text: unknown = req.body?.text;
     if (typeof text !== 'string') return void res.status(400).json({ error: 'bad_request', message: 'Send JSON {"text": "..."}.' });
-    await streamReply(engine, logger, req, res, text);
+    // the widget's id for this message: a resend after a dropped connection (perhaps to another instance) is not answered twice
+    const clientMessageId: unknown = req.body?.clientMessageId;
+    if (clientMessageId !== undefined && (typeof clientMessageId !== 'string' || !CLIENT_MESSAGE_ID.test(clientMessageId))) {
+      return void res.status(400).json({ error: 'bad_request', message: 'clientMessageId must be 1 to 100 letters, digits, "-" or "_".' });
+    }
+    await streamReply(engine, logger, req, res, text, clientMessageId);
   });
 
   api.get('/conversations/:id/messages', auth, (req: Authed, res) => sendHistory(engine, req, res));

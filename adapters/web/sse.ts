@@ -22,18 +22,21 @@ function openEventStream(res: Response) {
 
 /**
  * `POST /conversations/:id/messages` after auth and limits: the reply streamed
- * as `token` events, then `done` `{kind, text, turnId, userTurnId}` (or `error`).
+ * as `token` events, then `done` `{kind, text, turnId, userTurnId}` (or `error`);
+ * a message whose `clientMessageId` was answered before gets that answer, with `duplicate: true`.
  */
-export async function streamReply(engine: Engine, logger: Logger, req: Authed, res: Response, text: string): Promise<void> {
+export async function streamReply(engine: Engine, logger: Logger, req: Authed, res: Response, text: string, clientMessageId?: string): Promise<void> {
   const { id, userId } = req.conversation!;
-  const reply = await engine.handle({ channel: WEB_CHANNEL, conversationId: id, userId, text, receivedAt: new Date() });
+  const reply = await engine.handle({ channel: WEB_CHANNEL, conversationId: id, userId, text, receivedAt: new Date(), ...(clientMessageId === undefined ? {} : { externalId: clientMessageId }) });
   reply.result.catch(() => undefined); // awaited below; never unhandled
   const { send } = openEventStream(res);
   try {
     // the client may leave mid-reply: the engine still finishes and logs it
     for await (const piece of reply.stream) send('token', piece);
     const r = await reply.result;
-    send('done', { kind: r.kind, text: r.text, turnId: r.turnId ?? null, userTurnId: r.userTurnId ?? null });
+    // a resent message: its first answer again, marked
+    if (r.duplicateOf) send('done', { kind: r.duplicateOf.turnId ? 'reply' : 'silent', text: r.duplicateOf.text, turnId: r.duplicateOf.turnId ?? null, userTurnId: r.duplicateOf.userTurnId, duplicate: true });
+    else send('done', { kind: r.kind, text: r.text, turnId: r.turnId ?? null, userTurnId: r.userTurnId ?? null });
   } catch (err) {
     logger.error('web reply failed', { conversationId: id, error: (err as Error)?.message ?? String(err) });
     send('error', { message: 'Sorry, something went wrong. Please try again.' });

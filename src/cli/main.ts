@@ -8,6 +8,7 @@ import { SERVE_FLAGS, SERVE_USAGE, serveCommand } from './commands/serve.ts';
 import { REVIEW_FLAGS, REVIEW_USAGE, reviewCommand } from './commands/review.ts';
 import { EXPORT_FLAGS, EXPORT_USAGE, exportCommand } from './commands/export.ts';
 import { MODELS_FLAGS, MODELS_USAGE, modelsCommand } from './commands/models.ts';
+import { STORE_FLAGS, STORE_USAGE, storeCommand } from './commands/store.ts';
 import { RETRAIN_FLAGS, RETRAIN_USAGE, retrainCommand } from './commands/retrain.ts';
 import { DECODING_USAGE } from './commands/generate-flags.ts';
 import { INDEX_FLAGS, INDEX_USAGE, indexCommand } from './commands/index-replies.ts';
@@ -31,6 +32,7 @@ export const COMMANDS: Record<string, Command> = {
   export: { run: exportCommand, usage: EXPORT_USAGE, flags: EXPORT_FLAGS },
   retrain: { run: retrainCommand, usage: RETRAIN_USAGE, flags: RETRAIN_FLAGS },
   models: { run: modelsCommand, usage: MODELS_USAGE, flags: MODELS_FLAGS },
+  store: { run: storeCommand, usage: STORE_USAGE, flags: STORE_FLAGS },
   index: { run: indexCommand, usage: INDEX_USAGE, flags: INDEX_FLAGS },
   'delete-user': { run: deleteUserCommand, usage: DELETE_USER_USAGE, flags: DELETE_USER_FLAGS },
   retention: { run: retentionCommand, usage: RETENTION_USAGE, flags: RETENTION_FLAGS },

@@ -5,6 +5,7 @@ import type { ConversationStore } from '../storage/types.ts';
 import type { EngineContext } from './context.ts';
 import { commit, draftFor } from './context.ts';
 import { createHandoffDesk } from './handoff.ts';
+import { MAX_EXTERNAL_ID_CHARS } from './exactly-once.ts';
 import { handleMessage } from './handle-message.ts';
 import { createReplyStream } from '../generation/reply-stream.ts';
 import { createHooks, type Hooks } from './hooks.ts';
@@ -141,6 +142,7 @@ function checkMessage(m: InboundMessage): void {
   };
   if (!m || typeof m !== 'object') bad('handle() needs a message object');
   for (const key of ['channel', 'conversationId', 'userId'] as const) if (typeof m[key] !== 'string' || !m[key]) bad(`message.${key} must be a non-empty string`);
+  if (m.externalId !== undefined && (typeof m.externalId !== 'string' || !m.externalId || m.externalId.length > MAX_EXTERNAL_ID_CHARS)) bad(`message.externalId must be a non-empty string of at most ${MAX_EXTERNAL_ID_CHARS} characters`);
 }
 
 /** Picks up hand-off requests left open by an earlier run, so they still time out. */

@@ -15,6 +15,13 @@ export interface InboundMessage {
   text: string;
   /** When the platform received it (passed on to hooks; the engine's clock times the log). */
   receivedAt?: Date;
+  /**
+   * The channel's own id of this message (Slack event id, Discord message id,
+   * the widget's client message id), at most 200 characters. A message whose
+   * id the conversation already holds is a redelivery: it is answered once,
+   * the second time with `silent` and `duplicateOf`, even on another instance.
+   */
+  externalId?: string;
 }
 
 /**
@@ -36,6 +43,12 @@ export interface EngineResult {
   /** Mean token log-probability of the generated reply (reply and fallback). */
   confidence?: number;
   modelVersion?: string;
+  /**
+   * Set when the message was a redelivery (its `externalId` was answered
+   * before): the result is `silent` and nothing new is logged; this is the
+   * earlier answer, for channels whose client retries and needs it again (the widget).
+   */
+  duplicateOf?: { userTurnId: string; turnId?: string; text: string };
 }
 
 /**

@@ -13,6 +13,8 @@ import type { Logger } from '../logger.ts';
 export interface ChannelStateFile {
   get(key: string): unknown | undefined;
   set(key: string, value: unknown): Promise<void>;
+  /** Every key and value (copies), e.g. to move the state to another store. */
+  entries(): Array<[string, unknown]>;
   /** Waits for the writes in flight. */
   flush(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function openChannelStateFile(dir: string, logger: Logger, durable 
       tail = run.catch(() => undefined);
       return run;
     },
+    entries: () => [...state].map(([k, v]) => [k, structuredClone(v)]),
     flush: () => tail.then(() => undefined),
   };
 }

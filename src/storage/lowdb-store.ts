@@ -55,6 +55,8 @@ export interface LowdbStoreExtras {
   fileFor(id: string): string;
   /** Conversations currently open in memory. */
   readonly openFiles: number;
+  /** Every channel state key and value (for `colloquy store migrate`). */
+  channelStateEntries(): Array<[string, unknown]>;
   /** Rewrites the index log with only live entries, dropping old lines (privacy deletions do it themselves). */
   compactIndex(): Promise<void>;
 }
@@ -345,6 +347,8 @@ export async function createLowdbStore({
       await removeTempFiles([basename(dirname(e.file))], (file) => file === basename(e.file));
       return existed || known;
     }),
+
+    channelStateEntries: () => channelState.entries(),
 
     async getChannelState(key) {
       if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');

@@ -31,6 +31,8 @@ export interface LoggedTurn {
   fallback?: boolean;
   /** Agent turns: the agent's id. */
   agentId?: string;
+  /** User turns: the channel's own id of the message (exactly-once: a redelivery with this id is not answered again). */
+  externalId?: string;
   feedback?: Feedback;
 }
 

@@ -59,6 +59,18 @@ describe('web API', () => {
     expect(done.turnId).toBeTruthy();
   });
 
+  it('answers a resent message (same clientMessageId) with the first answer, logging it once', async () => {
+    const c = await startConversation();
+    const path = `/api/conversations/${c.conversationId}/messages`;
+    const send = async () => parseSse(await (await post(path, c.token, { text: 'Where is my order?', clientMessageId: 'b1f0c2d4-resend' })).text());
+    const first = (await send()).find((e) => e.event === 'done')!.data as { text: string; turnId: string; userTurnId: string };
+    const again = await send();
+    expect(again.filter((e) => e.event === 'token')).toEqual([]);
+    expect(again.find((e) => e.event === 'done')!.data).toMatchObject({ text: first.text, turnId: first.turnId, userTurnId: first.userTurnId, duplicate: true });
+    expect((await s.store.get(c.conversationId))!.turns.filter((t) => t.speaker === 'user')).toHaveLength(1);
+    expect((await post(path, c.token, { text: 'hi', clientMessageId: 'not ok!' })).status).toBe(400);
+  });
+
   it('returns the history after two messages, paginated', async () => {
     const c = await startConversation();
     await say(c, 'hello');
