@@ -58,6 +58,8 @@ export { CLOSED_RETRY_SECONDS, type RateLimit, type RateLimiter, type RateLimite
 export { createMemoryRateLimiter } from './limits/memory-rate-limiter.ts';
 export { redisRateLimiters, type RedisRateLimitersOptions } from './limits/redis-rate-limiter.ts';
 export { openRedis, closeRedis, type RedisConnection, type RedisOptions } from './cluster/redis.ts';
+export { createRedisLiveBus, type RedisLiveBusOptions } from './cluster/redis-live-bus.ts';
+export type { LiveBus } from './engine/live-bus.ts';
 
 // — channels (what a channel implements; see README "Writing an adapter") —
 export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
@@ -65,6 +67,7 @@ export { configError, portValue, urlValue, listValue } from './channels/config-v
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
 export { createRecentMap, type RecentMap, type RecentMapOptions } from './channels/recent-map.ts';
 export { errorText } from './channels/error-text.ts';
+export { createHandoffDesk, ANNOUNCED_TURNS, type HandoffDesk, type HandoffDeskInput, type AgentsPlatform, type HandoffAnnouncement, type DeskNote, type RecentTurn } from './channels/handoff-desk.ts';
 
 // — operations: the review page and admin API, an express router to mount on the web channel —
 export { createAdminRouter, MIN_ADMIN_TOKEN_LENGTH, type AdminRouterOptions } from './ops/admin-router.ts';
