@@ -22,6 +22,8 @@ export interface EngineContext {
   pending: Map<string, number>;
   /** Actions, the fact check and the intent predictor. */
   grounding: Grounding;
+  /** True when people answer hand-offs for conversations of `channel` (see `engine.agent.join`). */
+  agentsFor(channel: string): boolean;
 }
 
 /** Opens a draft on a stored conversation, or fails naming it. */
@@ -34,7 +36,7 @@ export async function draftFor(ctx: EngineContext, conversationId: string, at: s
 /** Opens a draft on a conversation, starting a new record when there is none. */
 export async function draftOrNew(ctx: EngineContext, ref: { id: string; channel: string; userId: string }, at: string): Promise<{ draft: Draft; isNew: boolean }> {
   const record = await ctx.store.get(ref.id);
-  return { draft: new Draft(record ?? newRecord(ref, at), at), isNew: !record };
+  return { draft: new Draft(record ?? newRecord(ref, at), at, record !== undefined), isNew: !record };
 }
 
 /** Writes a draft, then notes an open hand-off request for the timeout sweep and fires the hook events the draft collected. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ColloquyError } from '../errors.ts';
 import type { ConversationRecord, ConversationStore, HandoffInfo, LoggedTurn } from '../storage/types.ts';
 import type { EngineEventName, EngineEvents } from './types.ts';
 
@@ -40,9 +41,11 @@ export class Draft {
   private readonly changes: Change[] = [];
   private readonly events: PendingEvent[] = [];
 
+  /** `stored`: the base record was read from the store (not a new one), so its disappearance means it was deleted. */
   constructor(
     private readonly base: ConversationRecord,
     private readonly at: string,
+    private readonly stored = true,
   ) {
     this.record = structuredClone(base);
   }
@@ -90,9 +93,16 @@ export class Draft {
     return this.events;
   }
 
-  /** Writes all changes in one `store.update` (onto a copy of what is stored then). */
+  /**
+   * Writes all changes in one `store.update` (onto a copy of what is stored
+   * then). A conversation deleted meanwhile (a privacy request, retention) is
+   * not written back from the copy this draft started with.
+   */
   async commit(store: ConversationStore): Promise<ConversationRecord> {
     return store.update(this.base.id, (current) => {
+      if (!current && this.stored) {
+        throw new ColloquyError('storage_conversation_deleted', `Conversation "${this.base.id}" was deleted while this change was under way; nothing was written`);
+      }
       const next = structuredClone(current ?? this.base);
       for (const change of this.changes) change(next);
       next.updatedAt = this.at;

@@ -7,6 +7,7 @@ import { ColloquyError } from '../errors.ts';
 import type { HandoffInfo } from '../storage/types.ts';
 import { commit, draftFor, refOf, type EngineContext } from './context.ts';
 import { Draft } from './draft.ts';
+import { reportFailure } from './failures.ts';
 import { normalizeInput } from './input.ts';
 import { say } from './options.ts';
 import type { AgentDesk, HandoffEvent } from './types.ts';
@@ -53,7 +54,7 @@ export function timeOutIfDue(ctx: EngineContext, draft: Draft, now: Date): boole
 }
 
 /** The agents' side, the engine-initiated request and the timeout sweep. */
-export function createHandoffDesk(ctx: EngineContext): AgentDesk & {
+export function createHandoffDesk(ctx: EngineContext): Omit<AgentDesk, 'join'> & {
   request(conversationId: string, reason?: HandoffInfo['reason']): Promise<HandoffInfo>;
   tick(): Promise<void>;
 } {
@@ -125,7 +126,7 @@ export function createHandoffDesk(ctx: EngineContext): AgentDesk & {
               const draft = new Draft(record, t.toISOString());
               if (timeOutIfDue(ctx, draft, t)) await commit(ctx, draft);
             })
-            .catch((err) => ctx.logger.error('hand-off timeout failed', { conversationId: id, error: (err as Error).message })),
+            .catch((err) => reportFailure(ctx, 'store', err, { conversationId: id })),
         ),
       );
     },

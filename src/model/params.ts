@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ColloquyError } from '../errors.ts';
 import type { ModelConfig } from './config.ts';
 import type { NamedArray } from './weights-file.ts';
 
@@ -111,7 +112,7 @@ export function paramsFromArrays(c: ModelConfig, arrays: Map<string, Float32Arra
   const shapes = expectedShapes(c);
   const v = (name: string) => {
     const values = arrays.get(name);
-    if (!values) throw new Error(`weight ${name} is missing`);
+    if (!values) throw new ColloquyError('model_file_corrupt', `The weights file has no ${name}`, 'The model directory is incomplete: train or copy it again.');
     return variableOf(() => tf.tensor(values, shapes[name], 'float32'));
   };
   return {

@@ -14,8 +14,9 @@
  * and rebuilt from the conversation files when missing or unreadable.
  */
 import { appendFileSync, closeSync, openSync, renameSync, writeSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readFile, readdir, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isProcessRunning } from '../util/process-alive.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { ConversationRecord, ConversationSummary, ListFilter } from './types.ts';
 
@@ -82,6 +83,8 @@ export interface ConversationIndexOptions {
   logger?: Logger;
   /** Never compact a log shorter than this many lines. */
   compactMinLines?: number;
+  /** Permissions of the log file (default 0600: it names every user). */
+  fileMode?: number;
 }
 
 /**
@@ -108,6 +111,15 @@ export interface ConversationIndex {
 }
 
 type Line = { begin: string } | { put: ConversationSummary } | { del: string };
+
+/** Removes `<file>.<pid>.compact.tmp` snapshots left by a process that died while compacting (they hold ids and user ids). */
+async function removeOrphanCompactions(file: string): Promise<void> {
+  const prefix = `${basename(file)}.`;
+  for (const name of await readdir(dirname(file)).catch(() => [] as string[])) {
+    const pid = name.startsWith(prefix) && name.endsWith('.compact.tmp') ? Number(name.slice(prefix.length, -'.compact.tmp'.length)) : NaN;
+    if (Number.isInteger(pid) && !isProcessRunning(pid)) await unlink(join(dirname(file), name)).catch(() => undefined);
+  }
+}
 
 /** Replays log text; undefined when a line other than a cut-off last one is unreadable. */
 function replay(text: string): { map: Map<string, ConversationSummary>; pending: Set<string>; lines: number; torn: boolean } | undefined {
@@ -144,7 +156,8 @@ function replay(text: string): { map: Map<string, ConversationSummary>; pending:
  * @example
  * const index = await openIndex({ file: join(dir, 'index.jsonl'), scan: () => scanFiles(), resummarize: (id) => readSummary(id) });
  */
-export async function openIndex({ file, scan, resummarize, logger = silentLogger, compactMinLines = 1000 }: ConversationIndexOptions): Promise<ConversationIndex> {
+export async function openIndex({ file, scan, resummarize, logger = silentLogger, compactMinLines = 1000, fileMode = 0o600 }: ConversationIndexOptions): Promise<ConversationIndex> {
+  await removeOrphanCompactions(file);
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
@@ -193,7 +206,7 @@ export async function openIndex({ file, scan, resummarize, logger = silentLogger
     tail = [];
     try {
       const rows = await snapshot();
-      const h = await open(tmp, 'w');
+      const h = await open(tmp, 'w', fileMode);
       try {
         await h.writeFile(rows.join(''));
         await h.sync();
@@ -204,7 +217,7 @@ export async function openIndex({ file, scan, resummarize, logger = silentLogger
       if (tail.length > 0) appendFileSync(tmp, tail.join(''));
       renameSync(tmp, file);
       if (fd !== undefined) closeSync(fd);
-      fd = openSync(file, 'a');
+      fd = openSync(file, 'a', fileMode);
       lines = rows.length + tail.length;
       tail = undefined;
       const dirHandle = await open(dirname(file), 'r');
@@ -219,7 +232,7 @@ export async function openIndex({ file, scan, resummarize, logger = silentLogger
 
   let fd: number | undefined;
   if (rewrite) await compact();
-  if (fd === undefined) fd = openSync(file, 'a');
+  if (fd === undefined) fd = openSync(file, 'a', fileMode);
 
   const append = (line: Line): void => {
     const buf = Buffer.from(JSON.stringify(line) + '\n');

@@ -10,14 +10,17 @@
  * JSONFile (steno) renames without fsync, hence the adapter here.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { ColloquyError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { openChannelStateFile } from './channel-state-file.ts';
+import { createTombstones, deleteRecordsOlderThan, deleteUserRecords } from './deletion.ts';
 import { openIndex, summarize } from './index-file.ts';
 import { redactText } from './redact.ts';
-import type { ConversationRecord, ConversationStore, ConversationSummary } from './types.ts';
+import { isOrphanTemp, tempNameFor } from './temp-files.ts';
+import type { ConversationRecord, ConversationStore, ConversationSummary, DeletionReport } from './types.ts';
 
 /**
  * Options of `createLowdbStore`.
@@ -35,6 +38,8 @@ export interface LowdbStoreOptions {
   maxOpenFiles?: number;
   /** fsync every write (default). Off only for bulk loads and benchmarks' setup: a power loss may then lose writes. */
   durable?: boolean;
+  /** Let the owner's group read the log (0750/0640); default owner only (0700/0600), and a data directory open to others is closed at open. */
+  groupReadable?: boolean;
 }
 
 /**
@@ -50,9 +55,9 @@ export interface LowdbStoreExtras {
   fileFor(id: string): string;
   /** Conversations currently open in memory. */
   readonly openFiles: number;
-  /** Deletes files in `dir/corrupt/` whose raw text `match` accepts (privacy requests). Returns how many. */
-  purgeCorrupt(match: (text: string) => boolean): Promise<number>;
-  /** Rewrites the index log with only live entries, dropping old lines (privacy deletions). */
+  /** Every channel state key and value (for `colloquy store migrate`). */
+  channelStateEntries(): Array<[string, unknown]>;
+  /** Rewrites the index log with only live entries, dropping old lines (privacy deletions do it themselves). */
   compactIndex(): Promise<void>;
 }
 
@@ -62,7 +67,7 @@ class CorruptRecordError extends Error {}
 /** lowdb adapter: JSON read, validated; durable atomic write. */
 class DurableJsonFile implements Adapter<ConversationRecord | null> {
   private static seq = 0;
-  constructor(readonly file: string, private readonly id: string | undefined, private readonly durable: boolean) {}
+  constructor(readonly file: string, private readonly id: string | undefined, private readonly durable: boolean, private readonly mode = 0o600) {}
 
   async read(): Promise<ConversationRecord | null> {
     const text = await readFile(this.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -82,8 +87,8 @@ class DurableJsonFile implements Adapter<ConversationRecord | null> {
   }
 
   async write(data: ConversationRecord | null): Promise<void> {
-    const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${++DurableJsonFile.seq}.tmp`);
-    const handle = await open(tmp, 'w');
+    const tmp = join(dirname(this.file), tempNameFor(basename(this.file), ++DurableJsonFile.seq));
+    const handle = await open(tmp, 'w', this.mode);
     try {
       await handle.writeFile(JSON.stringify(data));
       if (this.durable) await handle.sync();
@@ -96,6 +101,20 @@ class DurableJsonFile implements Adapter<ConversationRecord | null> {
     }
     if (this.durable) await syncDir(dirname(this.file));
   }
+}
+
+/**
+ * Takes the group's and others' access away from a data directory that grants
+ * more than `mode` (one created before, 0755): without search permission on
+ * it, nothing inside can be read by them.
+ */
+async function closeToOthers(dir: string, mode: number, logger: Logger): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info || (info.mode & 0o777 & ~mode) === 0 || (process.getuid && info.uid !== process.getuid())) return;
+  await chmod(dir, info.mode & mode & 0o777).then(
+    () => logger.info('the conversation log was readable by others; it is owner-only now (COLLOQUY_FILE_ACCESS=group lets the group read it)', { dir, mode: (info.mode & mode & 0o777).toString(8) }),
+    (err) => logger.warn('the conversation log is readable by others and could not be closed', { dir, error: String(err) }),
+  );
 }
 
 const hashOf = (id: string): string => createHash('sha256').update(id, 'utf8').digest('hex');
@@ -127,21 +146,46 @@ interface Entry { low: Low<ConversationRecord | null>; file: string; loaded: boo
  * for await (const s of store.list({ feedback: 'down' })) logger.info('needs review', { id: s.id });
  */
 export async function createLowdbStore({
-  dir = 'conversations', logger = silentLogger, redactLog = false, maxOpenFiles = 256, durable = true,
+  dir = 'conversations', logger = silentLogger, redactLog = false, maxOpenFiles = 256, durable = true, groupReadable = false,
 }: LowdbStoreOptions = {}): Promise<ConversationStore & LowdbStoreExtras> {
   const filesDir = join(dir, 'c');
   const corruptDir = join(dir, 'corrupt');
-  await mkdir(filesDir, { recursive: true }).catch((err) => { throw storageError('open_failed', `the conversation directory ${dir}`, err); });
+  const dirMode = groupReadable ? 0o750 : 0o700;
+  const fileMode = groupReadable ? 0o640 : 0o600;
+  await mkdir(filesDir, { recursive: true, mode: dirMode }).catch((err) => { throw storageError('open_failed', `the conversation directory ${dir}`, err); });
+  await closeToOthers(dir, dirMode, logger);
   const fileFor = (id: string): string => { const h = hashOf(id); return join(filesDir, h.slice(0, 2), `${h}.json`); };
   const shards = new Set<string>();
   const entries = new Map<string, Entry>();
+  const tombstones = createTombstones();
   let closed = false;
+  /** Temp files removed since the store opened (a deletion reports its share). */
+  let tempFilesRemoved = 0;
+
+  /**
+   * Removes temp files that no write will rename any more: left by a crash
+   * (their process is gone) or by this process for a file whose write is over
+   * (`ownDone`). They hold whole conversations.
+   */
+  const removeTempFiles = async (shardNames?: string[], ownDone: (file: string) => boolean = () => false): Promise<number> => {
+    let removed = 0;
+    for (const shard of shardNames ?? await readdir(filesDir).catch(() => [] as string[])) {
+      for (const name of await readdir(join(filesDir, shard)).catch(() => [] as string[])) {
+        if (!isOrphanTemp(name, ownDone)) continue;
+        removed += await unlink(join(filesDir, shard, name)).then(() => 1, () => 0);
+      }
+    }
+    if (removed > 0) logger.info('removed temp files left by interrupted writes', { dir, files: removed });
+    tempFilesRemoved += removed;
+    return removed;
+  };
+  await removeTempFiles();
 
   /** Moves an unreadable file aside; the conversation then starts anew. */
   const quarantine = async (file: string, reason: string): Promise<void> => {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const target = join(corruptDir, `${basename(file, '.json')}.${stamp}.json`);
-    await mkdir(corruptDir, { recursive: true });
+    await mkdir(corruptDir, { recursive: true, mode: dirMode });
     await rename(file, target);
     logger.warn('conversation file unreadable; moved aside, the conversation starts anew', { file, movedTo: target, reason });
   };
@@ -163,7 +207,6 @@ export async function createLowdbStore({
     for (const shard of await readdir(filesDir).catch(() => [] as string[])) {
       for (const name of await readdir(join(filesDir, shard)).catch(() => [] as string[])) {
         const file = join(filesDir, shard, name);
-        if (name.endsWith('.tmp')) await unlink(file).catch(() => undefined); // left by a crash mid-write
         if (!name.endsWith('.json')) continue;
         const record = await readRecord(new DurableJsonFile(file, undefined, false));
         if (record) yield summarize(record);
@@ -173,6 +216,7 @@ export async function createLowdbStore({
   const index = await openIndex({
     file: join(dir, 'index.jsonl'),
     logger,
+    fileMode,
     scan,
     resummarize: async (id) => {
       const record = await readRecord(new DurableJsonFile(fileFor(id), id, false));
@@ -180,6 +224,10 @@ export async function createLowdbStore({
     },
   }).catch((err) => {
     throw err instanceof ColloquyError ? err : storageError('open_failed', `the conversation index in ${dir}`, err);
+  });
+
+  const channelState = await openChannelStateFile(dir, logger, durable).catch((err) => {
+    throw storageError('open_failed', `the channel state in ${dir}`, err);
   });
 
   /** Closes idle conversations beyond the bound, least recently used first. */
@@ -194,7 +242,7 @@ export async function createLowdbStore({
   const exclusive = <T>(id: string, fn: (e: Entry) => Promise<T>): Promise<T> => {
     if (closed) return Promise.reject(new ColloquyError('storage_closed', 'The conversation store is closed'));
     const file = fileFor(id);
-    const entry = entries.get(id) ?? { low: new Low(new DurableJsonFile(file, id, durable), null), file, loaded: false, tail: Promise.resolve(), busy: 0 };
+    const entry = entries.get(id) ?? { low: new Low(new DurableJsonFile(file, id, durable, fileMode), null), file, loaded: false, tail: Promise.resolve(), busy: 0 };
     entries.delete(id);
     entries.set(id, entry); // most recently used last
     entry.busy++;
@@ -221,7 +269,27 @@ export async function createLowdbStore({
     for (const [i, t] of next.turns.entries()) if (prev?.turns[i]?.text !== t.text) t.text = redactText(t.text);
   };
 
-  return {
+  /** Files moved aside as unreadable that `match` picks (by raw text or last change); returns how many were removed. */
+  const purgeCorrupt = async (match: (text: string, mtimeMs: number) => boolean): Promise<number> => {
+    let removed = 0;
+    for (const name of await readdir(corruptDir).catch(() => [] as string[])) {
+      const file = join(corruptDir, name);
+      const [text, info] = await Promise.all([readFile(file, 'utf8').catch(() => ''), stat(file).catch(() => undefined)]);
+      if (info && match(text, info.mtimeMs)) removed += await unlink(file).then(() => 1);
+    }
+    return removed;
+  };
+
+  /** After records were deleted: the other copies — temp files, matching corrupt files, old index lines. */
+  const finishDeletion = async (report: DeletionReport, tempsBefore: number, corrupt: (text: string, mtimeMs: number) => boolean): Promise<DeletionReport> => {
+    const busy = new Set([...entries.values()].filter((e) => e.busy > 0).map((e) => basename(e.file)));
+    await removeTempFiles(undefined, (file) => !busy.has(file));
+    const corruptFiles = await purgeCorrupt(corrupt);
+    await index.compact();
+    return { ...report, tempFiles: tempFilesRemoved - tempsBefore, corruptFiles };
+  };
+
+  const store: ConversationStore & LowdbStoreExtras = {
     dir,
     fileFor,
     get openFiles() { return entries.size; },
@@ -234,15 +302,16 @@ export async function createLowdbStore({
     update: (id, mutate) => exclusive(id, async (e) => {
       await load(id, e);
       const prev = e.low.data;
-      const next = mutate(prev ? structuredClone(prev) : undefined);
-      if (!next || next.id !== id || !Array.isArray(next.turns)) {
+      const mutated = mutate(prev ? structuredClone(prev) : undefined);
+      if (!mutated || mutated.id !== id || !Array.isArray(mutated.turns)) {
         throw new ColloquyError('storage_bad_record', `The update of conversation ${JSON.stringify(id.slice(0, 80))} returned a record with another id or no turns`);
       }
+      const next = tombstones.screen(mutated);
       if (redactLog) redactTurns(next, prev);
       const shard = dirname(e.file);
       try {
         if (!shards.has(shard)) {
-          await mkdir(shard, { recursive: true });
+          await mkdir(shard, { recursive: true, mode: dirMode });
           if (durable) await syncDir(filesDir);
           shards.add(shard);
         }
@@ -275,16 +344,35 @@ export async function createLowdbStore({
       e.low.data = null;
       e.loaded = true;
       index.commitDelete(id);
+      await removeTempFiles([basename(dirname(e.file))], (file) => file === basename(e.file));
       return existed || known;
     }),
 
-    async purgeCorrupt(match) {
-      let removed = 0;
-      for (const name of await readdir(corruptDir).catch(() => [] as string[])) {
-        const file = join(corruptDir, name);
-        if (match(await readFile(file, 'utf8').catch(() => ''))) removed += await unlink(file).then(() => 1);
-      }
-      return removed;
+    channelStateEntries: () => channelState.entries(),
+
+    async getChannelState(key) {
+      if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');
+      return channelState.get(key);
+    },
+
+    async setChannelState(key, value, options) {
+      if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');
+      await channelState.set(key, value, options?.ttlMs).catch((err) => {
+        throw storageError('write_failed', `channel state ${JSON.stringify(key.slice(0, 80))}`, err);
+      });
+    },
+
+    async deleteUser(userId) {
+      const tempsBefore = tempFilesRemoved;
+      const report = await deleteUserRecords(store, tombstones, userId);
+      const needle = `"userId":${JSON.stringify(userId)}`;
+      return finishDeletion(report, tempsBefore, (text) => text.includes(needle));
+    },
+
+    async deleteOlderThan(cutoff) {
+      const tempsBefore = tempFilesRemoved;
+      const report = await deleteRecordsOlderThan(store, cutoff);
+      return finishDeletion(report, tempsBefore, (_text, mtimeMs) => mtimeMs < cutoff.getTime());
     },
 
     compactIndex: () => index.compact(),
@@ -293,8 +381,10 @@ export async function createLowdbStore({
       if (closed) return;
       closed = true;
       await Promise.all([...entries.values()].map((e) => e.tail));
+      await channelState.flush();
       entries.clear();
       await index.close();
     },
   };
+  return store;
 }

@@ -1,87 +1,13 @@
 /**
- * Housekeeping on any `ConversationStore`: retention, privacy deletion of one
- * user, and export of the log to the corpus JSONL format for retraining.
- * Everything goes through the store's interface, one conversation at a time.
+ * Export of the log to the corpus JSONL format for retraining, through the
+ * store's interface, one conversation at a time. (Retention and privacy
+ * deletion are store operations: `store.deleteOlderThan`, `store.deleteUser`.)
  */
 import { writeCorpus } from '../data/corpus-file.ts';
 import { actionTurn, redactCall } from '../data/action-text.ts';
 import { actionOf, type Dialogue, type Turn } from '../data/dialogue.ts';
-import { ColloquyError } from '../errors.ts';
-import type { LowdbStoreExtras } from './lowdb-store.ts';
 import { redactText } from './redact.ts';
-import type { ConversationRecord, ConversationStore, ListFilter } from './types.ts';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Deletes every conversation whose last activity (`updatedAt`) is more than
- * `days` days before `now`. Returns how many were deleted.
- *
- * @example
- * const { deleted } = await deleteOlderThan(store, 90);
- */
-export async function deleteOlderThan(store: ConversationStore, days: number, now: Date = new Date()): Promise<{ deleted: number }> {
-  if (!Number.isFinite(days) || days < 0) throw new ColloquyError('storage_bad_argument', `Retention must be a number of days ≥ 0, got ${days}`);
-  const cutoff = now.getTime() - days * DAY_MS;
-  const old: string[] = [];
-  for await (const s of store.list({ to: new Date(cutoff) })) if (Date.parse(s.updatedAt) < cutoff) old.push(s.id);
-  let deleted = 0;
-  for (const id of old) if (await store.delete(id)) deleted++;
-  return { deleted };
-}
-
-/**
- * Options of `deleteUser`.
- *
- * @example
- * await deleteUser(store, 'U123', { scanTurns: false });
- */
-export interface DeleteUserOptions {
-  /** Also remove the user's turns (and unlink their feedback) in other users' conversations, e.g. shared Slack channels. Reads every conversation once. Default true. */
-  scanTurns?: boolean;
-}
-
-/**
- * Deletes everything about one user (a privacy request): their conversations,
- * their turns in other conversations, the `by` of feedback they gave, and —
- * with the lowdb store — moved-aside corrupt files that mention them and the
- * old lines of the index log.
- *
- * @example
- * const { conversations, turns } = await deleteUser(store, 'slack:U123');
- */
-export async function deleteUser(
-  store: ConversationStore & Partial<Pick<LowdbStoreExtras, 'purgeCorrupt' | 'compactIndex'>>,
-  userId: string,
-  { scanTurns = true }: DeleteUserOptions = {},
-): Promise<{ conversations: number; turns: number; corruptFiles: number }> {
-  const own: string[] = [];
-  for await (const s of store.list({ userId })) own.push(s.id);
-  let conversations = 0;
-  for (const id of own) if (await store.delete(id)) conversations++;
-
-  let turns = 0;
-  if (scanTurns) {
-    const mentions = (r: ConversationRecord) => r.turns.some((t) => t.userId === userId || t.feedback?.by === userId);
-    const others: string[] = [];
-    for await (const s of store.list()) others.push(s.id);
-    for (const id of others) {
-      const record = await store.get(id);
-      if (!record || !mentions(record)) continue;
-      await store.update(id, (cur) => {
-        if (!cur) throw new ColloquyError('storage_conversation_gone', `Conversation ${id} disappeared during a user deletion`);
-        const kept = cur.turns.filter((t) => t.userId !== userId);
-        turns += cur.turns.length - kept.length;
-        for (const t of kept) if (t.feedback?.by === userId) delete t.feedback.by;
-        return { ...cur, turns: kept };
-      });
-    }
-  }
-  const needle = `"userId":${JSON.stringify(userId)}`;
-  const corruptFiles = store.purgeCorrupt ? await store.purgeCorrupt((text) => text.includes(needle)) : 0;
-  await store.compactIndex?.();
-  return { conversations, turns, corruptFiles };
-}
+import type { ConversationStore, ListFilter } from './types.ts';
 
 /**
  * Options of `exportCorpus`.

@@ -54,6 +54,8 @@ export interface LoggedTurn extends Partial<ActionCall> {
   agentId?: string;
   /** Bot turns: what the fact check found (absent when it is off). */
   factCheck?: FactCheckVerdict;
+  /** User turns: the channel's own id of the message (exactly-once: a redelivery with this id is not answered again). */
+  externalId?: string;
   feedback?: Feedback;
 }
 
@@ -138,6 +140,30 @@ export interface ListFilter {
   limit?: number;
 }
 
+/**
+ * What a privacy deletion or a retention run removed. `conversations` counts
+ * whole conversations deleted; `turns` every turn removed, in them and in
+ * other conversations (a user's turns in a shared channel). Stores on disk
+ * also count the files they removed beside the conversation files.
+ *
+ * @example
+ * const report: DeletionReport = { conversations: 2, turns: 14, tempFiles: 1, corruptFiles: 0 };
+ */
+export interface DeletionReport {
+  conversations: number;
+  turns: number;
+  /** Temp files left by an interrupted write (crash leftovers that held conversation text). */
+  tempFiles?: number;
+  /** Unreadable conversation files that had been moved aside. */
+  corruptFiles?: number;
+}
+
+/** How long a channel state key lives. */
+export interface ChannelStateOptions {
+  /** Milliseconds until the key expires (default: never). */
+  ttlMs?: number;
+}
+
 /** The conversation log. Writes to one conversation are serialized and atomic on disk. */
 export interface ConversationStore {
   get(id: string): Promise<ConversationRecord | undefined>;
@@ -149,5 +175,37 @@ export interface ConversationStore {
   update(id: string, mutate: (current: ConversationRecord | undefined) => ConversationRecord): Promise<ConversationRecord>;
   list(filter?: ListFilter): AsyncIterable<ConversationSummary>;
   delete(id: string): Promise<boolean>;
+  /**
+   * Small per-channel JSON state that must survive restarts and be shared by
+   * every instance on the store: which platform message holds which turn,
+   * hand-off announcements, event ids already answered. Undefined when unset.
+   *
+   * @example
+   * await store.setChannelState('slack:msg:C1:1700000000.0001', { conversationId, turnId });
+   * const ref = (await store.getChannelState('slack:msg:C1:1700000000.0001')) as TurnRef | undefined;
+   */
+  getChannelState(key: string): Promise<unknown | undefined>;
+  /**
+   * Stores `value` (JSON) under `key`; `undefined` removes the key. With
+   * `ttlMs`, the key reads as unset that long after this call (and is then
+   * removed). Resolves once it is stored durably.
+   */
+  setChannelState(key: string, value: unknown, options?: ChannelStateOptions): Promise<void>;
+  /**
+   * Stores shared by several processes: runs `task` holding conversation
+   * `id`'s lock across all of them (the engine answers a message inside it).
+   * Absent on single-process stores, where the engine's own queue suffices.
+   */
+  exclusive?<T>(id: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Deletes everything about one user (a privacy request): their
+   * conversations, their turns in other conversations, the `by` of feedback
+   * they gave, and every other copy the store keeps (open records in memory,
+   * temp files, index lines). A write already under way for the user when the
+   * deletion runs is refused rather than writing their data back.
+   */
+  deleteUser(userId: string): Promise<DeletionReport>;
+  /** Deletes every conversation whose last activity (`updatedAt`) is before `cutoff` (retention), with all their copies. */
+  deleteOlderThan(cutoff: Date): Promise<DeletionReport>;
   close(): Promise<void>;
 }

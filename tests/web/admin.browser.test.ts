@@ -8,26 +8,27 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium, WAIT } from './browser.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ARTIFACTS, describeWithBrowser, launchChromium, WAIT } from './browser.ts';
 import type { ConversationRecord } from '../../src/index.ts';
 import { ADMIN_TOKEN, converse, startAdminServer, type AdminTestServer } from './admin-helpers.ts';
 
 
 let s: AdminTestServer;
 let browser: Browser;
-beforeAll(async () => {
-  s = await startAdminServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
 
 const onDisk = async (id: string) => JSON.parse(await fs.readFile(s.store.fileFor(id), 'utf8')) as ConversationRecord;
 
-describe('the admin review page in Chromium', () => {
+describeWithBrowser('the admin review page in Chromium', () => {
+  beforeAll(async () => {
+    s = await startAdminServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
   it('signs in with the token, shows the queue as text, saves a correction and a verdict, and links the report', async () => {
     const [fell] = await converse(s.engine, 'web-parcel', ['where is my parcel? <img src=x onerror=alert(1)>']);
     await converse(s.engine, 'web-rude', ['you are useless']);

@@ -5,21 +5,13 @@
  */
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium, WAIT } from './browser.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ARTIFACTS, describeWithBrowser, launchChromium, WAIT } from './browser.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 
 
 let s: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  s = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
 
 /** A fresh page (own localStorage) that fails the test on any dialog or page error. */
 async function openPage(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; dialogs: string[]; errors: string[] }> {
@@ -51,7 +43,16 @@ async function send(page: Page, text: string): Promise<string> {
   return (await botReplies(page).last().locator('.colloquy__text').textContent()) ?? '';
 }
 
-describe('the web widget in Chromium', () => {
+describeWithBrowser('the web widget in Chromium', () => {
+  beforeAll(async () => {
+    s = await startTestServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
   it('streams a reply, restores the history after a reload and in a second tab, and stores a thumbs up', async () => {
     const { context, page, dialogs, errors } = await openPage();
     try {

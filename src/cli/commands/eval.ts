@@ -8,20 +8,21 @@ import { num, parseFlags, required } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { generateFlags, generateOptionsFrom } from './generate-flags.ts';
 
-export const EVAL_USAGE = `colloquy eval --model DIR --data FILE [options]
+export const EVAL_USAGE = `colloquy eval --model DIR --data FILE [options] [decoding flags]
   --max-turns N        evaluate a fixed sample of N bot turns (default 2000; 0 = all)
   --baseline retrieval --train FILE   also score the TF-IDF retrieval baseline on the same turns
   --predictions FILE   write {id, context, reference, hypothesis} per turn (JSONL)
-  --json               print the report as JSON
-  --strategy greedy|sample|beam|consensus --beam-size N --candidates N --length-penalty X --temperature X --top-k N --top-p X
-  --repetition-penalty X --max-tokens N --context-tokens N`;
+  --json               print the report as JSON`;
+
+/** The flags `colloquy eval` accepts (its --help lists each). */
+export const EVAL_FLAGS = {
+  model: { type: 'string' }, data: { type: 'string' }, 'max-turns': { type: 'string' }, baseline: { type: 'string' }, train: { type: 'string' },
+  predictions: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ...generateFlags,
+} as const;
 
 /** `colloquy eval`: held-out perplexity, BLEU-4, distinct-n and length, beside a retrieval baseline. */
 export async function evalCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, {
-    model: { type: 'string' }, data: { type: 'string' }, 'max-turns': { type: 'string' }, baseline: { type: 'string' }, train: { type: 'string' },
-    predictions: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ...generateFlags,
-  });
+  const f = parseFlags(argv, EVAL_FLAGS);
   const modelDir = required(f, 'model', 'colloquy eval --model models/mybot --data held-out.jsonl');
   const data = required(f, 'data', 'colloquy eval --model models/mybot --data held-out.jsonl');
   if (f.baseline !== undefined && f.baseline !== 'retrieval') throw new ColloquyError('usage', `--baseline must be "retrieval", got "${f.baseline}"`);

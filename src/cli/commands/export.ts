@@ -13,9 +13,12 @@ export const EXPORT_USAGE = `colloquy export --out FILE [--include-unreviewed] [
   --seed N             changes which conversations are held back (default 0)
   --data-dir DIR       the conversation log (default: conversations/)`;
 
+/** The flags `colloquy export` accepts (its --help lists each). */
+export const EXPORT_FLAGS = { out: { type: 'string' }, 'include-unreviewed': { type: 'boolean' }, 'held-back': { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' } } as const;
+
 /** `colloquy export`: the reviewed log as a training corpus. */
 export async function exportCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { out: { type: 'string' }, 'include-unreviewed': { type: 'boolean' }, 'held-back': { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' } });
+  const f = parseFlags(argv, EXPORT_FLAGS);
   const out = required(f, 'out', 'colloquy export --out conversations/export/train.jsonl');
   const heldBackFraction = num(f, 'held-back');
   if (heldBackFraction !== undefined && !(heldBackFraction >= 0 && heldBackFraction < 1)) throw new ColloquyError('usage', `--held-back must be from 0 to below 1, got ${heldBackFraction}`);

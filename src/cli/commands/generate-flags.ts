@@ -27,6 +27,10 @@ export const GROUNDING_USAGE = `  --actions FILE       actions run before the bo
                        bundled shop demo's order lookup); "none" turns them off
   --no-fact-check      send replies that state facts the conversation does not hold`;
 
+/** The decoding flags as `--help` lists them. */
+export const DECODING_USAGE = `  decoding: --strategy greedy|sample|beam|consensus --beam-size N --candidates N --length-penalty X
+            --temperature X --top-k N --top-p X --repetition-penalty X --max-tokens N --context-tokens N --seed N`;
+
 /** Decoding options from parsed flags (absent flags stay undefined, so defaults apply). */
 export function generateOptionsFrom(f: Record<string, unknown>): Partial<GenerateOptions> {
   return {

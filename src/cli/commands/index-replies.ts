@@ -8,9 +8,12 @@ export const INDEX_USAGE = `colloquy index --model DIR --data FILE
   writes the model's reply index (replies.json): the replies of FILE by what preceded them, which
   --strategy consensus weighs candidate replies against (train writes one from its training split)`;
 
+/** The flags `colloquy index` accepts (its --help lists each). */
+export const INDEX_FLAGS = { model: { type: 'string' }, data: { type: 'string' } } as const;
+
 /** `colloquy index`: gives a model (one trained before reply indexes, or on other data) its reply index. */
 export async function indexCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, { model: { type: 'string' }, data: { type: 'string' } });
+  const f = parseFlags(argv, INDEX_FLAGS);
   const usage = 'colloquy index --model models/mybot --data dialogues.jsonl';
   const modelDir = required(f, 'model', usage);
   const data = required(f, 'data', usage);

@@ -18,12 +18,15 @@ export const REVIEW_USAGE = `colloquy review [--list] [--json] [--limit N] [--mi
   --data-dir DIR       the conversation log (default: conversations/); while \`colloquy serve\`
                        runs on it, review in its admin page instead`;
 
+/** The flags `colloquy review` accepts (its --help lists each). */
+export const REVIEW_FLAGS = {
+  list: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' }, 'min-confidence': { type: 'string' },
+  'include-reviewed': { type: 'boolean' }, reviewer: { type: 'string' }, 'data-dir': { type: 'string' },
+} as const;
+
 /** `colloquy review`: the review queue in the terminal. */
 export async function reviewCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, {
-    list: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' }, 'min-confidence': { type: 'string' },
-    'include-reviewed': { type: 'boolean' }, reviewer: { type: 'string' }, 'data-dir': { type: 'string' },
-  });
+  const f = parseFlags(argv, REVIEW_FLAGS);
   const interactive = !f.list && !f.json;
   const store = await openExistingLog(f['data-dir'], ctx, interactive ? 'review' : undefined);
   try {

@@ -10,7 +10,8 @@ import { DEFAULT_COPY_KEY_DIM } from '../../model/copy-config.ts';
 
 export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
   --data FILE          training dialogues (.jsonl, or .csv/.tsv question–answer pairs)
-  --valid FILE         held-out dialogues (default: a share of --data)
+  --valid FILE         held-out dialogues (default: a share of --data, see --valid-fraction)
+  --valid-fraction X   the share of --data held out when --valid is absent (default 0.05)
   --out DIR            model directory to write (replaced only when training succeeds)
   --epochs N --batch-size N --seq-len N --lr X --clip X --weight-decay X --patience N --seed N
   --hidden N --embed N --layers N --dropout X --vocab N
@@ -22,16 +23,19 @@ export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
   --lowercase          lowercase all text before training
   --strict             stop at the first malformed line instead of skipping it`;
 
+/** The flags `colloquy train` accepts (its --help lists each). */
+export const TRAIN_FLAGS = {
+  data: { type: 'string' }, valid: { type: 'string' }, out: { type: 'string' },
+  epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'seq-len': { type: 'string' }, lr: { type: 'string' },
+  clip: { type: 'string' }, 'weight-decay': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
+  hidden: { type: 'string' }, embed: { type: 'string' }, layers: { type: 'string' }, dropout: { type: 'string' }, vocab: { type: 'string' },
+  'max-dialogues': { type: 'string' }, 'max-minutes': { type: 'string' }, 'copy-window': { type: 'string' }, 'valid-fraction': { type: 'string' }, lowercase: { type: 'boolean' }, strict: { type: 'boolean' },
+  backend: { type: 'string' }, init: { type: 'string' },
+} as const;
+
 /** `colloquy train`: trains a model with a progress bar; Ctrl-C saves a checkpoint to resume from. */
 export async function trainCommand(argv: string[], ctx: CliContext): Promise<void> {
-  const f = parseFlags(argv, {
-    data: { type: 'string' }, valid: { type: 'string' }, out: { type: 'string' },
-    epochs: { type: 'string' }, 'batch-size': { type: 'string' }, 'seq-len': { type: 'string' }, lr: { type: 'string' },
-    clip: { type: 'string' }, 'weight-decay': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
-    hidden: { type: 'string' }, embed: { type: 'string' }, layers: { type: 'string' }, dropout: { type: 'string' }, vocab: { type: 'string' },
-    'max-dialogues': { type: 'string' }, 'max-minutes': { type: 'string' }, 'copy-window': { type: 'string' }, 'valid-fraction': { type: 'string' }, lowercase: { type: 'boolean' }, strict: { type: 'boolean' },
-    backend: { type: 'string' }, init: { type: 'string' },
-  });
+  const f = parseFlags(argv, TRAIN_FLAGS);
   const data = required(f, 'data', 'colloquy train --data dialogues.jsonl --out models/mybot');
   const out = required(f, 'out', 'colloquy train --data dialogues.jsonl --out models/mybot');
   const backend = await ctx.startBackend(f.backend);

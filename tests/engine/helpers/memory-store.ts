@@ -22,6 +22,10 @@ export function withWriteFaults(inner: ConversationStore): FaultyStore {
     get: (id) => inner.get(id),
     list: (filter) => inner.list(filter),
     delete: (id) => inner.delete(id),
+    getChannelState: (key) => inner.getChannelState(key),
+    setChannelState: (key, value, options) => inner.setChannelState(key, value, options),
+    deleteUser: (userId) => inner.deleteUser(userId),
+    deleteOlderThan: (cutoff) => inner.deleteOlderThan(cutoff),
     close: () => inner.close(),
     async update(id, mutate) {
       if (failing > 0) {
