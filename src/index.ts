@@ -42,7 +42,7 @@ export { createEngine, type CreateEngineInput } from './engine/engine.ts';
 export { createMemoryStore } from './engine/memory-store.ts';
 export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions, type EngineOptions, type EngineOptionsInput, type CommandNames, type EngineMessages } from './engine/options.ts';
 export { normalizeInput } from './engine/input.ts';
-export type { Engine, EngineReply, EngineResult, InboundMessage, ReplyKind, Clock, AgentDesk, FeedbackInput } from './engine/types.ts';
+export type { Engine, EngineReply, EngineResult, InboundMessage, ReplyKind, Clock, AgentDesk, FeedbackInput, ChannelState } from './engine/types.ts';
 export type { EngineEvents, EngineEventName, ReceivedMessageEvent, ReplyEvent, FallbackEvent, HandoffEvent, FeedbackEvent, AgentMessageEvent, NoticeEvent } from './engine/types.ts';
 export type { ChannelHandlers, ChannelEventName, ConversationEvent, ConversationListener } from './engine/routing.ts';
 export { DEFAULT_HISTORY_LIMIT, type HistoryPage, type HistoryQuery } from './engine/history.ts';
@@ -51,20 +51,23 @@ export { DEFAULT_HISTORY_LIMIT, type HistoryPage, type HistoryQuery } from './en
 export { createLowdbStore, type LowdbStoreOptions } from './storage/lowdb-store.ts';
 export { exportCorpus } from './storage/maintenance.ts';
 export { redactText } from './storage/redact.ts';
-export type { ConversationStore, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
+export type { ConversationStore, ChannelStateOptions, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
 
 // — rate limits (in memory for one process; in Redis, shared by instances) —
 export { CLOSED_RETRY_SECONDS, type RateLimit, type RateLimiter, type RateLimiterFactory, type LimitsWhenDown } from './limits/rate-limiter.ts';
 export { createMemoryRateLimiter } from './limits/memory-rate-limiter.ts';
 export { redisRateLimiters, type RedisRateLimitersOptions } from './limits/redis-rate-limiter.ts';
 export { openRedis, closeRedis, type RedisConnection, type RedisOptions } from './cluster/redis.ts';
+export { createRedisLiveBus, type RedisLiveBusOptions } from './cluster/redis-live-bus.ts';
+export type { LiveBus } from './engine/live-bus.ts';
 
 // — channels (what a channel implements; see README "Writing an adapter") —
-export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
+export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelCapabilities } from './channels/types.ts';
 export { configError, portValue, urlValue, listValue } from './channels/config-values.ts';
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
 export { createRecentMap, type RecentMap, type RecentMapOptions } from './channels/recent-map.ts';
 export { errorText } from './channels/error-text.ts';
+export { createHandoffDesk, ANNOUNCED_TURNS, type HandoffDesk, type HandoffDeskInput, type AgentsPlatform, type HandoffAnnouncement, type DeskNote, type RecentTurn } from './channels/handoff-desk.ts';
 
 // — operations: the review page and admin API, an express router to mount on the web channel —
 export { createAdminRouter, MIN_ADMIN_TOKEN_LENGTH, type AdminRouterOptions } from './ops/admin-router.ts';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createEngine } from '../engine/engine.ts';
 import type { Engine } from '../engine/types.ts';
+import type { LiveBus } from '../engine/live-bus.ts';
 import { LstmGenerator, type Generator } from '../generation/generator.ts';
 import { loadModel, type LoadedModel } from '../model/model-dir.ts';
 import { ReloadingGenerator } from '../registry/reloading-generator.ts';
@@ -33,7 +34,7 @@ export interface RunningBot {
  * conversation log and builds the engine over them. The context budget goes to the engine; the other decoding flags become the
  * generator's defaults.
  */
-export async function startBot(flags: Record<string, unknown>, ctx: CliContext, openStore: () => Promise<ConversationStore>): Promise<RunningBot> {
+export async function startBot(flags: Record<string, unknown>, ctx: CliContext, openStore: () => Promise<ConversationStore>, { bus }: { bus?: LiveBus } = {}): Promise<RunningBot> {
   const { contextTokens, ...decoding } = generateOptionsFrom(flags);
   await ctx.startBackend(flags.backend);
   // Concurrent conversations share decoding steps (the same replies, many more per second under load).
@@ -47,7 +48,7 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
     throw err;
   }
   const { contactText } = ctx.env;
-  const engine = createEngine({ generator, store, logger: ctx.logger, options: { ...(contextTokens === undefined ? {} : { contextTokens }), ...(contactText ? { contactText } : {}) } });
+  const engine = createEngine({ generator, store, logger: ctx.logger, options: { ...(contextTokens === undefined ? {} : { contextTokens }), ...(contactText ? { contactText } : {}) }, ...(bus ? { bus } : {}) });
   return {
     engine,
     generator,

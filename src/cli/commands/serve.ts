@@ -66,7 +66,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
   const cluster = await openServeCluster(ctx, { modelsDir, followRegistry: !pinned });
   let bot: RunningBot;
   try {
-    bot = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx));
+    bot = await startBot(f, ctx, () => openLogForWriting(dataDir, 'serve', ctx), cluster.bus ? { bus: cluster.bus } : {});
   } catch (err) {
     await cluster.stop();
     throw err;
