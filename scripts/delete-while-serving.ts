@@ -83,18 +83,18 @@ export async function runDeleteWhileServing({ users = 4, messages = 3 } = {}): P
     deleting = false;
     await chatter;
     if (cli.code !== 0) throw new Error(`colloquy delete-user failed (${cli.code}): ${cli.stderr}`);
+    const throughServer = await leftoversAround(dataDir, server.url, target);
 
-    // baseline: the old way, a second store deleting files behind the server's back
+    // baseline, measured after: the old way, a second store deleting files behind the server's back
+    // (it also breaks the server's index handle, so it must not run before the measurement above)
     const second = await createLowdbStore({ dir: dataDir });
     await second.deleteUser(baseline.userId);
     await second.close();
-
-    // both write again after their deletion
-    for (const p of [target, baseline]) await say(server.url, p, 'hello again');
+    const behindServer = await leftoversAround(dataDir, server.url, baseline);
 
     return {
-      throughServer: await leftovers(dataDir, server.url, target),
-      behindServer: await leftovers(dataDir, server.url, baseline),
+      throughServer,
+      behindServer,
       cliOutput: cli.stdout.trim(),
       othersTurns: { before: othersBefore, after: await servedTurns(server.url, others) },
     };
@@ -104,16 +104,35 @@ export async function runDeleteWhileServing({ users = 4, messages = 3 } = {}): P
   }
 }
 
-/** Counts what still holds the user's data from before the deletion. */
-async function leftovers(dataDir: string, url: string, p: WebUser): Promise<Leftovers> {
+/**
+ * What is left of a deleted user: right after the deletion, anything that
+ * mentions them (their messages' marker, their user or conversation id); then,
+ * once they wrote again (a new conversation, legitimately theirs), anything
+ * from before the deletion that came back. The larger count of each.
+ */
+async function leftoversAround(dataDir: string, url: string, p: WebUser): Promise<Leftovers> {
+  const afterDeletion = await leftovers(dataDir, url, p, true);
+  await say(url, p, 'hello again');
+  const afterWritingAgain = await leftovers(dataDir, url, p, false);
+  return {
+    files: Math.max(afterDeletion.files, afterWritingAgain.files),
+    tempFiles: Math.max(afterDeletion.tempFiles, afterWritingAgain.tempFiles),
+    indexLines: afterDeletion.indexLines,
+    servedTurns: Math.max(afterDeletion.servedTurns, afterWritingAgain.servedTurns),
+  };
+}
+
+/** Counts files, temp files, index lines and served turns holding the marker (or, with `ids`, the user's ids). */
+async function leftovers(dataDir: string, url: string, p: WebUser, ids: boolean): Promise<Leftovers> {
+  const mentions = (text: string) => text.includes(p.marker) || (ids && (text.includes(p.userId) || text.includes(p.conversationId)));
   const result: Leftovers = { files: 0, tempFiles: 0, indexLines: 0, servedTurns: 0 };
   for (const e of await readdir(dataDir, { withFileTypes: true, recursive: true })) {
     if (!e.isFile()) continue;
     const text = await readFile(path.join(e.parentPath, e.name), 'utf8').catch(() => '');
     if (e.name === 'index.jsonl') {
-      result.indexLines = text.split('\n').filter((line) => line.includes(p.userId) || line.includes(p.conversationId)).length;
-    } else if (text.includes(p.marker)) {
-      if (e.name.endsWith('.tmp')) result.tempFiles++;
+      result.indexLines = text.split('\n').filter(mentions).length;
+    } else if (mentions(text)) {
+      if (e.name.endsWith(".tmp")) result.tempFiles++;
       else result.files++;
     }
   }

@@ -7,7 +7,9 @@
  */
 import { startLeaderElection, type LeaderElection } from '../cluster/leader.ts';
 import { startPresence } from '../cluster/presence.ts';
-import { closeRedis, openRedis, type RedisConnection } from '../cluster/redis.ts';
+import { closeRedis, openRedis } from '../cluster/redis.ts';
+import { createRedisLiveBus } from '../cluster/redis-live-bus.ts';
+import type { LiveBus } from '../engine/live-bus.ts';
 import type { RateLimiterFactory } from '../limits/rate-limiter.ts';
 import { redisRateLimiters } from '../limits/redis-rate-limiter.ts';
 import { copyRegistryToDatabase } from '../registry/database/copy.ts';
@@ -25,8 +27,8 @@ export interface Stoppable {
 export interface ServeCluster {
   /** Rate limits shared in Redis, when COLLOQUY_REDIS_URL is set. */
   rateLimiters?: RateLimiterFactory;
-  /** The Redis connection, when configured (live events use it too). */
-  redis?: RedisConnection;
+  /** Live events between instances, when COLLOQUY_REDIS_URL is set (the engine publishes and watches through it). */
+  bus?: LiveBus;
   /** Once the bot runs: follow the registry (promotions switch the model) and report this instance. */
   attach(bot: RunningBot): Promise<void>;
   /** Runs `start` in one instance at a time (elected) with a database, else right here. */
@@ -65,9 +67,11 @@ export async function openServeCluster(ctx: CliContext, { modelsDir, followRegis
   };
 
   if (env.redis) {
-    const redis = await openRedis({ url: env.redis.url, logger, purpose: 'rate limits and live events' });
+    const redis = await openRedis({ url: env.redis.url, logger, purpose: 'rate limits' });
     stops.push(() => closeRedis(redis));
-    cluster.redis = redis;
+    const bus = await createRedisLiveBus({ url: env.redis.url, prefix: env.redis.prefix, logger });
+    stops.push(() => bus.close());
+    cluster.bus = bus;
     cluster.rateLimiters = redisRateLimiters({ redis, prefix: env.redis.prefix, whenDown: env.redis.limitsWhenDown, logger });
   }
   if (!env.database) return cluster;

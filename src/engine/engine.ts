@@ -10,8 +10,11 @@ import { handleMessage } from './handle-message.ts';
 import { createReplyStream } from '../generation/reply-stream.ts';
 import { createHooks, type Hooks } from './hooks.ts';
 import { readHistory } from './history.ts';
-import { createRouter } from './routing.ts';
+import { createRouter, type ConversationEvent } from './routing.ts';
+import type { LiveBus } from './live-bus.ts';
 import { reportFailure } from './failures.ts';
+import type { ActionDefinition } from '../actions/index.ts';
+import { resolveFactCheck, type FactCheckOptions, type IntentPredictor } from './grounding.ts';
 import { resolveEngineOptions, type EngineOptionsInput } from './options.ts';
 import { createKeyedQueue } from './queue.ts';
 import type { Clock, Engine, EngineReply, FeedbackInput, InboundMessage } from './types.ts';
@@ -25,6 +28,14 @@ export interface CreateEngineInput {
   clock?: Clock;
   /** How often open hand-off requests are checked for their timeout (ms); `false`: only when you call `tick()`. */
   tickIntervalMs?: number | false;
+  /** Actions run before the model answers (src/actions): their results become an action turn the model reads. */
+  actions?: ActionDefinition[];
+  /** The fact check on every generated reply: `true` or options to turn it on (`colloquy serve` and `chat` do). Default off. */
+  factCheck?: FactCheckOptions | boolean;
+  /** Predicts a message's intent, for actions triggered by one. */
+  predictIntent?: IntentPredictor;
+  /** Carries conversation events between instances (`createRedisLiveBus`), so `watch` hears events raised on any of them. */
+  bus?: LiveBus;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -42,7 +53,7 @@ const systemClock: Clock = { now: () => new Date() };
  * for await (const piece of reply.stream) write(piece);
  * const { turnId, confidence } = await reply.result;
  */
-export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000 }: CreateEngineInput): Engine {
+export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000, bus, actions = [], factCheck, predictIntent }: CreateEngineInput): Engine {
   const global = createHooks(logger);
   const router = createRouter(logger);
   const hooks: Hooks = {
@@ -50,13 +61,15 @@ export function createEngine({ generator, store, options, logger = silentLogger,
     emit(event, payload) {
       global.emit(event, payload);
       router.dispatch(event, payload);
+      if (bus && event !== 'error') bus.publish((payload as { conversationId: string }).conversationId, { event, payload } as ConversationEvent);
     },
   };
   const o = resolveEngineOptions(options);
   const frozen = Object.freeze({ ...o, commands: Object.freeze(o.commands), messages: Object.freeze(o.messages) });
   const staffed = new Map<string, number>(); // channel ('*': every channel) → desks that joined
   const agentsFor = (channel: string) => (staffed.get('*') ?? 0) + (staffed.get(channel) ?? 0) > 0;
-  const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map(), agentsFor };
+  const grounding = { actions: [...actions], factCheck: resolveFactCheck(factCheck), ...(predictIntent ? { predictIntent } : {}) };
+  const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map(), agentsFor, grounding };
   const desk = createHandoffDesk(ctx);
   let closed = false;
   const live = () => {
@@ -112,8 +125,19 @@ export function createEngine({ generator, store, options, logger = silentLogger,
     requestHandoff: async (conversationId, reason) => (live(), desk.request(conversationId, reason)),
     on: (event, handler) => hooks.on(event, handler),
     connect: (channel, handlers) => router.connect(channel, handlers),
-    watch: (conversationId, listener) => router.watch(conversationId, listener),
+    watch(conversationId, listener) {
+      const offHere = router.watch(conversationId, listener);
+      const offElsewhere = bus?.subscribe(conversationId, listener);
+      return () => {
+        offHere();
+        offElsewhere?.();
+      };
+    },
     history: async (conversationId, query) => (live(), readHistory(store, conversationId, query)),
+    channelState: {
+      get: async (key) => (live(), store.getChannelState(key)),
+      set: async (key, value, options) => (live(), store.setChannelState(key, value, options)),
+    },
     tick: () => desk.tick(),
 
     async close() {

@@ -4,8 +4,10 @@
  * user's turn, then answer — a command, silence while a human is involved, or
  * the model's reply through the confidence gate — and write it all at once.
  */
+import { isColloquyError } from '../errors.ts';
 import type { Reply } from '../generation/generator.ts';
-import type { LoggedTurn } from '../storage/types.ts';
+import type { FactCheckVerdict, LoggedTurn } from '../storage/types.ts';
+import { factCheckReply, runMatchingAction } from './grounding.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
 import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
@@ -45,6 +47,11 @@ export async function handleMessage(ctx: EngineContext, msg: InboundMessage, emi
     const task = () => answerMessage(ctx, msg, input.text, emit);
     return await (ctx.store.exclusive ? ctx.store.exclusive(msg.conversationId, task) : task());
   } catch (err) {
+    if (isColloquyError(err, 'storage_conversation_deleted')) {
+      // a privacy deletion landed while this message was answered: not a failure, and nothing of it is kept
+      ctx.logger.info('message not logged: its conversation was deleted meanwhile', { conversationId: msg.conversationId });
+      return unlogged(ctx, ref, say(options, 'retry'), emit);
+    }
     // the store failed to read or write (or a bug): the draft was not written, so what is stored is as it was
     reportFailure(ctx, 'store', err, { conversationId: msg.conversationId, channel: msg.channel });
     return unlogged(ctx, ref, say(options, 'retry'), emit);
@@ -134,13 +141,18 @@ function runCommand(ctx: EngineContext, draft: Draft, command: CommandName, at: 
 }
 
 /**
- * Asks the model, streaming its pieces as they come, then gates the reply on
- * its confidence (known only at the end); enough fallbacks in a row ask for a
- * human. A fallback's text is in the result: adapters replace what streamed.
+ * Runs the matching action (its results logged as an action turn the model
+ * reads), asks the model, streaming its pieces as they come, then gates the
+ * reply on its confidence (known only at the end) and on the fact check;
+ * enough fallbacks in a row ask for a human. A fallback's or a replacement's
+ * text is in the result: adapters replace what streamed.
  */
 async function generate(ctx: EngineContext, draft: Draft, at: string, emit: EmitPiece, understanding?: Understanding): Promise<Answer> {
   const o = ctx.options;
-  const context = modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
+  const contextOf = () => modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
+  const userText = draft.record.turns[draft.record.turns.length - 1].text;
+  await runMatchingAction(ctx, draft, userText, contextOf());
+  const context = contextOf();
   let reply: Reply;
   try {
     const stream = ctx.generator.reply(context, { contextTokens: o.contextTokens });
@@ -150,16 +162,25 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
     reportFailure(ctx, 'generator', err, { conversationId: draft.record.id, channel: draft.record.channel });
     return notice(draft, say(o, 'error'));
   }
-  const confidence = reply.meanLogProb;
-  const logged = { confidence: Number.isFinite(confidence) ? confidence : undefined, modelVersion: reply.modelVersion };
+  let text = reply.text;
+  let confidence = reply.meanLogProb;
+  let factCheck: FactCheckVerdict | undefined;
   // an empty reply or an unknown confidence never passes (NaN fails the comparison)
-  if (reply.text.trim() && confidence >= o.confidenceThreshold) {
+  let passes = Boolean(reply.text.trim()) && confidence >= o.confidenceThreshold;
+  if (passes && ctx.grounding.factCheck) {
+    const checked = await factCheckReply(ctx, context, reply);
+    factCheck = checked.verdict;
+    passes = checked.text !== undefined;
+    if (checked.text !== undefined) [text, confidence] = [checked.text, checked.confidence ?? confidence];
+  }
+  const logged = { confidence: Number.isFinite(confidence) ? confidence : undefined, modelVersion: reply.modelVersion, factCheck };
+  if (passes) {
     if (draft.record.consecutiveFallbacks) draft.setFallbacks(0);
-    const turn = draft.addTurn({ speaker: 'bot', text: reply.text, ...logged });
-    return { kind: 'reply', text: reply.text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
+    const turn = draft.addTurn({ speaker: 'bot', text, ...logged });
+    return { kind: 'reply', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
   }
 
-  return fallback(ctx, draft, at, { reason: 'confidence', text: o.fallbackText, generated: reply.text, confidence, modelVersion: reply.modelVersion, outOfScope: understanding?.outOfScope });
+  return fallback(ctx, draft, at, { reason: 'confidence', text: o.fallbackText, generated: reply.text, confidence, modelVersion: reply.modelVersion, outOfScope: understanding?.outOfScope, factCheck });
 }
 
 /** The scorer's reading, or undefined when the model has no scorer or it fails (the reply then goes ahead as without one). */
@@ -206,6 +227,8 @@ interface FallbackInput {
   confidence?: number;
   modelVersion: string;
   outOfScope?: number;
+  /** The fact check's verdict on `generated`, when it ran. */
+  factCheck?: FactCheckVerdict;
 }
 
 /** The fallback turn; enough of them in a row ask for a human instead. */
@@ -216,7 +239,7 @@ function fallback(ctx: EngineContext, draft: Draft, at: string, f: FallbackInput
   const handOff = giveUp && ctx.agentsFor(draft.record.channel);
   const text = handOff ? say(o, 'handoffAfterFallbacks') : giveUp ? say(o, 'noAgentsAfterFallbacks') : f.text;
   const confidence = f.confidence !== undefined && Number.isFinite(f.confidence) ? f.confidence : undefined;
-  const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, confidence, modelVersion: f.modelVersion });
+  const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, confidence, modelVersion: f.modelVersion, factCheck: f.factCheck });
   draft.setFallbacks(consecutive);
   draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, reason: f.reason, generated: f.generated, confidence: f.confidence, outOfScope: f.outOfScope, modelVersion: f.modelVersion, consecutive });
   if (handOff) requestHandoff(draft, 'fallbacks', at);

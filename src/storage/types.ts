@@ -4,8 +4,29 @@
  */
 import type { IntentPrediction } from '../engine/understanding.ts';
 
-/** Who said a logged turn. `notice` is a message the bot system sent that the model did not write (help text, fallback notices, hand-off notices). */
-export type LoggedSpeaker = 'user' | 'bot' | 'agent' | 'notice';
+import type { ActionCall } from '../data/dialogue.ts';
+
+/**
+ * Who said a logged turn. `notice` is a message the bot system sent that the
+ * model did not write (help text, fallback notices, hand-off notices);
+ * `action` is a call to the business's systems the engine made before
+ * answering (its fields and results are on the turn).
+ */
+export type LoggedSpeaker = 'user' | 'bot' | 'agent' | 'notice' | 'action';
+
+/**
+ * The fact check's verdict on a generated reply: `passed` (every fact it
+ * states is in the conversation or the allowlist), `replaced` (the first
+ * reply failed; another candidate that passed was sent), `failed` (no
+ * candidate passed: the fallback was sent). `unsupported` lists the facts of
+ * the first reply that nothing supports.
+ */
+export interface FactCheckVerdict {
+  verdict: 'passed' | 'replaced' | 'failed';
+  unsupported?: string[];
+  /** `replaced` and `failed`: the generated text that was not sent. */
+  rejected?: string;
+}
 
 export interface Feedback {
   value: 'up' | 'down';
@@ -14,7 +35,7 @@ export interface Feedback {
   by?: string;
 }
 
-export interface LoggedTurn {
+export interface LoggedTurn extends Partial<ActionCall> {
   /** Unique within the conversation; adapters refer to bot turns by it (feedback). */
   id: string;
   speaker: LoggedSpeaker;
@@ -36,6 +57,8 @@ export interface LoggedTurn {
   intent?: IntentPrediction;
   /** Agent turns: the agent's id. */
   agentId?: string;
+  /** Bot turns: what the fact check found (absent when it is off). */
+  factCheck?: FactCheckVerdict;
   /** User turns: the channel's own id of the message (exactly-once: a redelivery with this id is not answered again). */
   externalId?: string;
   feedback?: Feedback;
@@ -141,6 +164,12 @@ export interface DeletionReport {
   corruptFiles?: number;
 }
 
+/** How long a channel state key lives. */
+export interface ChannelStateOptions {
+  /** Milliseconds until the key expires (default: never). */
+  ttlMs?: number;
+}
+
 /** The conversation log. Writes to one conversation are serialized and atomic on disk. */
 export interface ConversationStore {
   get(id: string): Promise<ConversationRecord | undefined>;
@@ -162,8 +191,12 @@ export interface ConversationStore {
    * const ref = (await store.getChannelState('slack:msg:C1:1700000000.0001')) as TurnRef | undefined;
    */
   getChannelState(key: string): Promise<unknown | undefined>;
-  /** Stores `value` (JSON) under `key`; `undefined` removes the key. Resolves once it is stored durably. */
-  setChannelState(key: string, value: unknown): Promise<void>;
+  /**
+   * Stores `value` (JSON) under `key`; `undefined` removes the key. With
+   * `ttlMs`, the key reads as unset that long after this call (and is then
+   * removed). Resolves once it is stored durably.
+   */
+  setChannelState(key: string, value: unknown, options?: ChannelStateOptions): Promise<void>;
   /**
    * Stores shared by several processes: runs `task` holding conversation
    * `id`'s lock across all of them (the engine answers a message inside it).
