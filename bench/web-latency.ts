@@ -68,7 +68,6 @@ async function startServer(batching: boolean) {
   const engine = createEngine({ generator, store, tickIntervalMs: false });
   const web = createWebServer({
     engine,
-    store,
     secret: 'bench-secret-0123456789abcdef0123456789abcdef',
     limits: { perIp: { burst: 1e6, perMinute: 1e6 }, perConversation: { burst: 1e6, perMinute: 1e6 } },
   });

@@ -3,6 +3,6 @@
 -- event ids already answered (ConversationStore.getChannelState/setChannelState).
 CREATE TABLE channel_state (
   key text PRIMARY KEY,
-  value jsonb NOT NULL,
+  value json NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 );

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ColloquyError } from './errors.ts';
+import { configError } from './channels/config-values.ts';
+import type { ChannelVariable, ChannelVariableValues } from './channels/types.ts';
 import type { LogLevel } from './logger.ts';
 import type { BackendName } from './runtime/backend.ts';
 
@@ -22,18 +23,25 @@ export interface EnvConfig {
   logLevel: LogLevel;
   /** COLLOQUY_WASM_THREADS: threads of the wasm backend (default 1: threads off; see README "Performance"). */
   wasmThreads: number;
-  /** Settings of the web channel (`colloquy serve`). */
-  web: WebEnvConfig;
+  /** COLLOQUY_FILE_ACCESS: who may read what Colloquy writes (logs, exports, models): `owner` (default; 0700 directories, 0600 files) or `group` (0750/0640). */
+  fileAccess: FileAccess;
   /** COLLOQUY_REDIS_URL and companions: rate limits and live events shared by instances; absent → in memory (one process). */
   redis?: RedisEnvConfig;
   /** COLLOQUY_INSTANCE_ID: how this instance names itself in /health and `colloquy models list` (default host-pid). */
   instanceId: string;
-  /** Settings of the Slack channel, when SLACK_BOT_TOKEN is set (`colloquy serve` then starts it). */
-  slack?: SlackEnvConfig;
-  /** Settings of the Discord channel, when DISCORD_TOKEN is set (`colloquy serve` then starts it). */
-  discord?: DiscordEnvConfig;
   /** The shared PostgreSQL database, when COLLOQUY_DATABASE_URL is set; without it, conversations stay in lowdb files. */
   database?: DatabaseEnvConfig;
+  /** COLLOQUY_HOST: the interface HTTP channels listen on (default 127.0.0.1, this machine only). */
+  host: string;
+  /** COLLOQUY_CONTACT_TEXT: how else to reach the business, told when a person is asked for and none can take over (the engine's `contactText`). */
+  contactText?: string;
+  /** COLLOQUY_ADMIN_TOKEN: opens the review page and admin API at /admin (at least 16 characters, checked when the server starts); without it there is no /admin. */
+  adminToken?: string;
+  /**
+   * The values of the variables a channel declares (see `ChannelPlugin.variables`),
+   * read from the same environment: trimmed, undefined when unset or blank.
+   */
+  channelVariables(variables: readonly ChannelVariable[]): ChannelVariableValues;
 }
 
 /** Redis, for what instances share but do not store. */
@@ -62,48 +70,6 @@ export interface DatabaseEnvConfig {
 /** The schema Colloquy's tables go in unless COLLOQUY_DATABASE_SCHEMA says otherwise. */
 export const DEFAULT_DATABASE_SCHEMA = 'colloquy';
 
-/** The web channel's settings. */
-export interface WebEnvConfig {
-  /** COLLOQUY_PORT: the port `serve` listens on (default 3000). */
-  port: number;
-  /** COLLOQUY_HOST: the interface `serve` listens on (default 127.0.0.1, this machine only). */
-  host: string;
-  /** COLLOQUY_SECRET: signs conversation tokens; when absent, one is generated and kept in the data directory. */
-  secret?: string;
-  /** COLLOQUY_ALLOWED_ORIGINS: comma-separated origins of the sites that embed the widget (CORS). */
-  allowedOrigins: string[];
-  /** COLLOQUY_FRAME_ANCESTORS: comma-separated origins allowed to frame the server's pages (default: none). */
-  frameAncestors: string[];
-  /** COLLOQUY_ADMIN_TOKEN: opens the review page and admin API at /admin (at least 16 characters, checked when the server starts); without it there is no /admin. */
-  adminToken?: string;
-}
-
-/** The Slack channel's settings. SLACK_SIGNING_SECRET or SLACK_APP_TOKEN must come with the bot token. */
-export interface SlackEnvConfig {
-  /** SLACK_BOT_TOKEN: the bot user's token (`xoxb-…`). */
-  botToken: string;
-  /** SLACK_SIGNING_SECRET: verifies Events API requests (events over HTTP). */
-  signingSecret?: string;
-  /** SLACK_APP_TOKEN: the app-level token (`xapp-…`); when set, events come over Socket Mode. */
-  appToken?: string;
-  /** SLACK_PORT: where the Events API receiver listens (default 3001; unused in Socket Mode). */
-  port: number;
-  /** SLACK_AGENTS_CHANNEL: id of the channel where hand-offs are announced to agents. */
-  agentsChannel?: string;
-  /** SLACK_API_URL: the Web API base URL (default Slack's), for tests and proxies. */
-  apiUrl?: string;
-}
-
-/** The Discord channel's settings. */
-export interface DiscordEnvConfig {
-  /** DISCORD_TOKEN: the bot's token. */
-  token: string;
-  /** DISCORD_AGENTS_CHANNEL: id of the channel where hand-offs are announced to agents. */
-  agentsChannelId?: string;
-  /** DISCORD_API_URL: the REST base URL (default Discord's), for tests and proxies. */
-  apiUrl?: string;
-}
-
 /** The bundled model that `npm start` runs. */
 export const DEFAULT_MODEL_DIR = path.join(PROJECT_ROOT, 'models', 'default');
 
@@ -124,11 +90,13 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     modelsDir: env.COLLOQUY_MODELS_DIR || DEFAULT_MODELS_DIR,
     logLevel,
     wasmThreads: readWasmThreads(env),
-    web: readWebConfig(env),
+    fileAccess: readFileAccess(env),
+    host: value(env, 'COLLOQUY_HOST') ?? '127.0.0.1',
+    ...optional('adminToken', value(env, 'COLLOQUY_ADMIN_TOKEN')),
+    ...optional('contactText', value(env, 'COLLOQUY_CONTACT_TEXT')),
+    channelVariables: (variables) => readChannelVariables(variables, env),
     ...optional('redis', readRedisConfig(env)),
     instanceId: value(env, 'COLLOQUY_INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
-    ...optional('slack', readSlackConfig(env)),
-    ...optional('discord', readDiscordConfig(env)),
     ...optional('database', readDatabaseConfig(env)),
   };
 }
@@ -159,6 +127,18 @@ export function isSqlName(name: string): boolean {
   return /^[a-z_][a-z0-9_]{0,62}$/.test(name);
 }
 
+/** Who may read the files Colloquy writes: their owner only, or also the owner's group. */
+export type FileAccess = 'owner' | 'group';
+
+/** The umask a process writing with this access uses: files 0600/0640, directories 0700/0750. */
+export const umaskFor = (access: FileAccess): number => (access === 'group' ? 0o027 : 0o077);
+
+function readFileAccess(env: NodeJS.ProcessEnv): FileAccess {
+  const raw = value(env, 'COLLOQUY_FILE_ACCESS') ?? 'owner';
+  if (raw !== 'owner' && raw !== 'group') throw configError(`COLLOQUY_FILE_ACCESS must be "owner" or "group", got ${JSON.stringify(raw)}`, 'owner (the default): only the user running Colloquy reads its logs; group: its group too.');
+  return raw;
+}
+
 /** COLLOQUY_WASM_THREADS as a thread count (1 when unset); anything but a positive integer is an error naming it. */
 function readWasmThreads(env: NodeJS.ProcessEnv): number {
   const raw = value(env, 'COLLOQUY_WASM_THREADS');
@@ -166,6 +146,11 @@ function readWasmThreads(env: NodeJS.ProcessEnv): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw configError(`COLLOQUY_WASM_THREADS must be an integer from 1 to 64, got ${JSON.stringify(raw)}`, 'Use 2 on a 2-core machine, or unset it (threads off).');
   return n;
+}
+
+/** The values of `variables` in `env`: trimmed, undefined when unset or blank. */
+export function readChannelVariables(variables: readonly ChannelVariable[], env: NodeJS.ProcessEnv = process.env): ChannelVariableValues {
+  return Object.freeze(Object.fromEntries(variables.map(({ name }) => [name, value(env, name)])));
 }
 
 /** The Redis settings when COLLOQUY_REDIS_URL is set; a bad URL or policy is an error naming the variable. */
@@ -184,19 +169,6 @@ function readRedisConfig(env: NodeJS.ProcessEnv): RedisEnvConfig | undefined {
   return { url, prefix: value(env, 'COLLOQUY_REDIS_PREFIX') ?? 'colloquy:', limitsWhenDown: whenDown };
 }
 
-function readWebConfig(env: NodeJS.ProcessEnv): WebEnvConfig {
-  const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-  const port = env.COLLOQUY_PORT === undefined || env.COLLOQUY_PORT === '' ? 3000 : Number(env.COLLOQUY_PORT);
-  return {
-    port,
-    host: env.COLLOQUY_HOST || '127.0.0.1',
-    ...(env.COLLOQUY_SECRET ? { secret: env.COLLOQUY_SECRET } : {}),
-    allowedOrigins: list(env.COLLOQUY_ALLOWED_ORIGINS),
-    frameAncestors: list(env.COLLOQUY_FRAME_ANCESTORS),
-    ...optional('adminToken', value(env, 'COLLOQUY_ADMIN_TOKEN')),
-  };
-}
-
 /** `{ [key]: value }`, or nothing when `value` is undefined (optional keys stay absent). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
@@ -205,52 +177,5 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 /** A variable's value, trimmed (a pasted token often ends in a newline); undefined when unset or blank. */
 function value(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return env[name]?.trim() || undefined;
-}
-
-function configError(message: string, hint: string): ColloquyError {
-  return new ColloquyError('config_invalid', message, hint);
-}
-
-/** An http(s) URL, or undefined; anything else is an error naming the variable. */
-function urlValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const v = value(env, name);
-  if (v === undefined) return undefined;
-  let ok = false;
-  try {
-    ok = ['http:', 'https:'].includes(new URL(v).protocol);
-  } catch {
-    /* not a URL */
-  }
-  if (!ok) throw configError(`${name} must be an http(s) URL, got ${JSON.stringify(v)}`, `Unset ${name} to use the platform's own API.`);
-  return v;
-}
-
-/** The Slack settings when SLACK_BOT_TOKEN is set; a missing companion variable is an error naming it. */
-export function readSlackConfig(env: NodeJS.ProcessEnv): SlackEnvConfig | undefined {
-  const botToken = value(env, 'SLACK_BOT_TOKEN');
-  const signingSecret = value(env, 'SLACK_SIGNING_SECRET');
-  const appToken = value(env, 'SLACK_APP_TOKEN');
-  const how = 'Set SLACK_SIGNING_SECRET (events over HTTP) or SLACK_APP_TOKEN (Socket Mode); README section "Slack" shows where to find them.';
-  if (!botToken) {
-    const orphan = signingSecret ? 'SLACK_SIGNING_SECRET' : appToken ? 'SLACK_APP_TOKEN' : undefined;
-    if (orphan) throw configError(`${orphan} is set but SLACK_BOT_TOKEN is not`, 'Set SLACK_BOT_TOKEN (the bot token, xoxb-…) too, or unset the Slack variables.');
-    return undefined;
-  }
-  if (!signingSecret && !appToken) throw configError('SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is', how);
-  const rawPort = value(env, 'SLACK_PORT');
-  const port = rawPort === undefined ? 3001 : Number(rawPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw configError(`SLACK_PORT must be an integer from 0 to 65535, got ${JSON.stringify(rawPort)}`, 'Leave it unset for 3001.');
-  const agentsChannel = value(env, 'SLACK_AGENTS_CHANNEL');
-  const apiUrl = urlValue(env, 'SLACK_API_URL');
-  return { botToken, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}), port, ...(agentsChannel ? { agentsChannel } : {}), ...(apiUrl ? { apiUrl } : {}) };
-}
-
-/** The Discord settings when DISCORD_TOKEN is set. */
-export function readDiscordConfig(env: NodeJS.ProcessEnv): DiscordEnvConfig | undefined {
-  const token = value(env, 'DISCORD_TOKEN');
-  if (!token) return undefined;
-  const agentsChannelId = value(env, 'DISCORD_AGENTS_CHANNEL');
-  const apiUrl = urlValue(env, 'DISCORD_API_URL');
-  return { token, ...(agentsChannelId ? { agentsChannelId } : {}), ...(apiUrl ? { apiUrl } : {}) };
 }
 

@@ -15,21 +15,23 @@ export type ErrorCode =
   // tensor backend
   | 'backend_not_initialized' | 'backend_unavailable'
   // corpus, tokenizer and data
-  | 'corpus_empty' | 'corpus_malformed' | 'corpus_missing' | 'split_invalid'
+  | 'corpus_empty' | 'corpus_malformed' | 'corpus_missing' | 'corpus_too_small' | 'split_invalid'
   | 'tokenizer_invalid' | 'tokenizer_options_invalid' | 'token_id_invalid'
   // models, training and evaluation
-  | 'model_file_corrupt' | 'model_file_missing' | 'model_incompatible' | 'output_not_model' | 'checkpoint_corrupt'
+  | 'model_file_corrupt' | 'model_file_missing' | 'model_hash_mismatch' | 'model_incompatible' | 'output_not_model' | 'checkpoint_corrupt'
   | 'training_diverged' | 'training_interrupted'
   | 'eval_invalid' | 'eval_mismatch' | 'eval_no_turns' | 'retrieval_empty' | 'retrieval_invalid'
   // reply generation
   | 'generate_options_invalid' | 'generator_closed' | 'prompt_empty' | 'reply_cancelled'
   // conversation engine and hand-off
   | 'engine_closed' | 'engine_options_invalid' | 'engine_store_failed' | 'engine_generator_failed' | 'message_invalid' | 'conversation_not_found'
-  | 'feedback_invalid' | 'feedback_turn_invalid' | 'feedback_turn_unknown'
+  | 'feedback_invalid' | 'feedback_turn_invalid' | 'feedback_turn_unknown' | 'history_query_invalid' | 'history_turn_unknown'
   | 'agent_id_missing' | 'agent_message_invalid' | 'handoff_not_accepted' | 'handoff_not_owner' | 'handoff_taken'
   // conversation log
   | 'storage_bad_argument' | 'storage_bad_record' | 'storage_closed' | 'storage_conversation_gone'
   | 'storage_write_failed' | 'storage_read_failed' | 'storage_open_failed' | 'storage_conversation_deleted'
+  // privacy operations (delete-user, retention) and integrity
+  | 'privacy_request_failed' | 'privacy_request_timeout'
   // PostgreSQL and Redis (many instances)
   | 'database_failed' | 'migration_invalid' | 'redis_timeout'
   // review, export and retraining

@@ -44,6 +44,8 @@ export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions, type EngineOptions, type 
 export { normalizeInput } from './engine/input.ts';
 export type { Engine, EngineReply, EngineResult, InboundMessage, ReplyKind, Clock, AgentDesk, FeedbackInput } from './engine/types.ts';
 export type { EngineEvents, EngineEventName, ReceivedMessageEvent, ReplyEvent, FallbackEvent, HandoffEvent, FeedbackEvent, AgentMessageEvent, NoticeEvent } from './engine/types.ts';
+export type { ChannelHandlers, ChannelEventName, ConversationEvent, ConversationListener } from './engine/routing.ts';
+export { DEFAULT_HISTORY_LIMIT, type HistoryPage, type HistoryQuery } from './engine/history.ts';
 
 // — conversation log —
 export { createLowdbStore, type LowdbStoreOptions } from './storage/lowdb-store.ts';
@@ -56,10 +58,20 @@ export { CLOSED_RETRY_SECONDS, type RateLimit, type RateLimiter, type RateLimite
 export { createMemoryRateLimiter } from './limits/memory-rate-limiter.ts';
 export { redisRateLimiters, type RedisRateLimitersOptions } from './limits/redis-rate-limiter.ts';
 export { openRedis, closeRedis, type RedisConnection, type RedisOptions } from './cluster/redis.ts';
+export { createRedisLiveBus, type RedisLiveBusOptions } from './cluster/redis-live-bus.ts';
+export type { LiveBus } from './engine/live-bus.ts';
 
-// — channels (what an adapter implements; see README "Writing an adapter") —
-export type { ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
+// — channels (what a channel implements; see README "Writing an adapter") —
+export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
+export { configError, portValue, urlValue, listValue } from './channels/config-values.ts';
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
+export { createRecentMap, type RecentMap, type RecentMapOptions } from './channels/recent-map.ts';
+export { errorText } from './channels/error-text.ts';
+export { createHandoffDesk, ANNOUNCED_TURNS, type HandoffDesk, type HandoffDeskInput, type AgentsPlatform, type HandoffAnnouncement, type DeskNote, type RecentTurn } from './channels/handoff-desk.ts';
+
+// — operations: the review page and admin API, an express router to mount on the web channel —
+export { createAdminRouter, MIN_ADMIN_TOKEN_LENGTH, type AdminRouterOptions } from './ops/admin-router.ts';
+export { createHealthCheck, type HealthCheck, type HealthCheckOptions, type HealthReport } from './ops/health.ts';
 
 // — learning from conversations —
 export { listReviewItems, reviewConversation, flaggedTurns, MAX_CORRECTION_CHARS, type ReviewItem, type ReviewTurn, type ReviewReason, type ReviewDecision, type ListReviewOptions } from './learning/review.ts';

@@ -1,6 +1,6 @@
-import { errorText } from '../../src/channels/error-text.ts';
+import { errorText } from '../../src/index.ts';
 import type { Message } from 'discord.js';
-import { createThrottledEditor } from '../../src/channels/throttled-editor.ts';
+import { createThrottledEditor } from '../../src/index.ts';
 import type { EngineReply, EngineResult, Logger } from '../../src/index.ts';
 import { firstPiece, splitMessage } from './split-message.ts';
 

@@ -1,17 +1,12 @@
 import type { types } from '@slack/bolt';
+import type { RecentTurn } from '../../src/index.ts';
 import { toSlack } from './slack-text.ts';
 
 /** The action id of the "Give back to bot" button on hand-off announcements. */
 export const GIVE_BACK_ACTION = 'colloquy_give_back';
 
-/** Turns shown in an announcement, and how long each may be. */
-export const ANNOUNCED_TURNS = 5;
+/** How long a turn shown in an announcement may be. */
 const TURN_CHARS = 300;
-
-export interface RecentTurn {
-  who: 'user' | 'bot' | 'agent';
-  text: string;
-}
 
 /** A hand-off as the agents channel shows it. */
 export interface Announcement {

@@ -1,10 +1,8 @@
-import { errorText } from '../../src/channels/error-text.ts';
+import { errorText } from '../../src/index.ts';
 import { createThrottledEditor, type EngineReply, type EngineResult, type Logger } from '../../src/index.ts';
 import type { PostTarget, SlackPoster } from './slack-poster.ts';
 import { toSlack } from './slack-text.ts';
 
-/** Shown as soon as a reply starts streaming, before the first edit. */
-export const PLACEHOLDER = '…';
 /** Ends the text while it is still being written; the final edit drops it. */
 export const STREAMING_CURSOR = ' ▍';
 
@@ -27,43 +25,32 @@ export interface Delivered {
 }
 
 /**
- * Shows one engine answer in a thread. A reply still being generated when its
- * first piece arrives gets a placeholder that is edited as pieces come
- * (throttled) and replaced by the final text — the fallback text when
- * `result.kind` is `fallback`. An answer complete at once (commands, notices)
- * is posted as it is; a silent one posts nothing. Slack errors are logged,
- * never thrown.
+ * Shows one engine answer in a thread. A reply still being generated when
+ * the first edit would be due is posted with what it has so far, edited as
+ * pieces come (throttled) and replaced by the final text — the fallback text
+ * when `result.kind` is `fallback`. An answer complete before then (a fast
+ * reply, a command, a notice) is posted once, as it is; a silent one posts
+ * nothing. Slack errors are logged, never thrown.
  */
 export async function deliverReply({ reply, to, conversationId, poster, editIntervalMs, failureText, logger }: DeliverReplyInput): Promise<Delivered> {
   const where = { conversationId };
-  let settled = false;
-  reply.result.then(() => void (settled = true), () => void (settled = true));
-  const pieces = reply.stream[Symbol.asyncIterator]();
   let ts: string | undefined;
+  let turnId: string | undefined;
+  const write = async (text: string) => {
+    if (ts) await poster.update(to.channel, ts, text);
+    else ts = await poster.post(to, text, { kind: 'reply', conversationId, ...(turnId ? { turnId } : {}) });
+  };
+  const editor = createThrottledEditor({ edit: write, intervalMs: editIntervalMs, onError: (err) => logger.warn('slack: streaming edit failed', { ...where, error: errorText(err) }) });
   try {
-    const first = await pieces.next();
-    if (first.done || (await afterPendingWork(), settled)) {
-      const result = await reply.result;
-      if (result.text) ts = await poster.post(to, toSlack(result.text), { kind: 'reply', conversationId, turnId: result.turnId });
-      return { result, ts };
-    }
-
-    ts = await poster.post(to, PLACEHOLDER, { kind: 'reply', conversationId });
-    const messageTs = ts;
-    const editor = createThrottledEditor({
-      edit: (text) => poster.update(to.channel, messageTs, text),
-      intervalMs: editIntervalMs,
-      onError: (err) => logger.warn('slack: streaming edit failed', { ...where, error: errorText(err) }),
-    });
-    let text = first.value;
-    editor.update(toSlack(text.trim()) + STREAMING_CURSOR);
-    for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
-      text += next.value;
+    let text = '';
+    for await (const piece of reply.stream) {
+      text += piece;
       editor.update(toSlack(text.trim()) + STREAMING_CURSOR);
     }
     const result = await reply.result;
+    turnId = result.turnId;
     if (result.text) await editor.finish(toSlack(result.text));
-    else await poster.remove(to.channel, messageTs);
+    else if (ts) await poster.remove(to.channel, ts);
     return { result, ts };
   } catch (err) {
     logger.error('slack: could not deliver the reply', { ...where, error: errorText(err) });
@@ -73,7 +60,3 @@ export async function deliverReply({ reply, to, conversationId, poster, editInte
     return { result, ts };
   }
 }
-
-/** Lets everything already queued run (an answer that was complete at once has settled by then). */
-const afterPendingWork = () => new Promise<void>((resolve) => setImmediate(resolve));
-

@@ -2,4 +2,4 @@
 export { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from './slack-adapter.ts';
 export { conversationIdOf, threadOf, fromSlack, toSlack, SLACK_CHANNEL, type SlackThread } from './slack-text.ts';
 export { GIVE_BACK_ACTION } from './announcement.ts';
-export { PLACEHOLDER, STREAMING_CURSOR } from './deliver-reply.ts';
+export { STREAMING_CURSOR } from './deliver-reply.ts';

@@ -4,11 +4,12 @@ import { ColloquyError, type ChannelAdapter, type Engine, type Logger } from '..
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
 import { GIVE_BACK_ACTION } from './announcement.ts';
 import { toBoltLogger } from './bolt-logger.ts';
-import { errorText } from '../../src/channels/error-text.ts';
+import { errorText } from '../../src/index.ts';
 import { deliverReply } from './deliver-reply.ts';
-import { createRecentMap } from '../../src/channels/recent-map.ts';
+import { createRecentMap } from '../../src/index.ts';
 import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
 import { conversationIdOf, fromSlack, SLACK_CHANNEL, threadOf } from './slack-text.ts';
+import { createSlackReceiver } from './receiver.ts';
 import { startError } from './start-errors.ts';
 
 /** Options of `createSlackAdapter`. The serve command maps the SLACK_* variables to them. */
@@ -66,7 +67,8 @@ const DOWN = new Set(['-1', 'thumbsdown']);
 /**
  * The Slack channel on @slack/bolt: answers direct messages and @mentions in
  * the thread of the message (a thread is a conversation,
- * `slack:<team>:<channel>:<thread_ts>`), streams replies by editing a
+ * `slack:<team>:<channel>:<thread_ts>`), and every follow-up in a channel
+ * thread it is part of, mention or not; streams replies by editing a
  * placeholder, turns 👍/👎 reactions into feedback, and runs hand-offs through
  * an agents channel. Events come over HTTP (signed) or Socket Mode.
  *
@@ -126,14 +128,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       throw startError(err, 'SLACK_BOT_TOKEN', apiUrl);
     });
     const botUserId = String(auth.user_id ?? '');
+    const boltLogger = toBoltLogger(logger);
     const created = new App({
       token: botToken,
       botId: auth.bot_id,
       botUserId,
       tokenVerificationEnabled: false, // checked just above, with a clear error
-      logger: toBoltLogger(logger),
+      logger: boltLogger,
       clientOptions: clientOptions(),
-      ...(appToken ? { socketMode: true, appToken } : { signingSecret }),
+      ...(appToken ? { socketMode: true, appToken } : { receiver: createSlackReceiver({ signingSecret: signingSecret!, logger: boltLogger }) }),
     });
     const poster = createSlackPoster(created.client);
     const desk = createAgentsDesk({
@@ -206,12 +209,18 @@ function listen(app: App, { engine, poster, desk, botUserId, logger, editInterva
     await next();
   });
 
+  /** A thread in a channel is the bot's when it has a conversation there (it answered a mention in it). */
+  const isBotThread = async (m: SlackMessage, team: string) =>
+    !!m.thread_ts && m.thread_ts !== m.ts && (await engine.history(conversationIdOf({ team, channel: m.channel, threadTs: m.thread_ts }), { limit: 1 })).turns.length > 0;
+
   app.event('message', async ({ event, body }) => {
     const m = event as unknown as SlackMessage;
     if (!fromPerson(m)) return;
     if (desk.isAgentsChannel(m.channel)) {
       track(desk.agentWrote({ threadTs: m.thread_ts, agentId: m.user!, text: m.text ?? '' }).catch((err) => logger.error('slack: agent message failed', { error: errorText(err) })));
     } else if (m.channel_type === 'im') answer(m, body.team_id);
+    // a follow-up in a channel thread the bot is part of needs no @mention
+    else track(isBotThread(m, body.team_id).then((ours) => ours && answer(m, body.team_id)).catch((err) => logger.error('slack: thread follow-up not handled', { error: errorText(err) })));
   });
 
   app.event('app_mention', async ({ event, body }) => {

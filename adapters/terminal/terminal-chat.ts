@@ -98,10 +98,10 @@ function showPushedMessages(engine: Engine, conversationId: string, rl: readline
     write(`\r${line}`);
     rl.prompt(true);
   };
-  const offs = [
-    engine.on('agent-message', (e) => void (e.conversationId === conversationId && show('agent', e.text))),
-    engine.on('notice', (e) => void (e.conversationId === conversationId && show('bot', e.text))),
-  ];
+  const unwatch = engine.watch(conversationId, ({ event, payload }) => {
+    if (event === 'agent-message') show('agent', payload.text);
+    else if (event === 'notice') show('bot', payload.text);
+  });
   const flush = () => {
     for (const line of held?.splice(0) ?? []) write(line);
   };
@@ -112,7 +112,7 @@ function showPushedMessages(engine: Engine, conversationId: string, rl: readline
       flush();
       held = undefined;
     },
-    stop: () => offs.forEach((off) => off()),
+    stop: unwatch,
   };
 }
 

@@ -3,7 +3,9 @@
  * `chat.update`, Discord's message edit) without breaking its rate limits:
  * `update(text)` may be called for every token; at most one edit runs at a
  * time, edits are at least `intervalMs` apart, intermediate texts are skipped,
- * and `finish(text)` always lands last.
+ * and `finish(text)` always lands last. The first write waits one interval
+ * after the first update, so a reply finished by then is written once, whole:
+ * one message, no partial text, no edits.
  */
 export interface ThrottledEditor {
   /** The latest text so far; shown at the next allowed moment. */
@@ -53,6 +55,7 @@ export function createThrottledEditor({ edit, intervalMs, onError, now = Date.no
   return {
     update(text) {
       if (finished) return;
+      if (lastEditAt === -Infinity) lastEditAt = now(); // the first write is due one interval from now
       pending = text;
       schedule();
     },
@@ -62,7 +65,8 @@ export function createThrottledEditor({ edit, intervalMs, onError, now = Date.no
       timer = undefined;
       await inFlight;
       if (text === shown) return;
-      const wait = lastEditAt + intervalMs - now();
+      // nothing written yet: the final text is the first write, at once
+      const wait = shown === undefined ? 0 : lastEditAt + intervalMs - now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       await write(text);
     },

@@ -5,8 +5,13 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a command's flags; unknown flags are an error naming the flag. */
 export function parseFlags<O extends Options>(argv: string[], options: O) {
+  return parseCommandLine(argv, options, false).values;
+}
+
+/** Parses a command's flags and its positional arguments (`colloquy delete-user <id> --data-dir D`). */
+export function parseCommandLine<O extends Options>(argv: string[], options: O, allowPositionals = true) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
     throw new ColloquyError('usage', (err as Error).message.replace(/\. To specify.*$/, ''), 'Run `colloquy help` for the commands and their flags.');
   }

@@ -1,4 +1,4 @@
-import { readEnvConfig, type EnvConfig } from '../config.ts';
+import { readEnvConfig, umaskFor, type EnvConfig } from '../config.ts';
 import { ColloquyError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { initBackend, type BackendName } from '../runtime/backend.ts';
@@ -19,6 +19,8 @@ const BACKENDS = ['auto', 'node', 'wasm', 'cpu'];
 /** Builds the context from the environment; `threads` (the global `--threads`) overrides COLLOQUY_WASM_THREADS. */
 export function createCliContext(env: EnvConfig = readEnvConfig(), { threads }: { threads?: number } = {}): CliContext {
   const logger = createLogger({ level: env.logLevel });
+  // conversation logs, exports and models hold user data: what the commands create is owner-only unless configured
+  process.umask(umaskFor(env.fileAccess));
   return {
     env,
     logger,

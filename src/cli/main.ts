@@ -8,9 +8,12 @@ import { SERVE_FLAGS, SERVE_USAGE, serveCommand } from './commands/serve.ts';
 import { REVIEW_FLAGS, REVIEW_USAGE, reviewCommand } from './commands/review.ts';
 import { EXPORT_FLAGS, EXPORT_USAGE, exportCommand } from './commands/export.ts';
 import { MODELS_FLAGS, MODELS_USAGE, modelsCommand } from './commands/models.ts';
+import { STORE_FLAGS, STORE_USAGE, storeCommand } from './commands/store.ts';
 import { RETRAIN_FLAGS, RETRAIN_USAGE, retrainCommand } from './commands/retrain.ts';
 import { DECODING_USAGE } from './commands/generate-flags.ts';
 import { INDEX_FLAGS, INDEX_USAGE, indexCommand } from './commands/index-replies.ts';
+import { DELETE_USER_FLAGS, DELETE_USER_USAGE, deleteUserCommand } from './commands/delete-user.ts';
+import { RETENTION_FLAGS, RETENTION_USAGE, retentionCommand } from './commands/retention.ts';
 
 interface Command {
   /** Resolves to the exit status, or to nothing for 0. */
@@ -29,7 +32,10 @@ export const COMMANDS: Record<string, Command> = {
   export: { run: exportCommand, usage: EXPORT_USAGE, flags: EXPORT_FLAGS },
   retrain: { run: retrainCommand, usage: RETRAIN_USAGE, flags: RETRAIN_FLAGS },
   models: { run: modelsCommand, usage: MODELS_USAGE, flags: MODELS_FLAGS },
+  store: { run: storeCommand, usage: STORE_USAGE, flags: STORE_FLAGS },
   index: { run: indexCommand, usage: INDEX_USAGE, flags: INDEX_FLAGS },
+  'delete-user': { run: deleteUserCommand, usage: DELETE_USER_USAGE, flags: DELETE_USER_FLAGS },
+  retention: { run: retentionCommand, usage: RETENTION_USAGE, flags: RETENTION_FLAGS },
 };
 
 const BACKEND_USAGE = '  --backend B          auto|node|wasm|cpu (default: $COLLOQUY_BACKEND or auto)';
@@ -47,7 +53,7 @@ function wantsHelp(argv: string[]): boolean {
 }
 
 function usage(): string {
-  return ['Colloquy — an LSTM customer-service chatbot', '', ...Object.values(COMMANDS).map((c) => c.usage + '\n'), 'chat, eval and serve take the decoding flags:', DECODING_USAGE, '', '`colloquy <command> --help` shows one command and its flags. Every command takes --threads N (wasm threads; default off, also COLLOQUY_WASM_THREADS).', 'Environment: COLLOQUY_BACKEND (auto|node|wasm|cpu), COLLOQUY_MODEL, COLLOQUY_MODELS_DIR, COLLOQUY_LOG_LEVEL, COLLOQUY_PORT, COLLOQUY_HOST, COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_ADMIN_TOKEN (the review page at /admin); channels for serve: SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (SLACK_PORT, SLACK_AGENTS_CHANNEL), DISCORD_TOKEN (DISCORD_AGENTS_CHANNEL)'].join('\n');
+  return ['Colloquy — an LSTM customer-service chatbot', '', ...Object.values(COMMANDS).map((c) => c.usage + '\n'), 'chat, eval and serve take the decoding flags:', DECODING_USAGE, '', '`colloquy <command> --help` shows one command and its flags. Every command takes --threads N (wasm threads; default off, also COLLOQUY_WASM_THREADS).', 'Environment: COLLOQUY_BACKEND (auto|node|wasm|cpu), COLLOQUY_MODEL, COLLOQUY_MODELS_DIR, COLLOQUY_LOG_LEVEL, COLLOQUY_PORT, COLLOQUY_HOST, COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_ADMIN_TOKEN (the review page at /admin), COLLOQUY_DATABASE_URL and COLLOQUY_DATABASE_SCHEMA (conversations in PostgreSQL, shared by several instances); channels for serve: SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (SLACK_PORT, SLACK_AGENTS_CHANNEL), DISCORD_TOKEN (DISCORD_AGENTS_CHANNEL)'].join('\n');
 }
 
 /** Runs the CLI; returns the process exit code. */

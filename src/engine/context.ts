@@ -19,6 +19,8 @@ export interface EngineContext {
   queue: KeyedQueue;
   /** Hand-off requests waiting for an agent: conversation id → requested-at (ms). */
   pending: Map<string, number>;
+  /** True when people answer hand-offs for conversations of `channel` (see `engine.agent.join`). */
+  agentsFor(channel: string): boolean;
 }
 
 /** Opens a draft on a stored conversation, or fails naming it. */

@@ -5,9 +5,13 @@ import type { ConversationStore } from '../storage/types.ts';
 import type { EngineContext } from './context.ts';
 import { commit, draftFor } from './context.ts';
 import { createHandoffDesk } from './handoff.ts';
+import { MAX_EXTERNAL_ID_CHARS } from './exactly-once.ts';
 import { handleMessage } from './handle-message.ts';
 import { createReplyStream } from '../generation/reply-stream.ts';
-import { createHooks } from './hooks.ts';
+import { createHooks, type Hooks } from './hooks.ts';
+import { readHistory } from './history.ts';
+import { createRouter, type ConversationEvent } from './routing.ts';
+import type { LiveBus } from './live-bus.ts';
 import { reportFailure } from './failures.ts';
 import { resolveEngineOptions, type EngineOptionsInput } from './options.ts';
 import { createKeyedQueue } from './queue.ts';
@@ -22,6 +26,8 @@ export interface CreateEngineInput {
   clock?: Clock;
   /** How often open hand-off requests are checked for their timeout (ms); `false`: only when you call `tick()`. */
   tickIntervalMs?: number | false;
+  /** Carries conversation events between instances (`createRedisLiveBus`), so `watch` hears events raised on any of them. */
+  bus?: LiveBus;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -34,16 +40,27 @@ const systemClock: Clock = { now: () => new Date() };
  *
  * @example
  * const engine = createEngine({ generator, store });
- * engine.on('agent-message', ({ conversationId, text }) => send(conversationId, text));
+ * engine.connect('web', { 'agent-message': ({ conversationId, text }) => send(conversationId, text) });
  * const reply = await engine.handle({ channel: 'web', conversationId: 'w-1', userId: 'u-1', text: 'Where is my order?', receivedAt: new Date() });
  * for await (const piece of reply.stream) write(piece);
  * const { turnId, confidence } = await reply.result;
  */
-export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000 }: CreateEngineInput): Engine {
-  const hooks = createHooks(logger);
+export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000, bus }: CreateEngineInput): Engine {
+  const global = createHooks(logger);
+  const router = createRouter(logger);
+  const hooks: Hooks = {
+    on: global.on,
+    emit(event, payload) {
+      global.emit(event, payload);
+      router.dispatch(event, payload);
+      if (bus && event !== 'error') bus.publish((payload as { conversationId: string }).conversationId, { event, payload } as ConversationEvent);
+    },
+  };
   const o = resolveEngineOptions(options);
   const frozen = Object.freeze({ ...o, commands: Object.freeze(o.commands), messages: Object.freeze(o.messages) });
-  const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map() };
+  const staffed = new Map<string, number>(); // channel ('*': every channel) → desks that joined
+  const agentsFor = (channel: string) => (staffed.get('*') ?? 0) + (staffed.get(channel) ?? 0) > 0;
+  const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map(), agentsFor };
   const desk = createHandoffDesk(ctx);
   let closed = false;
   const live = () => {
@@ -86,10 +103,28 @@ export function createEngine({ generator, store, options, logger = silentLogger,
       accept: async (conversationId, agentId) => (live(), desk.accept(conversationId, agentId)),
       send: async (conversationId, agentId, text) => (live(), desk.send(conversationId, agentId, text)),
       close: async (conversationId) => (live(), desk.close(conversationId)),
+      join(channel = '*') {
+        staffed.set(channel, (staffed.get(channel) ?? 0) + 1);
+        let joined = true;
+        return () => {
+          if (joined) staffed.set(channel, (staffed.get(channel) ?? 1) - 1);
+          joined = false;
+        };
+      },
     },
 
     requestHandoff: async (conversationId, reason) => (live(), desk.request(conversationId, reason)),
     on: (event, handler) => hooks.on(event, handler),
+    connect: (channel, handlers) => router.connect(channel, handlers),
+    watch(conversationId, listener) {
+      const offHere = router.watch(conversationId, listener);
+      const offElsewhere = bus?.subscribe(conversationId, listener);
+      return () => {
+        offHere();
+        offElsewhere?.();
+      };
+    },
+    history: async (conversationId, query) => (live(), readHistory(store, conversationId, query)),
     tick: () => desk.tick(),
 
     async close() {
@@ -107,6 +142,7 @@ function checkMessage(m: InboundMessage): void {
   };
   if (!m || typeof m !== 'object') bad('handle() needs a message object');
   for (const key of ['channel', 'conversationId', 'userId'] as const) if (typeof m[key] !== 'string' || !m[key]) bad(`message.${key} must be a non-empty string`);
+  if (m.externalId !== undefined && (typeof m.externalId !== 'string' || !m.externalId || m.externalId.length > MAX_EXTERNAL_ID_CHARS)) bad(`message.externalId must be a non-empty string of at most ${MAX_EXTERNAL_ID_CHARS} characters`);
 }
 
 /** Picks up hand-off requests left open by an earlier run, so they still time out. */

@@ -4,6 +4,7 @@
  * user's turn, then answer — a command, silence while a human is involved, or
  * the model's reply through the confidence gate — and write it all at once.
  */
+import { isColloquyError } from '../errors.ts';
 import type { Reply } from '../generation/generator.ts';
 import type { LoggedTurn } from '../storage/types.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
@@ -11,6 +12,7 @@ import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
 import { reportFailure } from './failures.ts';
 import { botAnswers, closeHandoff, requestHandoff, timeOutIfDue } from './handoff.ts';
+import { redelivery } from './exactly-once.ts';
 import { normalizeInput } from './input.ts';
 import { say } from './options.ts';
 import { isSessionExpired, modelContext } from './session.ts';
@@ -39,8 +41,15 @@ export async function handleMessage(ctx: EngineContext, msg: InboundMessage, emi
     return unlogged(ctx, ref, say(options, input.problem === 'empty' ? 'empty' : 'tooLong'), emit);
   }
   try {
-    return await answerMessage(ctx, msg, input.text, emit);
+    // across instances sharing a store, one of them at a time answers this conversation
+    const task = () => answerMessage(ctx, msg, input.text, emit);
+    return await (ctx.store.exclusive ? ctx.store.exclusive(msg.conversationId, task) : task());
   } catch (err) {
+    if (isColloquyError(err, 'storage_conversation_deleted')) {
+      // a privacy deletion landed while this message was answered: not a failure, and nothing of it is kept
+      ctx.logger.info('message not logged: its conversation was deleted meanwhile', { conversationId: msg.conversationId });
+      return unlogged(ctx, ref, say(options, 'retry'), emit);
+    }
     // the store failed to read or write (or a bug): the draft was not written, so what is stored is as it was
     reportFailure(ctx, 'store', err, { conversationId: msg.conversationId, channel: msg.channel });
     return unlogged(ctx, ref, say(options, 'retry'), emit);
@@ -51,13 +60,18 @@ async function answerMessage(ctx: EngineContext, msg: InboundMessage, text: stri
   const now = ctx.clock.now();
   const at = now.toISOString();
   const { draft, isNew } = await draftOrNew(ctx, { id: msg.conversationId, channel: msg.channel, userId: msg.userId }, at);
+  const again = msg.externalId === undefined ? undefined : redelivery(draft.record, msg.externalId);
+  if (again) {
+    ctx.logger.info('redelivered message not answered again', { conversationId: msg.conversationId, externalId: msg.externalId });
+    return again;
+  }
   if (!isNew && isSessionExpired(draft.record, now, ctx.options.sessionIdleMinutes)) draft.startSession();
   timeOutIfDue(ctx, draft, now);
 
   const handoffAtReceipt = draft.record.handoff.state;
   const parsed = parseCommand(text, ctx.options.commands);
   const command = parsed && 'name' in parsed ? parsed.name : undefined;
-  const userTurn = draft.addTurn({ speaker: 'user', text, userId: msg.userId });
+  const userTurn = draft.addTurn({ speaker: 'user', text, userId: msg.userId, ...(msg.externalId === undefined ? {} : { externalId: msg.externalId }) });
   draft.emit('message', {
     ...refOf(draft.record),
     text,
@@ -111,6 +125,7 @@ function runCommand(ctx: EngineContext, draft: Draft, command: CommandName, at: 
       return notice(draft, o.helpText, 'command');
     case 'agent':
       if (!open) return notice(draft, say(o, 'handoffAlready'), 'command');
+      if (!ctx.agentsFor(draft.record.channel)) return notice(draft, say(o, 'noAgents'), 'command'); // nobody to hand to: the bot stays
       requestHandoff(draft, 'command', at);
       return notice(draft, say(o, 'handoffRequested'), 'command');
     case 'bot':
@@ -147,12 +162,14 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
   }
 
   const consecutive = draft.record.consecutiveFallbacks + 1;
-  const handOff = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
-  const text = handOff ? say(o, 'handoffAfterFallbacks') : o.fallbackText;
+  const giveUp = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
+  const handOff = giveUp && ctx.agentsFor(draft.record.channel);
+  const text = handOff ? say(o, 'handoffAfterFallbacks') : giveUp ? say(o, 'noAgentsAfterFallbacks') : o.fallbackText;
   const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, ...logged });
   draft.setFallbacks(consecutive);
   draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, generated: reply.text, confidence, modelVersion: reply.modelVersion, consecutive });
   if (handOff) requestHandoff(draft, 'fallbacks', at);
+  else if (giveUp) draft.setFallbacks(0); // told how else to reach the shop: count afresh
   return { kind: 'fallback', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
 }
 

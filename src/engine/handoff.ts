@@ -54,7 +54,7 @@ export function timeOutIfDue(ctx: EngineContext, draft: Draft, now: Date): boole
 }
 
 /** The agents' side, the engine-initiated request and the timeout sweep. */
-export function createHandoffDesk(ctx: EngineContext): AgentDesk & {
+export function createHandoffDesk(ctx: EngineContext): Omit<AgentDesk, 'join'> & {
   request(conversationId: string, reason?: HandoffInfo['reason']): Promise<HandoffInfo>;
   tick(): Promise<void>;
 } {

@@ -12,6 +12,7 @@ import type { ConversationRecord, ConversationStore, ListFilter } from '../stora
  */
 export function createMemoryStore(): ConversationStore {
   const records = new Map<string, ConversationRecord>();
+  const channelState = new Map<string, unknown>();
   const tombstones = createTombstones();
   let tail: Promise<unknown> = Promise.resolve();
   const store: ConversationStore = {
@@ -40,6 +41,13 @@ export function createMemoryStore(): ConversationStore {
       const next = tail.then(() => records.delete(id));
       tail = next.catch(() => {});
       return next;
+    },
+    async getChannelState(key) {
+      return structuredClone(channelState.get(key));
+    },
+    async setChannelState(key, value) {
+      if (value === undefined) channelState.delete(key);
+      else channelState.set(key, JSON.parse(JSON.stringify(value)) as unknown);
     },
     deleteUser: (userId) => deleteUserRecords(store, tombstones, userId),
     deleteOlderThan: (cutoff) => deleteRecordsOlderThan(store, cutoff),

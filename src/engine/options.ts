@@ -31,6 +31,10 @@ export interface EngineMessages {
   handoffAccepted: string;
   handoffTimeout: string;
   handoffClosed: string;
+  /** A person was asked for where nobody answers hand-offs (no agents desk): `{contact}` is `contactText`. */
+  noAgents: string;
+  /** Like `handoffAfterFallbacks`, where nobody answers hand-offs. */
+  noAgentsAfterFallbacks: string;
 }
 
 /** How the conversation engine behaves. Every key has a default; unknown keys are an error. */
@@ -46,6 +50,8 @@ export interface EngineOptions {
   /** A reply whose mean token log-probability is below this is replaced by `fallbackText`. */
   confidenceThreshold: number;
   fallbackText: string;
+  /** How else to reach the business, told when a person is asked for and none can answer in this channel (`{contact}` in messages). */
+  contactText: string;
   /** Fallbacks in a row that hand the conversation to a human; 0 never does. */
   maxConsecutiveFallbacks: number;
   /** A hand-off request nobody accepts within this time goes back to the bot. */
@@ -79,6 +85,8 @@ export const DEFAULT_MESSAGES: EngineMessages = {
   handoffAccepted: 'A person has joined the conversation.',
   handoffTimeout: "Sorry, nobody is available right now. I'll keep helping you in the meantime; type {agent} to ask again later.",
   handoffClosed: "The person has left the conversation. I'm back. How can I help?",
+  noAgents: "Sorry, there is no person to take over in this chat. {contact} I'll keep helping you here in the meantime.",
+  noAgentsAfterFallbacks: "Sorry, I'm having trouble understanding, and there is no person to take over in this chat. {contact} Could you rephrase?",
 };
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'helpText'> = {
@@ -97,6 +105,8 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'helpText'> = {
   // off-topic questions; raise it (toward −1) only after measuring on your own model.
   confidenceThreshold: -2.5,
   fallbackText: "Sorry, I didn't catch that — could you rephrase?",
+  // a deployment sets its own (COLLOQUY_CONTACT_TEXT): an email address, a phone number, opening hours
+  contactText: 'You can also reach us by email or phone; the details are on our website.',
   // one rephrase is fair; a second miss means the bot is not going to get it
   maxConsecutiveFallbacks: 2,
   // long enough for an on-duty agent to pick up; longer and the user waits in silence
@@ -148,7 +158,7 @@ export function resolveEngineOptions(input: EngineOptionsInput = {}): EngineOpti
   if (typeof o.confidenceThreshold !== 'number' || Number.isNaN(o.confidenceThreshold) || o.confidenceThreshold > 0) {
     bad(`confidenceThreshold is a mean log-probability, a number ≤ 0 (or -Infinity to never fall back), got ${JSON.stringify(o.confidenceThreshold)}`);
   }
-  for (const key of ['fallbackText', 'helpText'] as const) if (typeof o[key] !== 'string' || !o[key].trim()) bad(`${key} must be a non-empty string`);
+  for (const key of ['fallbackText', 'helpText', 'contactText'] as const) if (typeof o[key] !== 'string' || !o[key].trim()) bad(`${key} must be a non-empty string`);
   const names = Object.values(commands).map((n) => n.toLowerCase());
   for (const [key, name] of Object.entries(commands)) {
     if (!/^\S+$/.test(name)) bad(`commands.${key} must be one word with no spaces, got ${JSON.stringify(name)}`);
@@ -167,7 +177,7 @@ function mergeMap<T extends object>(name: string, defaults: T, given: Partial<T>
   return { ...defaults, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }
 
-/** One of the engine's messages with its placeholders filled: command names (`{reset}`, `{agent}`, ...), `{max}`, and `extra`. */
+/** One of the engine's messages with its placeholders filled: command names (`{reset}`, `{agent}`, ...), `{max}`, `{contact}`, and `extra`. */
 export function say(o: EngineOptions, key: keyof EngineMessages, extra: Record<string, string | number> = {}): string {
-  return fill(o.messages[key], { ...o.commands, max: o.maxMessageChars, ...extra });
+  return fill(o.messages[key], { ...o.commands, max: o.maxMessageChars, contact: o.contactText, ...extra });
 }

@@ -1,7 +1,9 @@
 import type { ColloquyError } from '../errors.ts';
 import type { HandoffInfo, HandoffState } from '../storage/types.ts';
 import type { CommandName } from './commands.ts';
+import type { HistoryPage, HistoryQuery } from './history.ts';
 import type { EngineOptions } from './options.ts';
+import type { ChannelHandlers, ConversationListener } from './routing.ts';
 
 /** What every channel hands the engine. */
 export interface InboundMessage {
@@ -13,6 +15,13 @@ export interface InboundMessage {
   text: string;
   /** When the platform received it (passed on to hooks; the engine's clock times the log). */
   receivedAt?: Date;
+  /**
+   * The channel's own id of this message (Slack event id, Discord message id,
+   * the widget's client message id), at most 200 characters. A message whose
+   * id the conversation already holds is a redelivery: it is answered once,
+   * the second time with `silent` and `duplicateOf`, even on another instance.
+   */
+  externalId?: string;
 }
 
 /**
@@ -34,6 +43,12 @@ export interface EngineResult {
   /** Mean token log-probability of the generated reply (reply and fallback). */
   confidence?: number;
   modelVersion?: string;
+  /**
+   * Set when the message was a redelivery (its `externalId` was answered
+   * before): the result is `silent` and nothing new is logged; this is the
+   * earlier answer, for channels whose client retries and needs it again (the widget).
+   */
+  duplicateOf?: { userTurnId: string; turnId?: string; text: string };
 }
 
 /**
@@ -165,6 +180,17 @@ export interface AgentDesk {
   send(conversationId: string, agentId: string, text: string): Promise<{ turnId: string }>;
   /** Ends the hand-off (no-op when none is active): the user is told and the bot answers again. */
   close(conversationId: string): Promise<HandoffInfo>;
+  /**
+   * Says people answer hand-offs for the conversations of `channel` (of every
+   * channel when omitted): an agents desk calls it when it starts. Until one
+   * has, a user asking for a person is told none can take over and how else to
+   * reach the business (`contactText`), and the bot keeps answering. Returns
+   * the function that takes the people away again.
+   *
+   * @example
+   * const leave = engine.agent.join('slack'); // the Slack agents channel is set
+   */
+  join(channel?: string): () => void;
 }
 
 /** The conversation engine: one entry point for every channel. */
@@ -176,8 +202,24 @@ export interface Engine {
   readonly agent: AgentDesk;
   /** Asks for a human on the engine's own initiative (an extension, the admin). No-op when one is already asked or present. */
   requestHandoff(conversationId: string, reason?: HandoffInfo['reason']): Promise<HandoffInfo>;
-  /** Subscribes to a hook; returns the unsubscribe function. A handler that throws is logged, never fatal. */
+  /** Subscribes to a hook for every conversation (extensions, metrics); returns the unsubscribe function. A handler that throws is logged, never fatal. */
   on<E extends EngineEventName>(event: E, handler: EngineEventHandler<E>): () => void;
+  /**
+   * A channel's subscription: `handlers` hear the events of the conversations
+   * logged under `channel` only (agent messages and notices to deliver,
+   * hand-offs to announce). Returns the disconnect function.
+   *
+   * @example
+   * const off = engine.connect('slack', { 'agent-message': (e) => post(e.conversationId, e.text), notice: (e) => post(e.conversationId, e.text) });
+   */
+  connect(channel: string, handlers: ChannelHandlers): () => void;
+  /**
+   * Every event of one conversation as `{ event, payload }` (a live view of it, such
+   * as the web widget's event stream). Returns the unsubscribe function.
+   */
+  watch(conversationId: string, listener: ConversationListener): () => void;
+  /** A page of the conversation's logged turns, oldest first (no turns for an unknown conversation). */
+  history(conversationId: string, query?: HistoryQuery): Promise<HistoryPage>;
   /** Times out hand-off requests nobody accepted (the engine also does this on a timer). */
   tick(): Promise<void>;
   /** Waits for work in flight and stops the timer. The store and generator stay open: they are yours. */

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { ColloquyError } from '../errors.ts';
 import { ReplyIndex } from '../retrieval/reply-index.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
-import { replaceDirectory, sha256, writeFileAtomic } from '../util/fs-atomic.ts';
+import { replaceDirectory, writeFileAtomic } from '../util/fs-atomic.ts';
 import { parseModelConfig, type ModelConfig } from './config.ts';
+import { hashModelFiles, rehashModel, verifyModelFiles } from './integrity.ts';
 import { disposeParams, paramsFromArrays, weightArrays, type GeneratorParams } from './params.ts';
 import { readWeights, writeWeights, type WeightSpec } from './weights-file.ts';
 
@@ -21,8 +22,10 @@ export interface Manifest {
   format: 'colloquy-model';
   formatVersion: number;
   name: string;
-  /** Content hash of the weights: changes whenever the model does. */
+  /** Content hash of the weights (first 12 hex digits of their sha256): changes whenever the model does; checked at load. */
   version: string;
+  /** File name → sha256 of every model file (weights, tokenizer, reply index, scorer files); checked at load. */
+  files?: Record<string, string>;
   createdAt: string;
   backend: string;
   config: ModelConfig;
@@ -84,9 +87,9 @@ export async function saveModel(dir: string, config: ModelConfig, params: Genera
   try {
     const weights = await writeWeights(path.join(staged, WEIGHTS), await weightArrays(params));
     await tokenizer.save(path.join(staged, TOKENIZER));
-    if (replies) await saveReplies(staged, replies);
-    const version = (await sha256(await fs.readFile(path.join(staged, WEIGHTS)))).slice(0, 12);
-    const manifest: Manifest = { format: 'colloquy-model', formatVersion: MANIFEST_FORMAT_VERSION, version, createdAt: new Date().toISOString(), config, weights, ...fields };
+    if (replies) await writeFileAtomic(path.join(staged, REPLIES), JSON.stringify(replies.toJSON()) + '\n');
+    const { version, files } = await hashModelFiles(staged, fields as { scorer?: unknown });
+    const manifest: Manifest = { format: 'colloquy-model', formatVersion: MANIFEST_FORMAT_VERSION, version, createdAt: new Date().toISOString(), config, weights, ...fields, files };
     await writeFileAtomic(path.join(staged, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
     await fs.mkdir(path.dirname(path.resolve(dir)), { recursive: true });
     await replaceDirectory(staged, dir);
@@ -121,9 +124,14 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return m;
 }
 
-/** Loads `models/<name>/` without the corpus: manifest, tokenizer and weights. */
+/**
+ * Loads `models/<name>/` without the corpus: manifest, tokenizer and weights,
+ * after checking every file against the hashes in the manifest (a changed or
+ * damaged file is refused, naming it).
+ */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const manifest = await readManifest(dir);
+  await verifyModelFiles(dir, manifest);
   const tokenizer = await Tokenizer.load(path.join(dir, TOKENIZER));
   if (tokenizer.vocabSize !== manifest.config.vocabSize) {
     throw new ColloquyError('model_file_corrupt', `${path.join(dir, TOKENIZER)} has ${tokenizer.vocabSize} tokens but the manifest says ${manifest.config.vocabSize}`);
@@ -139,9 +147,10 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   return { dir, manifest, config: manifest.config, params, tokenizer, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
 }
 
-/** Writes a model's reply index (`replies.json`), atomically. */
+/** Writes a model's reply index (`replies.json`), atomically, and records its hash in the manifest. */
 export async function saveReplies(dir: string, replies: ReplyIndex): Promise<void> {
   await writeFileAtomic(path.join(dir, REPLIES), JSON.stringify(replies.toJSON()) + '\n');
+  await rehashModel(dir, [REPLIES]);
 }
 
 /** A model's reply index, or undefined when it has none; a damaged one is an error naming the file. */

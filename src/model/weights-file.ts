@@ -45,6 +45,13 @@ export async function readWeights(file: string, specs: WeightSpec[]): Promise<Ma
   const floats = buf.byteLength / 4;
   const copy = new Float32Array(floats);
   new Uint8Array(copy.buffer).set(buf.subarray(0, floats * 4));
+  // the arrays lie back to back and fill the file: a wrong offset would read another array's values
+  let end = 0;
+  for (const s of [...specs].sort((a, b) => a.offset - b.offset)) {
+    if (s.offset !== end) throw new ColloquyError('model_file_corrupt', `Weights file ${file} does not match its manifest: ${s.name} starts at offset ${s.offset}, expected ${end}`);
+    end += s.shape.reduce((a, b) => a * b, 1);
+  }
+  if (end !== floats) throw new ColloquyError('model_file_corrupt', `Weights file ${file} does not match its manifest: it holds ${floats} values, the manifest's arrays ${end}`);
   const out = new Map<string, Float32Array>();
   for (const s of specs) {
     const size = s.shape.reduce((a, b) => a * b, 1);

@@ -56,17 +56,27 @@ export function promote(modelsDir: string, wanted: string, options: PromoteOptio
   return withRegistryLock(modelsDir, () => promoteLocked(modelsDir, wanted, options));
 }
 
-async function promoteLocked(modelsDir: string, wanted: string, { force = false, note, now = new Date() }: PromoteOptions): Promise<ActivationResult> {
+async function promoteLocked(modelsDir: string, wanted: string, options: PromoteOptions): Promise<ActivationResult> {
   const target = await findVersion(modelsDir, wanted);
   const registry = await readRegistry(modelsDir);
+  const { event, result } = planPromotion(registry, target, options);
+  if (event) await writeRegistry(modelsDir, appendEvent(registry, event));
+  return result;
+}
+
+/**
+ * What promoting `target` means for `registry`: the event to append (none
+ * when it is already active) and the result. Shared by the registry file and
+ * the registry in the database.
+ */
+export function planPromotion(registry: RegistryFile | undefined, target: ModelVersion, { force = false, note, now = new Date() }: PromoteOptions): { event?: RegistryEvent; result: ActivationResult } {
   const previous = registry?.active ?? DEFAULT_VERSION_DIR;
-  if (previous === target.name) return { active: target, previous, changed: false };
+  if (previous === target.name) return { result: { active: target, previous, changed: false } };
   if (target.status === 'refused' && !force) {
     throw new ColloquyError('version_refused', `Version ${target.name} was refused by the evaluation gate: ${target.gate?.message.replace(/^refused: /, '') ?? 'see its report'}`, 'Promote it anyway with --force, or retrain.');
   }
   const event: RegistryEvent = { action: 'promote', version: target.name, modelVersion: target.version, previous, at: now.toISOString(), note: note ?? (target.status === 'refused' ? 'by operator, past a refused gate' : 'by operator') };
-  await writeRegistry(modelsDir, append(registry, event));
-  return { active: { ...target, status: 'active' }, previous, changed: true };
+  return { event, result: { active: { ...target, status: 'active' }, previous, changed: true } };
 }
 
 /**
@@ -79,22 +89,28 @@ export function rollback(modelsDir: string, options: { now?: Date; note?: string
   return withRegistryLock(modelsDir, () => rollbackLocked(modelsDir, options));
 }
 
-async function rollbackLocked(modelsDir: string, { now = new Date(), note }: { now?: Date; note?: string }): Promise<ActivationResult> {
+async function rollbackLocked(modelsDir: string, options: { now?: Date; note?: string }): Promise<ActivationResult> {
   const registry = await readRegistry(modelsDir);
+  const { event, result } = planRollback(registry, await listVersions(modelsDir), modelsDir, options);
+  await writeRegistry(modelsDir, appendEvent(registry, event));
+  return result;
+}
+
+/** What rolling back `registry` means: the event to append and the result; `known` are the versions there are, `where` names the registry in errors. */
+export function planRollback(registry: RegistryFile | undefined, known: ModelVersion[], where: string, { now = new Date(), note }: { now?: Date; note?: string }): { event: RegistryEvent; result: ActivationResult } {
   const chain = activeChain(registry);
   const current = chain[chain.length - 1];
   const back = chain[chain.length - 2];
   if (!back) {
-    throw new ColloquyError('registry_no_previous', `There is nothing to roll back to: ${current} is the first version that served from ${modelsDir}`, 'Promote a version by name: colloquy models promote <version> (see colloquy models list).');
+    throw new ColloquyError('registry_no_previous', `There is nothing to roll back to: ${current} is the first version that served from ${where}`, 'Promote a version by name: colloquy models promote <version> (see colloquy models list).');
   }
-  const known = await listVersions(modelsDir);
   const target = known.find((v) => v.name === back);
-  if (!target) throw new ColloquyError('registry_previous_missing', `The previous version ${back} is no longer in ${modelsDir}`, `Promote another version by name; known: ${known.map((v) => v.name).join(', ') || 'none'}.`);
+  if (!target) throw new ColloquyError('registry_previous_missing', `The previous version ${back} is no longer in ${where}`, `Promote another version by name; known: ${known.map((v) => v.name).join(', ') || 'none'}.`);
   const event: RegistryEvent = { action: 'rollback', version: back, modelVersion: target.version, previous: current, at: now.toISOString(), note: note ?? 'by operator' };
-  await writeRegistry(modelsDir, append(registry, event));
-  return { active: { ...target, status: 'active' }, previous: current, changed: true };
+  return { event, result: { active: { ...target, status: 'active' }, previous: current, changed: true } };
 }
 
-function append(registry: RegistryFile | undefined, event: RegistryEvent): RegistryFile {
+/** The registry with `event` appended (and made active). */
+export function appendEvent(registry: RegistryFile | undefined, event: RegistryEvent): RegistryFile {
   return { format: 'colloquy-registry', formatVersion: 1, active: event.version, history: [...(registry?.history ?? []), event] };
 }

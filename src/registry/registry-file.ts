@@ -58,7 +58,25 @@ export async function readRegistry(modelsDir: string): Promise<RegistryFile | un
   if (r?.format !== 'colloquy-registry' || typeof r.active !== 'string' || !r.active || !Array.isArray(r.history)) {
     throw new ColloquyError('registry_corrupt', `${file} is not a Colloquy model registry`, hint);
   }
+  // every name is a directory directly inside the models directory: "../../elsewhere" must not load a model from outside
+  const names = [r.active, ...r.history.flatMap((e) => [e?.version, e?.previous])].filter((n) => n !== undefined && n !== null);
+  const outside = names.find((n) => !isVersionName(n));
+  if (outside !== undefined) {
+    throw new ColloquyError('registry_corrupt', `${file} names a model outside ${modelsDir}: ${JSON.stringify(String(outside).slice(0, 200))}`, `Versions are directory names inside the models directory (letters, digits, ., _ and -). ${hint}`);
+  }
   return r;
+}
+
+/**
+ * True for a version directory name: letters, digits, `.`, `_`, `-`, not
+ * starting with a dot (so never `..` or a path).
+ *
+ * @example
+ * isVersionName('e822d52c29fc'); // true
+ * isVersionName('../../etc'); // false
+ */
+export function isVersionName(name: unknown): name is string {
+  return typeof name === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(name);
 }
 
 /** Writes `registry.json` atomically (temp file, then rename). */

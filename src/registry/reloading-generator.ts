@@ -75,7 +75,7 @@ export class ReloadingGenerator implements Generator {
     const g = new ReloadingGenerator(o, slot);
     g.lastStat = await statKey(registryPath(o.modelsDir));
     g.follow();
-    g.logger.info(`model ${active.name} (version ${slot.version}) from the registry in ${o.modelsDir}`);
+    g.logger.info(`model ${active.name} (version ${slot.version}, files verified) from the registry in ${o.modelsDir}`);
     return g;
   }
 

@@ -45,8 +45,7 @@ const exists = (p: string) => fs.stat(p).then(() => true, () => false);
  */
 export async function listVersions(modelsDir: string, logger: Logger = silentLogger): Promise<ModelVersion[]> {
   const registry = await readRegistry(modelsDir);
-  const served = new Set(registry ? [...activeChain(registry), ...registry.history.flatMap((e) => [e.version, e.previous ?? ''])] : [DEFAULT_VERSION_DIR]);
-  const active = registry?.active ?? DEFAULT_VERSION_DIR;
+  const statusOf = versionStatuses(registry);
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(modelsDir, { withFileTypes: true });
@@ -63,7 +62,7 @@ export async function listVersions(modelsDir: string, logger: Logger = silentLog
       if (!(await exists(path.join(dir, 'weights.bin'))) || !(await exists(path.join(dir, 'tokenizer.json')))) continue;
       const lineage = await readLineage(dir);
       const report = path.join(dir, REPORT_FILE);
-      const status: VersionStatus = e.name === active ? 'active' : lineage?.status === 'refused' && !served.has(e.name) ? 'refused' : served.has(e.name) ? 'retired' : 'candidate';
+      const status = statusOf(e.name, lineage?.status === 'refused');
       const evalMetrics: Record<string, number> = lineage ? { perWordPerplexity: lineage.evaluation.candidate.perWordPerplexity, bleu4: lineage.evaluation.candidate.bleu4 } : {};
       out.push({
         name: e.name,
@@ -84,22 +83,39 @@ export async function listVersions(modelsDir: string, logger: Logger = silentLog
 }
 
 /**
+ * The status rule for the versions of one registry: the active one, those
+ * that served before (retired), those the gate refused, the rest (candidates).
+ */
+export function versionStatuses(registry: RegistryFile | undefined): (name: string, refusedByGate: boolean) => VersionStatus {
+  const served = new Set(registry ? [...activeChain(registry), ...registry.history.flatMap((e) => [e.version, e.previous ?? ''])] : [DEFAULT_VERSION_DIR]);
+  const active = registry?.active ?? DEFAULT_VERSION_DIR;
+  return (name, refusedByGate) => (name === active ? 'active' : refusedByGate && !served.has(name) ? 'refused' : served.has(name) ? 'retired' : 'candidate');
+}
+
+/** The version `wanted` names among `all`: directory name, manifest version, or a unique prefix of at least 6 characters. */
+export function pickVersion(all: ModelVersion[], wanted: string): ModelVersion | undefined {
+  return all.find((v) => v.name === wanted) ?? all.find((v) => v.version === wanted) ?? (wanted.length >= 6 ? oneOf(all.filter((v) => v.name.startsWith(wanted) || v.version.startsWith(wanted))) : undefined);
+}
+
+/** The error for a version nobody has, listing the known ones. */
+export function unknownVersion(where: string, wanted: string, all: ModelVersion[]): ColloquyError {
+  const known = all.map((v) => `${v.name}${v.name === v.version ? '' : ` (${v.version})`} ${v.status}`);
+  return new ColloquyError(
+    'version_unknown',
+    `There is no model version "${wanted}" in ${where}`,
+    known.length ? `Known versions: ${known.join(', ')}.` : 'There are no model versions there yet: train one with `colloquy retrain` or `colloquy train --out <models dir>/<name>`.',
+  );
+}
+
+/**
  * Finds a version by directory name or manifest version (a unique prefix of
  * at least 6 characters will do); an unknown one is an error listing the known ones.
  */
 export async function findVersion(modelsDir: string, wanted: string): Promise<ModelVersion> {
   const all = await listVersions(modelsDir);
-  const hit =
-    all.find((v) => v.name === wanted) ??
-    all.find((v) => v.version === wanted) ??
-    (wanted.length >= 6 ? oneOf(all.filter((v) => v.name.startsWith(wanted) || v.version.startsWith(wanted))) : undefined);
+  const hit = pickVersion(all, wanted);
   if (hit) return hit;
-  const known = all.map((v) => `${v.name}${v.name === v.version ? '' : ` (${v.version})`} ${v.status}`);
-  throw new ColloquyError(
-    'version_unknown',
-    `There is no model version "${wanted}" in ${modelsDir}`,
-    known.length ? `Known versions: ${known.join(', ')}.` : 'There are no model versions there yet: train one with `colloquy retrain` or `colloquy train --out <models dir>/<name>`.',
-  );
+  throw unknownVersion(modelsDir, wanted, all);
 }
 
 function oneOf(list: ModelVersion[]): ModelVersion | undefined {

@@ -15,7 +15,7 @@ import type { ConversationRecord, ConversationStore, DeletionReport } from './ty
 type RecordOps = Pick<ConversationStore, 'get' | 'update' | 'delete' | 'list'>;
 
 /** How long a deletion keeps refusing older writes for its user: far longer than any reply takes. */
-const TOMBSTONE_MS = 10 * 60_000;
+export const TOMBSTONE_MS = 10 * 60_000;
 
 /**
  * Users deleted a moment ago, so that a write that started before the

@@ -83,6 +83,8 @@ export interface ConversationIndexOptions {
   logger?: Logger;
   /** Never compact a log shorter than this many lines. */
   compactMinLines?: number;
+  /** Permissions of the log file (default 0600: it names every user). */
+  fileMode?: number;
 }
 
 /**
@@ -154,7 +156,7 @@ function replay(text: string): { map: Map<string, ConversationSummary>; pending:
  * @example
  * const index = await openIndex({ file: join(dir, 'index.jsonl'), scan: () => scanFiles(), resummarize: (id) => readSummary(id) });
  */
-export async function openIndex({ file, scan, resummarize, logger = silentLogger, compactMinLines = 1000 }: ConversationIndexOptions): Promise<ConversationIndex> {
+export async function openIndex({ file, scan, resummarize, logger = silentLogger, compactMinLines = 1000, fileMode = 0o600 }: ConversationIndexOptions): Promise<ConversationIndex> {
   await removeOrphanCompactions(file);
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
@@ -204,7 +206,7 @@ export async function openIndex({ file, scan, resummarize, logger = silentLogger
     tail = [];
     try {
       const rows = await snapshot();
-      const h = await open(tmp, 'w');
+      const h = await open(tmp, 'w', fileMode);
       try {
         await h.writeFile(rows.join(''));
         await h.sync();
@@ -215,7 +217,7 @@ export async function openIndex({ file, scan, resummarize, logger = silentLogger
       if (tail.length > 0) appendFileSync(tmp, tail.join(''));
       renameSync(tmp, file);
       if (fd !== undefined) closeSync(fd);
-      fd = openSync(file, 'a');
+      fd = openSync(file, 'a', fileMode);
       lines = rows.length + tail.length;
       tail = undefined;
       const dirHandle = await open(dirname(file), 'r');
@@ -230,7 +232,7 @@ export async function openIndex({ file, scan, resummarize, logger = silentLogger
 
   let fd: number | undefined;
   if (rewrite) await compact();
-  if (fd === undefined) fd = openSync(file, 'a');
+  if (fd === undefined) fd = openSync(file, 'a', fileMode);
 
   const append = (line: Line): void => {
     const buf = Buffer.from(JSON.stringify(line) + '\n');

@@ -10,11 +10,12 @@
  * JSONFile (steno) renames without fsync, hence the adapter here.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { ColloquyError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { openChannelStateFile } from './channel-state-file.ts';
 import { createTombstones, deleteRecordsOlderThan, deleteUserRecords } from './deletion.ts';
 import { openIndex, summarize } from './index-file.ts';
 import { redactText } from './redact.ts';
@@ -37,6 +38,8 @@ export interface LowdbStoreOptions {
   maxOpenFiles?: number;
   /** fsync every write (default). Off only for bulk loads and benchmarks' setup: a power loss may then lose writes. */
   durable?: boolean;
+  /** Let the owner's group read the log (0750/0640); default owner only (0700/0600), and a data directory open to others is closed at open. */
+  groupReadable?: boolean;
 }
 
 /**
@@ -52,6 +55,8 @@ export interface LowdbStoreExtras {
   fileFor(id: string): string;
   /** Conversations currently open in memory. */
   readonly openFiles: number;
+  /** Every channel state key and value (for `colloquy store migrate`). */
+  channelStateEntries(): Array<[string, unknown]>;
   /** Rewrites the index log with only live entries, dropping old lines (privacy deletions do it themselves). */
   compactIndex(): Promise<void>;
 }
@@ -62,7 +67,7 @@ class CorruptRecordError extends Error {}
 /** lowdb adapter: JSON read, validated; durable atomic write. */
 class DurableJsonFile implements Adapter<ConversationRecord | null> {
   private static seq = 0;
-  constructor(readonly file: string, private readonly id: string | undefined, private readonly durable: boolean) {}
+  constructor(readonly file: string, private readonly id: string | undefined, private readonly durable: boolean, private readonly mode = 0o600) {}
 
   async read(): Promise<ConversationRecord | null> {
     const text = await readFile(this.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -83,7 +88,7 @@ class DurableJsonFile implements Adapter<ConversationRecord | null> {
 
   async write(data: ConversationRecord | null): Promise<void> {
     const tmp = join(dirname(this.file), tempNameFor(basename(this.file), ++DurableJsonFile.seq));
-    const handle = await open(tmp, 'w');
+    const handle = await open(tmp, 'w', this.mode);
     try {
       await handle.writeFile(JSON.stringify(data));
       if (this.durable) await handle.sync();
@@ -96,6 +101,20 @@ class DurableJsonFile implements Adapter<ConversationRecord | null> {
     }
     if (this.durable) await syncDir(dirname(this.file));
   }
+}
+
+/**
+ * Takes the group's and others' access away from a data directory that grants
+ * more than `mode` (one created before, 0755): without search permission on
+ * it, nothing inside can be read by them.
+ */
+async function closeToOthers(dir: string, mode: number, logger: Logger): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info || (info.mode & 0o777 & ~mode) === 0 || (process.getuid && info.uid !== process.getuid())) return;
+  await chmod(dir, info.mode & mode & 0o777).then(
+    () => logger.info('the conversation log was readable by others; it is owner-only now (COLLOQUY_FILE_ACCESS=group lets the group read it)', { dir, mode: (info.mode & mode & 0o777).toString(8) }),
+    (err) => logger.warn('the conversation log is readable by others and could not be closed', { dir, error: String(err) }),
+  );
 }
 
 const hashOf = (id: string): string => createHash('sha256').update(id, 'utf8').digest('hex');
@@ -127,11 +146,14 @@ interface Entry { low: Low<ConversationRecord | null>; file: string; loaded: boo
  * for await (const s of store.list({ feedback: 'down' })) logger.info('needs review', { id: s.id });
  */
 export async function createLowdbStore({
-  dir = 'conversations', logger = silentLogger, redactLog = false, maxOpenFiles = 256, durable = true,
+  dir = 'conversations', logger = silentLogger, redactLog = false, maxOpenFiles = 256, durable = true, groupReadable = false,
 }: LowdbStoreOptions = {}): Promise<ConversationStore & LowdbStoreExtras> {
   const filesDir = join(dir, 'c');
   const corruptDir = join(dir, 'corrupt');
-  await mkdir(filesDir, { recursive: true }).catch((err) => { throw storageError('open_failed', `the conversation directory ${dir}`, err); });
+  const dirMode = groupReadable ? 0o750 : 0o700;
+  const fileMode = groupReadable ? 0o640 : 0o600;
+  await mkdir(filesDir, { recursive: true, mode: dirMode }).catch((err) => { throw storageError('open_failed', `the conversation directory ${dir}`, err); });
+  await closeToOthers(dir, dirMode, logger);
   const fileFor = (id: string): string => { const h = hashOf(id); return join(filesDir, h.slice(0, 2), `${h}.json`); };
   const shards = new Set<string>();
   const entries = new Map<string, Entry>();
@@ -163,7 +185,7 @@ export async function createLowdbStore({
   const quarantine = async (file: string, reason: string): Promise<void> => {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const target = join(corruptDir, `${basename(file, '.json')}.${stamp}.json`);
-    await mkdir(corruptDir, { recursive: true });
+    await mkdir(corruptDir, { recursive: true, mode: dirMode });
     await rename(file, target);
     logger.warn('conversation file unreadable; moved aside, the conversation starts anew', { file, movedTo: target, reason });
   };
@@ -194,6 +216,7 @@ export async function createLowdbStore({
   const index = await openIndex({
     file: join(dir, 'index.jsonl'),
     logger,
+    fileMode,
     scan,
     resummarize: async (id) => {
       const record = await readRecord(new DurableJsonFile(fileFor(id), id, false));
@@ -201,6 +224,10 @@ export async function createLowdbStore({
     },
   }).catch((err) => {
     throw err instanceof ColloquyError ? err : storageError('open_failed', `the conversation index in ${dir}`, err);
+  });
+
+  const channelState = await openChannelStateFile(dir, logger, durable).catch((err) => {
+    throw storageError('open_failed', `the channel state in ${dir}`, err);
   });
 
   /** Closes idle conversations beyond the bound, least recently used first. */
@@ -215,7 +242,7 @@ export async function createLowdbStore({
   const exclusive = <T>(id: string, fn: (e: Entry) => Promise<T>): Promise<T> => {
     if (closed) return Promise.reject(new ColloquyError('storage_closed', 'The conversation store is closed'));
     const file = fileFor(id);
-    const entry = entries.get(id) ?? { low: new Low(new DurableJsonFile(file, id, durable), null), file, loaded: false, tail: Promise.resolve(), busy: 0 };
+    const entry = entries.get(id) ?? { low: new Low(new DurableJsonFile(file, id, durable, fileMode), null), file, loaded: false, tail: Promise.resolve(), busy: 0 };
     entries.delete(id);
     entries.set(id, entry); // most recently used last
     entry.busy++;
@@ -284,7 +311,7 @@ export async function createLowdbStore({
       const shard = dirname(e.file);
       try {
         if (!shards.has(shard)) {
-          await mkdir(shard, { recursive: true });
+          await mkdir(shard, { recursive: true, mode: dirMode });
           if (durable) await syncDir(filesDir);
           shards.add(shard);
         }
@@ -321,6 +348,20 @@ export async function createLowdbStore({
       return existed || known;
     }),
 
+    channelStateEntries: () => channelState.entries(),
+
+    async getChannelState(key) {
+      if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');
+      return channelState.get(key);
+    },
+
+    async setChannelState(key, value) {
+      if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');
+      await channelState.set(key, value).catch((err) => {
+        throw storageError('write_failed', `channel state ${JSON.stringify(key.slice(0, 80))}`, err);
+      });
+    },
+
     async deleteUser(userId) {
       const tempsBefore = tempFilesRemoved;
       const report = await deleteUserRecords(store, tombstones, userId);
@@ -340,6 +381,7 @@ export async function createLowdbStore({
       if (closed) return;
       closed = true;
       await Promise.all([...entries.values()].map((e) => e.tail));
+      await channelState.flush();
       entries.clear();
       await index.close();
     },

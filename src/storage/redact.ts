@@ -70,9 +70,12 @@ export function ibanValid(candidate: string): boolean {
 
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
 
-/** Card shape: 13–19 digits, only dashes as inner separators, not starting with 0 (no issuer does), Luhn-valid. */
+/** Groups of digits joined by dots, at least three groups (`4111.1111.1111.1111`); one dot is a decimal number, not a card. */
+const DOTTED_GROUPS = /^\d{3,6}(?:\.\d{3,6}){2,5}$/;
+
+/** Card shape: 13–19 digits, dashes, spaces or dotted groups as inner separators, not starting with 0 (no issuer does), Luhn-valid. */
 function isCard(span: string): boolean {
-  if (/[^\d -]/.test(span)) return false;
+  if (/[^\d -]/.test(span) && !DOTTED_GROUPS.test(span)) return false;
   const d = digitsOf(span);
   return d.length >= 13 && d.length <= 19 && d[0] !== '0' && luhnValid(d);
 }

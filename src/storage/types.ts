@@ -31,6 +31,8 @@ export interface LoggedTurn {
   fallback?: boolean;
   /** Agent turns: the agent's id. */
   agentId?: string;
+  /** User turns: the channel's own id of the message (exactly-once: a redelivery with this id is not answered again). */
+  externalId?: string;
   feedback?: Feedback;
 }
 
@@ -144,6 +146,24 @@ export interface ConversationStore {
   update(id: string, mutate: (current: ConversationRecord | undefined) => ConversationRecord): Promise<ConversationRecord>;
   list(filter?: ListFilter): AsyncIterable<ConversationSummary>;
   delete(id: string): Promise<boolean>;
+  /**
+   * Small per-channel JSON state that must survive restarts and be shared by
+   * every instance on the store: which platform message holds which turn,
+   * hand-off announcements, event ids already answered. Undefined when unset.
+   *
+   * @example
+   * await store.setChannelState('slack:msg:C1:1700000000.0001', { conversationId, turnId });
+   * const ref = (await store.getChannelState('slack:msg:C1:1700000000.0001')) as TurnRef | undefined;
+   */
+  getChannelState(key: string): Promise<unknown | undefined>;
+  /** Stores `value` (JSON) under `key`; `undefined` removes the key. Resolves once it is stored durably. */
+  setChannelState(key: string, value: unknown): Promise<void>;
+  /**
+   * Stores shared by several processes: runs `task` holding conversation
+   * `id`'s lock across all of them (the engine answers a message inside it).
+   * Absent on single-process stores, where the engine's own queue suffices.
+   */
+  exclusive?<T>(id: string, task: () => Promise<T>): Promise<T>;
   /**
    * Deletes everything about one user (a privacy request): their
    * conversations, their turns in other conversations, the `by` of feedback

@@ -64,6 +64,10 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
   const overrides = Object.fromEntries(Object.entries(input.model ?? {}).filter(([, v]) => v !== undefined));
   parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...overrides, vocabSize: input.vocabSize ?? DEFAULT_VOCAB_SIZE }); // bad sizes fail before any work
   const split = input.valid ? { train: input.dialogues, valid: input.valid } : splitDialogues(input.dialogues, { validFraction: o.validFraction, seed: o.seed });
+  if (split.train.length > 0 && split.valid.length === 0) {
+    // without held-out dialogues the validation loss is NaN: the run would "succeed" with nothing measured
+    throw new ColloquyError('corpus_too_small', `Training needs at least 2 dialogues: one is held out to measure the validation loss (got ${input.dialogues.length})`, 'Add dialogues to the corpus (a few hundred for a useful bot), or pass a separate validation set.');
+  }
   const corpusHash = await sha256(JSON.stringify(input.dialogues.map((d) => d.turns)));
   const workDir = `${path.resolve(input.out)}.training`;
   const vocabSize = input.vocabSize ?? DEFAULT_VOCAB_SIZE;

@@ -35,6 +35,18 @@ describe('throttled editor', () => {
     expect(Math.max(...r.edits.map((e) => e.running))).toBe(1);
   });
 
+  it('writes a text finished before the first write is due once, whole', async () => {
+    const r = recorder();
+    const editor = createThrottledEditor({ edit: r.edit, intervalMs: 200 });
+    editor.update('a');
+    await sleep(20);
+    editor.update('a b');
+
+    await editor.finish('a b c');
+
+    expect(r.edits.map((e) => e.text)).toEqual(['a b c']);
+  });
+
   it('never lets a late intermediate edit overwrite the final text', async () => {
     const r = recorder(40);
     const editor = createThrottledEditor({ edit: r.edit, intervalMs: 10 });

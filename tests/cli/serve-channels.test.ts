@@ -129,7 +129,7 @@ describe('colloquy serve with chat channels', () => {
       expect(s.stderr()).not.toMatch(STACK_TRACE);
       const health = await fetch(`${url}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ ok: true });
+      expect(await health.json()).toMatchObject({ ok: true, model: { ok: true }, store: { ok: true } });
       const ann = discord.user('ann');
       const dm = discord.dmChannel(ann);
       await discord.send({ channelId: dm, author: ann, content: 'Where is my order?' });

@@ -1,18 +1,15 @@
 /**
- * The bot every conformance scenario talks to: the real engine over the real
- * lowdb store in a temp directory, with a deterministic generator whose reply
+ * The bot every conformance scenario talks to: the real engine over a real
+ * store (lowdb in a temp directory, or PostgreSQL in a schema of its own), with a deterministic generator whose reply
  * says what the model was shown — so a scenario can read, through any channel,
  * whether history, resets and other users' messages reached the model.
  */
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Turn } from '../../src/data/dialogue.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { Engine } from '../../src/engine/types.ts';
-import { createLowdbStore } from '../../src/storage/lowdb-store.ts';
 import type { ConversationRecord, ConversationStore, LoggedTurn } from '../../src/storage/types.ts';
 import { createScriptedGenerator, type ScriptedGenerator } from '../engine/helpers/scripted-generator.ts';
+import { createStoreHarness, type StoreKind } from '../helpers/stores.ts';
 
 /**
  * What the revealing generator answers when the model is shown `context`:
@@ -29,22 +26,22 @@ export interface ConformanceBot {
   engine: Engine;
   store: ConversationStore;
   generator: ScriptedGenerator;
-  /** The temp directory holding the conversation log. */
-  dir: string;
-  /** The lowdb file that holds conversation `id` on disk. */
-  fileFor(id: string): string;
+  /** Which store the bot logs to. */
+  storeKind: StoreKind;
+  /** True when conversation `id` is on disk / in the database (checked around the store). */
+  isStored(id: string): Promise<boolean>;
   /** The stored conversation (fails the scenario when there is none). */
   record(conversationId: string): Promise<ConversationRecord>;
   /** The last turn of `speaker` in the conversation, if any. */
   lastTurn(conversationId: string, speaker: LoggedTurn['speaker']): Promise<LoggedTurn | undefined>;
-  /** Closes the engine and the store and removes the directory. */
+  /** Closes the engine and the store and removes the log (directory or schema). */
   close(): Promise<void>;
 }
 
-/** Builds a fresh engine and store for one scenario. */
-export async function createConformanceBot(): Promise<ConformanceBot> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'colloquy-conformance-'));
-  const store = await createLowdbStore({ dir });
+/** Builds a fresh engine and store (lowdb unless told) for one scenario. */
+export async function createConformanceBot(storeKind: StoreKind = 'lowdb'): Promise<ConformanceBot> {
+  const harness = await createStoreHarness(storeKind, 'conformance');
+  const store = await harness.open();
   const generator = createScriptedGenerator((context) => ({ text: revealingReply(context) }), 'conformance-1');
   const engine = createEngine({ generator, store, tickIntervalMs: false });
   const record = async (conversationId: string) => {
@@ -56,8 +53,8 @@ export async function createConformanceBot(): Promise<ConformanceBot> {
     engine,
     store,
     generator,
-    dir,
-    fileFor: (id) => store.fileFor(id),
+    storeKind,
+    isStored: (id) => harness.isStored(id),
     record,
     async lastTurn(conversationId, speaker) {
       const r = await store.get(conversationId);
@@ -66,7 +63,7 @@ export async function createConformanceBot(): Promise<ConformanceBot> {
     async close() {
       await engine.close();
       await store.close();
-      await fs.rm(dir, { recursive: true, force: true });
+      await harness.cleanup();
     },
   };
 }

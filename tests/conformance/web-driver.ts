@@ -90,7 +90,7 @@ export function createWebDriver({ store }: WebDriverOptions): ConformanceDriver 
   return {
     name: 'web',
     async start(engine) {
-      const web = createWebServer({ engine, store, secret: randomBytes(32).toString('hex') });
+      const web = createWebServer({ engine, secret: randomBytes(32).toString('hex') });
       server = await web.listen(0);
     },
     async stop() {

@@ -36,6 +36,22 @@ describe('discord adapter: streaming', () => {
     for (let i = 1; i < writes.length; i++) expect(writes[i]!.at - writes[i - 1]!.at).toBeGreaterThanOrEqual(interval / 2);
   });
 
+  it('sends a reply complete before the first edit is due as one message, never edited', async () => {
+    // about 80 ms of streaming: still generating after its first piece, done long before the first edit is due
+    const text = words(8, 'quick');
+    s = await startDiscordSetup({ generator: createPacedGenerator(text, 10), adapter: { editIntervalMs: 2_000 } });
+    const ann = s.standIn.user('ann');
+    const dm = s.standIn.dmChannel(ann);
+
+    const sent = await s.standIn.send({ channelId: dm, author: ann, content: 'a quick one' });
+    await s.adapter.whenIdle();
+
+    const [reply, ...more] = answersTo(s, sent);
+    expect(more).toEqual([]);
+    expect(reply!.history.map((v) => v.content)).toEqual([text]);
+    expect(s.standIn.calls.filter((c) => c.method === 'PATCH')).toEqual([]);
+  });
+
   it('splits a reply over 2,000 characters into messages of at most 2,000, in order, losing nothing', async () => {
     const text = words(450, 'parcel'); // about 4,400 characters
     s = await startDiscordSetup({ script: () => ({ text }) });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isColloquyError } from '../../src/errors.ts';
 import { createHarness, type Harness } from './helpers/harness.ts';
+import { say } from '../../src/engine/options.ts';
+import { inOrder } from './helpers/scripted-generator.ts';
 
 /** A conversation with one exchange and an open hand-off request. */
 async function withOpenRequest(h: Harness): Promise<void> {
@@ -194,5 +196,37 @@ describe('hand-off', () => {
 
     // Assert
     expect(second.eventsOf('notice').map((n) => n.reason)).toEqual(['handoff-timeout']);
+  });
+});
+
+describe('a channel nobody answers hand-offs for', () => {
+  it('tells a user who asks for a person that none can take over and how else to reach the shop, and keeps answering', async () => {
+    const h = createHarness({ agents: false, options: { contactText: 'Call 555-0100.' } });
+    h.engine.agent.join('slack'); // people answer Slack's hand-offs, not the web's
+
+    const web = await h.send('/agent', { channel: 'web', conversationId: 'w1' });
+    const next = await h.send('still there?', { channel: 'web', conversationId: 'w1' });
+    const slack = await h.send('/agent', { channel: 'slack', conversationId: 's1' });
+
+    expect(web.text).toBe(say(h.engine.options, 'noAgents'));
+    expect(web.text).toContain('Call 555-0100.');
+    expect(next).toMatchObject({ kind: 'reply', text: 'You said: still there?' });
+    expect((await h.record('w1')).handoff.state).toBe('none');
+    expect(slack.text).toBe(h.engine.options.messages.handoffRequested);
+    expect(h.eventsOf('handoff').map((e) => e.conversationId)).toEqual(['s1']);
+  });
+
+  it('after too many fallbacks says so instead of handing off, and a desk that leaves stops hand-offs again', async () => {
+    const h = createHarness({ agents: false, script: inOrder({ text: 'mumble', meanLogProb: -9 }, { text: 'mumble', meanLogProb: -9 }, '/agent next'), options: { maxConsecutiveFallbacks: 2 } });
+
+    await h.send('what?');
+    const second = await h.send('what??');
+
+    expect(second.text).toBe(say(h.engine.options, 'noAgentsAfterFallbacks'));
+    expect((await h.record()).handoff.state).toBe('none');
+    const leave = h.engine.agent.join('test');
+    leave();
+    leave(); // leaving twice counts once
+    expect((await h.send('/agent')).text).toBe(say(h.engine.options, 'noAgents'));
   });
 });

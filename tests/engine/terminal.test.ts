@@ -66,6 +66,18 @@ describe('terminal chat through the engine', () => {
     expect(printed.split('\n').slice(0, -1)).toEqual([h.engine.options.messages.handoffRequested, '', h.engine.options.messages.backToBot, 'You said: hi']);
   });
 
+  it('with nobody to take over, /agent says so and how else to reach the shop, and the bot keeps answering', async () => {
+    const h = createHarness({ agents: false, options: { contactText: 'Write to help@shop.example.' } });
+
+    const printed = await chat(h, ['hello', '/agent', 'are you still there?']);
+
+    const lines = printed.split('\n').slice(0, -1);
+    expect(lines[1]).toContain('no person to take over');
+    expect(lines[1]).toContain('Write to help@shop.example.');
+    expect(lines[2]).toBe('You said: are you still there?');
+    expect((await h.record('term-1')).handoff.state).toBe('none');
+  });
+
   it('interactive: streams replies after a bot> prompt, shows what agents send, and /quit leaves', async () => {
     // Arrange: an agents' side that accepts every request and says hello
     const h = createHarness({ script: inOrder('Sure thing.') });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isColloquyError } from '../../src/errors.ts';
 import { pickConsensus } from '../../src/generation/consensus.ts';
 import { LstmGenerator } from '../../src/generation/generator.ts';
+import { rehashModel } from '../../src/model/integrity.ts';
 import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
 import { ReplyIndex } from '../../src/retrieval/reply-index.ts';
 import { drain, QA, rejectionOf, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
@@ -77,6 +78,7 @@ describe('consensus decoding on a trained model', () => {
     const copy = path.join(dir, 'copy');
     await fs.cp(path.join(dir, 'm'), copy, { recursive: true });
     await fs.rm(path.join(copy, 'replies.json'));
+    await rehashModel(copy); // as its manifest would have been: no reply index listed
     const plain = await loadModel(copy);
     expect(await plain.replies?.()).toBeUndefined();
     const generator = new LstmGenerator(plain, { strategy: 'consensus' });
@@ -89,6 +91,12 @@ describe('consensus decoding on a trained model', () => {
     const copy = path.join(dir, 'damaged');
     await fs.cp(path.join(dir, 'm'), copy, { recursive: true });
     await fs.writeFile(path.join(copy, 'replies.json'), '{"format": "colloquy-replies", "replies": 3}');
+    // with its hash in the manifest, the damage is refused at load already
+    expect((await rejectionOf(loadModel(copy))).code).toBe('colloquy_model_hash_mismatch');
+    // a manifest from before the hashes: found when a consensus reply needs it
+    const manifestFile = path.join(copy, 'manifest.json');
+    const { files: _files, ...legacy } = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
+    await fs.writeFile(manifestFile, JSON.stringify(legacy));
     const damaged = await loadModel(copy);
     const generator = new LstmGenerator(damaged);
     const err = await rejectionOf(generator.reply([user(QA[0].q)], { strategy: 'consensus' }).result);

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebServer } from '../../adapters/web/index.ts';
+import { createAdminRouter } from '../../src/ops/admin-router.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { Engine } from '../../src/engine/types.ts';
 import { exportTrainingSet } from '../../src/learning/export.ts';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   generator = await ReloadingGenerator.open({ modelsDir, logger: silentLogger, debounceMs: 50, pollMs: 500 });
   store = await createLowdbStore({ dir: path.join(root, 'conversations') });
   engine = createEngine({ generator, store, tickIntervalMs: false });
-  const server = await createWebServer({ engine, store, secret: SECRET, adminToken: ADMIN, modelsDir, limits: { perIp: { burst: 1000, perMinute: 1000 } } }).listen(0);
+  const server = await createWebServer({ engine, secret: SECRET, mounts: { '/admin': createAdminRouter({ store, token: ADMIN, modelsDir, minConfidence: engine.options.confidenceThreshold, commands: engine.options.commands }) }, limits: { perIp: { burst: 1000, perMinute: 1000 } } }).listen(0);
   url = server.url;
   stop = async () => {
     await server.close();

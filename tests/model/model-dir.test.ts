@@ -138,7 +138,7 @@ describe('loading a broken model directory', () => {
     { name: 'missing tokenizer.json', code: 'colloquy_model_file_missing', file: 'tokenizer.json', breakIt: (d) => fs.rm(path.join(d, 'tokenizer.json')) },
     {
       name: 'weights.bin truncated to half',
-      code: 'colloquy_model_file_corrupt',
+      code: 'colloquy_model_hash_mismatch',
       file: 'weights.bin',
       breakIt: async (d) => {
         const w = await fs.readFile(path.join(d, 'weights.bin'));
@@ -147,7 +147,7 @@ describe('loading a broken model directory', () => {
     },
     {
       name: 'weights.bin holding NaN',
-      code: 'colloquy_model_file_corrupt',
+      code: 'colloquy_model_hash_mismatch',
       file: 'weights.bin',
       breakIt: async (d) => {
         const w = await fs.readFile(path.join(d, 'weights.bin'));
@@ -155,10 +155,10 @@ describe('loading a broken model directory', () => {
         await fs.writeFile(path.join(d, 'weights.bin'), w);
       },
     },
-    { name: 'tokenizer.json that is not JSON', code: 'colloquy_model_file_corrupt', file: 'tokenizer.json', breakIt: (d) => fs.writeFile(path.join(d, 'tokenizer.json'), '{"format": "colloquy-bpe", "merg') },
+    { name: 'tokenizer.json that is not JSON', code: 'colloquy_model_hash_mismatch', file: 'tokenizer.json', breakIt: (d) => fs.writeFile(path.join(d, 'tokenizer.json'), '{"format": "colloquy-bpe", "merg') },
     {
       name: 'tokenizer.json with a different vocabulary',
-      code: 'colloquy_model_file_corrupt',
+      code: 'colloquy_model_hash_mismatch',
       file: 'tokenizer.json',
       breakIt: (d) => fs.writeFile(path.join(d, 'tokenizer.json'), JSON.stringify({ format: 'colloquy-bpe', version: 1, specials: ['<pad>', '<dlg>', '<user>', '<bot>', '<eot>'], merges: [] })),
     },
@@ -184,13 +184,13 @@ describe('loading a broken model directory', () => {
     expect(err.message).toContain(file);
   });
 
-  it('weights.bin cut at an odd byte → colloquy_model_file_corrupt naming weights.bin', async () => {
+  it('weights.bin cut at an odd byte → colloquy_model_hash_mismatch naming weights.bin', async () => {
     await initBackend('wasm');
     const dir = await copyOfBase('broken-odd-length');
     const w = await fs.readFile(path.join(dir, 'weights.bin'));
     await fs.writeFile(path.join(dir, 'weights.bin'), w.subarray(0, w.length - 3));
     const err = await rejectionOf(loadModel(dir));
-    expect(err.code).toBe('colloquy_model_file_corrupt');
+    expect(err.code).toBe('colloquy_model_hash_mismatch');
     expect(err.message).toContain('weights.bin');
   });
 

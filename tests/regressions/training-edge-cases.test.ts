@@ -80,4 +80,11 @@ describe('refusals that protect the user’s files and time', () => {
     await expect(trainModel({ ...base, out, model: { hiddenSize: 0 } })).rejects.toMatchObject({ code: 'colloquy_config_invalid' });
     await expect(fs.access(`${out}.training`)).rejects.toThrow();
   });
+
+  it('refuses a corpus of one dialogue instead of finishing with validation loss NaN (issue 17 #13)', async () => {
+    const out = path.join(dir, 'single');
+    await expect(trainModel({ ...base, out, dialogues: dialogues.slice(0, 1) })).rejects.toMatchObject({ code: 'colloquy_corpus_too_small', message: expect.stringMatching(/at least 2 dialogues/) });
+    await expect(fs.access(out)).rejects.toThrow();
+    await expect(fs.access(`${out}.training`)).rejects.toThrow();
+  });
 });

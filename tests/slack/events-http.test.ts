@@ -24,17 +24,23 @@ describe('Slack Events API (HTTP)', () => {
     expect(res.body).toContain('c-3f9a1');
   });
 
-  it('rejects a bad signature and a stale timestamp with 401, and answers neither', async () => {
+  it('rejects a bad signature and a correctly signed timestamp over 5 minutes away in either direction with 401, and answers none', async () => {
     rig = await startRig();
     const forged = rig.message('U1', 'DU1', 'forged').body;
     const stale = rig.message('U1', 'DU1', 'replayed').body;
+    const future = rig.message('U1', 'DU1', 'from the future').body;
+    const nowSec = () => Math.floor(Date.now() / 1000);
 
     const badSignature = await rig.standIn.postEvent(forged, { secret: 'not-the-signing-secret' });
-    const oldTimestamp = await rig.standIn.postEvent(stale, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 });
+    const oldTimestamp = await rig.standIn.postEvent(stale, { timestamp: nowSec() - 6 * 60 });
+    const futureTimestamp = await rig.standIn.postEvent(future, { timestamp: nowSec() + 6 * 60 });
+    const slightlyAhead = await rig.standIn.postEvent({ token: 'legacy', challenge: 'c-skew', type: 'url_verification' }, { timestamp: nowSec() + 60 });
     const { answer } = await rig.dm('U1', 'a real one');
 
     expect(badSignature.status).toBe(401);
     expect(oldTimestamp.status).toBe(401);
+    expect(futureTimestamp.status).toBe(401);
+    expect(slightlyAhead.status).toBe(200); // a clock a minute fast is within Slack's five minutes
     expect(answer.text).toBe('You said: a real one');
     expect(rig.standIn.callsTo('chat.postMessage')).toHaveLength(1);
     const users = [];
@@ -75,6 +81,29 @@ describe('Slack Events API (HTTP)', () => {
     expect(answers.map((m) => m.text)).toEqual(['You said: do you ship to Canada &amp; Mexico?']);
     const record = await rig.record(`slack:T0STANDIN:C0GENERAL:${ts}`);
     expect(record.turns[0]).toMatchObject({ speaker: 'user', text: 'do you ship to Canada & Mexico?', userId: 'U2' });
+  });
+
+  it('answers a follow-up without @mention in a channel thread it answered in, and not in threads it is no part of', async () => {
+    rig = await startRig();
+    const mention = rig.message('U2', 'C0GENERAL', '<@U0BOT> where is my order?');
+    await rig.standIn.deliver(rig.standIn.eventCallback({ ...mention.body.event, type: 'app_mention' }));
+    await finalAnswer(rig.standIn, 'C0GENERAL', mention.ts);
+    const elsewhere = rig.message('U4', 'C0GENERAL', 'a chat among people');
+
+    // Act: a follow-up in the bot's thread, and a reply in a thread of people talking
+    const before = rig.standIn.messages.length;
+    const followUp = rig.message('U2', 'C0GENERAL', 'it is 4711', mention.ts);
+    await rig.standIn.deliver(followUp.body);
+    const answer = await finalAnswer(rig.standIn, 'C0GENERAL', mention.ts, before);
+    await rig.standIn.deliver(rig.message('U5', 'C0GENERAL', 'sounds good', elsewhere.ts).body);
+    await rig.dm('U3', 'barrier'); // everything delivered before this is handled by now
+
+    // Assert
+    expect(answer.text).toBe('You said: it is 4711');
+    expect(rig.standIn.botMessagesIn('C0GENERAL', elsewhere.ts)).toEqual([]);
+    const record = await rig.record(`slack:T0STANDIN:C0GENERAL:${mention.ts}`);
+    expect(record.turns.filter((t) => t.speaker === 'user').map((t) => t.text)).toEqual(['where is my order?', 'it is 4711']);
+    expect(await rig.store.get(`slack:T0STANDIN:C0GENERAL:${elsewhere.ts}`)).toBeUndefined();
   });
 
   it('ignores its own messages, other bots and edits', async () => {

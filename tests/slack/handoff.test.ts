@@ -93,14 +93,19 @@ describe('Slack hand-off', () => {
     expect(standIn.messages.filter((m) => m.text.includes('web only') || m.text.includes('hello from the web'))).toEqual([]);
   });
 
-  it('a hand-off after two fallbacks is announced too; without an agents channel it is only logged', async () => {
+  it('without an agents channel, two fallbacks and /agent tell the user nobody can take over, and the bot keeps answering', async () => {
     rig = await startRig({ script: () => ({ text: 'hmm', meanLogProb: -9 }), adapter: { agentsChannel: undefined } });
+    const m = rig.engine.options.messages;
 
     const first = await rig.dm('U3', 'qwerty');
-    await rig.dm('U3', 'asdf', first.ts);
+    const second = await rig.dm('U3', 'asdf', first.ts);
+    const asked = await rig.dm('U3', '/agent', first.ts);
+    const after = await rig.dm('U3', 'hello?', first.ts);
 
-    await waitFor(() => rig!.logger.lines.find(([level, msg]) => level === 'warn' && msg.includes('no agents channel')), 'the warning');
-    expect((await rig.record(`slack:T0STANDIN:DU3:${first.ts}`)).handoff).toMatchObject({ state: 'requested', reason: 'fallbacks' });
+    expect(second.answer.text).toContain(m.noAgentsAfterFallbacks.split('{contact}')[0]!.trim());
+    expect(asked.answer.text).toContain(rig.engine.options.contactText);
+    expect(after.answer.text).toBe(rig.engine.options.fallbackText); // the bot still answers
+    expect((await rig.record(`slack:T0STANDIN:DU3:${first.ts}`)).handoff.state).toBe('none');
     expect(rig.standIn.botMessagesIn(AGENTS)).toEqual([]);
   });
 });

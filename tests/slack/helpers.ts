@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSlackAdapter, PLACEHOLDER, STREAMING_CURSOR, type SlackAdapter, type SlackAdapterOptions } from '../../adapters/slack/index.ts';
+import { createSlackAdapter, STREAMING_CURSOR, type SlackAdapter, type SlackAdapterOptions } from '../../adapters/slack/index.ts';
 import { createReplyStream } from '../../src/generation/reply-stream.ts';
 import { createEngine, createLowdbStore, type ConversationRecord, type Engine, type EngineOptionsInput, type Generator } from '../../src/index.ts';
 import { createFakeLogger } from '../engine/helpers/harness.ts';
@@ -105,7 +105,7 @@ export async function finalAnswer(standIn: SlackStandIn, channel: string, thread
     () => standIn.messages.slice(after).find((m) => m.channel === channel && m.threadTs === threadTs && m.metadata?.event_type === 'colloquy_reply'),
     `an answer in ${channel}/${threadTs}`,
   );
-  await waitFor(() => answer.text !== PLACEHOLDER && !answer.text.endsWith(STREAMING_CURSOR), 'the final text of the answer');
+  await waitFor(() => !answer.text.endsWith(STREAMING_CURSOR), 'the final text of the answer');
   return answer;
 }
 

@@ -8,7 +8,7 @@
  * there. The agents' side is a reply in the hand-off announcement's thread in
  * the agents channel; giving back is the announcement's button.
  */
-import { createSlackAdapter, PLACEHOLDER, STREAMING_CURSOR, type SlackAdapter } from '../../adapters/slack/index.ts';
+import { createSlackAdapter, STREAMING_CURSOR, type SlackAdapter } from '../../adapters/slack/index.ts';
 import type { Engine } from '../../src/engine/types.ts';
 import type { Logger } from '../../src/logger.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -77,7 +77,7 @@ export function createSlackDriver({ socketMode = false, editIntervalMs = 50, log
   };
   const thread = (u: SlackUser) => running().botMessagesIn(u.dm, u.root);
   const kindOf = (m: BotMessage) => m.metadata?.event_type;
-  const isFinal = (m: BotMessage) => m.text !== PLACEHOLDER && !m.text.endsWith(STREAMING_CURSOR);
+  const isFinal = (m: BotMessage) => !m.text.endsWith(STREAMING_CURSOR);
   const pushed = (u: SlackUser) => thread(u).filter((m) => kindOf(m) === 'colloquy_agent_message' || kindOf(m) === 'colloquy_notice');
   const announcementFor = (name: string) =>
     waitFor(

@@ -1,6 +1,6 @@
-/** How answers appear in Slack: a placeholder edited as the reply streams (throttled), the final or fallback text, direct posts. */
+/** How answers appear in Slack: a message edited as the reply streams (throttled), the final or fallback text, one post for what is complete at once. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PLACEHOLDER, STREAMING_CURSOR } from '../../adapters/slack/index.ts';
+import { STREAMING_CURSOR } from '../../adapters/slack/index.ts';
 import { SLACK_TEXT_LIMIT, TRUNCATION_NOTE } from '../../adapters/slack/slack-text.ts';
 import { inOrder } from '../engine/helpers/scripted-generator.ts';
 import { startRig, words, type Rig } from './helpers.ts';
@@ -16,17 +16,16 @@ const INTERVAL_MS = 200;
 const JITTER_MS = 60;
 
 describe('Slack streaming', () => {
-  it('posts a placeholder, edits it as tokens arrive, at most once per interval, and ends on the logged reply', async () => {
+  it('posts what has streamed when the first edit is due, edits it as tokens arrive, at most once per interval, and ends on the logged reply', async () => {
     const reply = words(40, 'word');
     rig = await startRig({ script: inOrder(reply), paceMs: 25, adapter: { editIntervalMs: INTERVAL_MS } });
 
     const { ts, answer } = await rig.dm('U1', 'tell me everything');
 
     const updates = rig.standIn.callsTo('chat.update').filter((c) => c.args.ts === answer.ts);
-    expect(answer.versions[0]).toBe(PLACEHOLDER);
-    expect(updates.length).toBeGreaterThanOrEqual(3);
-    // intermediate edits show a growing prefix of the reply with a cursor
-    const partial = answer.versions.slice(1, -1);
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    // the first post and the intermediate edits show a growing prefix of the reply with a cursor
+    const partial = answer.versions.slice(0, -1);
     expect(partial.length).toBeGreaterThanOrEqual(2);
     for (const text of partial) {
       expect(text.endsWith(STREAMING_CURSOR)).toBe(true);
@@ -51,7 +50,19 @@ describe('Slack streaming', () => {
     expect(botTurn).toMatchObject({ text: rig.engine.options.fallbackText, fallback: true });
   });
 
-  it('posts commands and notices directly, without a placeholder', async () => {
+  it('posts a reply complete before the first edit is due once, whole: no partial text, no edits', async () => {
+    const reply = words(8, 'quick');
+    // streamed over about 80 ms: still generating after its first piece, done long before the first edit is due
+    rig = await startRig({ script: inOrder(reply), paceMs: 10, adapter: { editIntervalMs: 2_000 } });
+
+    const { answer } = await rig.dm('U1', 'a quick one');
+
+    expect(answer.versions).toEqual([reply]);
+    expect(rig.standIn.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(rig.standIn.callsTo('chat.update')).toHaveLength(0);
+  });
+
+  it('posts commands and notices directly, in one message', async () => {
     rig = await startRig();
 
     const help = await rig.dm('U1', '/help');

@@ -22,6 +22,8 @@ describe('redactText: masks', () => {
     ['card 4111 1111 1111 1111 exp 12/26', 'card [card] exp 12/26'],
     ['4111-1111-1111-1111', '[card]'],
     ['4111111111111111', '[card]'],
+    ['card 4111.1111.1111.1111 please', 'card [card] please'], // issue 17 #5: dots as separators
+    ['amex 3782.822463.10005.', 'amex [card].'],
     ['amex 3782 822463 10005', 'amex [card]'],
     ['diners 3056 9309 0259 04', 'diners [card]'],
     ['ref 12 4111 1111 1111 1111', 'ref 12 [card]'],
@@ -49,6 +51,8 @@ describe('redactText: leaves alone', () => {
     'SKU-1234567890',
     'tracking 123456789012',
     'my card 4111 1111 1111 1112 is declined',
+    '4111.1111.1111.1112 fails Luhn',
+    'pi is 3.14159265358979',
     '4111111111111112',
     'GB82WEST12345698765433',
     'DE00 0000 0000 0000 0000 00',

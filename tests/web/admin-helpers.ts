@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WebLimits } from '../../adapters/web/index.ts';
-import { createEngine, createLowdbStore, DEFAULT_MODEL_DIR, type ConversationStore, type Engine } from '../../src/index.ts';
+import { createAdminRouter, createEngine, createLowdbStore, DEFAULT_MODEL_DIR, type ConversationStore, type Engine } from '../../src/index.ts';
 import { createScriptedGenerator, type Script } from '../engine/helpers/scripted-generator.ts';
 import { listenForTest, type TestServer } from './helpers.ts';
 
@@ -42,7 +42,7 @@ export async function startAdminServer({ adminToken = ADMIN_TOKEN as string | nu
   await fs.writeFile(path.join(dir, 'secret.txt'), 'not for the web');
   const store = await createLowdbStore({ dir: path.join(dir, 'log') });
   const engine = createEngine({ generator: createScriptedGenerator(confidentOnCue), store, tickIntervalMs: false, options: { maxConsecutiveFallbacks: 0 } });
-  return listenForTest({ dir, engine, store, server: { limits, adminToken: adminToken ?? undefined, modelsDir } });
+  return listenForTest({ dir, engine, store, server: { limits, ...(adminToken === null ? {} : { mounts: { '/admin': createAdminRouter({ store, token: adminToken, modelsDir, minConfidence: engine.options.confidenceThreshold, commands: engine.options.commands }) } }) } });
 }
 
 /**

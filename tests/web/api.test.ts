@@ -59,6 +59,18 @@ describe('web API', () => {
     expect(done.turnId).toBeTruthy();
   });
 
+  it('answers a resent message (same clientMessageId) with the first answer, logging it once', async () => {
+    const c = await startConversation();
+    const path = `/api/conversations/${c.conversationId}/messages`;
+    const send = async () => parseSse(await (await post(path, c.token, { text: 'Where is my order?', clientMessageId: 'b1f0c2d4-resend' })).text());
+    const first = (await send()).find((e) => e.event === 'done')!.data as { text: string; turnId: string; userTurnId: string };
+    const again = await send();
+    expect(again.filter((e) => e.event === 'token')).toEqual([]);
+    expect(again.find((e) => e.event === 'done')!.data).toMatchObject({ text: first.text, turnId: first.turnId, userTurnId: first.userTurnId, duplicate: true });
+    expect((await s.store.get(c.conversationId))!.turns.filter((t) => t.speaker === 'user')).toHaveLength(1);
+    expect((await post(path, c.token, { text: 'hi', clientMessageId: 'not ok!' })).status).toBe(400);
+  });
+
   it('returns the history after two messages, paginated', async () => {
     const c = await startConversation();
     await say(c, 'hello');
@@ -255,7 +267,7 @@ describe('web API limits and CORS', () => {
 describe('web API CORS', () => {
   it('allows listed origins and refuses others', async () => {
     const { createWebServer } = await import('../../adapters/web/index.ts');
-    const web = createWebServer({ engine: s.engine, store: s.store, secret: SECRET, allowedOrigins: ['https://shop.example'] });
+    const web = createWebServer({ engine: s.engine, secret: SECRET, allowedOrigins: ['https://shop.example'] });
     const server = await web.listen(0);
     try {
       const ok = await fetch(`${server.url}/api/conversations`, { method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' } });

@@ -38,8 +38,8 @@ export async function startTestServer(limits: Partial<WebLimits> = {}): Promise<
  * Serves `engine` and `store` on port 0 with the test secret; `close()` stops
  * the server, the engine and the store, calls `free`, and removes `dir`.
  */
-export async function listenForTest<S extends ConversationStore>(o: { dir: string; engine: Engine; store: S; server?: Omit<CreateWebServerOptions, 'engine' | 'store' | 'secret'>; free?: () => void }): Promise<TestServer<S>> {
-  const server = await createWebServer({ engine: o.engine, store: o.store, secret: SECRET, ...o.server }).listen(0);
+export async function listenForTest<S extends ConversationStore>(o: { dir: string; engine: Engine; store: S; server?: Omit<CreateWebServerOptions, 'engine' | 'secret'>; free?: () => void }): Promise<TestServer<S>> {
+  const server = await createWebServer({ engine: o.engine, secret: SECRET, ...o.server }).listen(0);
   return {
     url: server.url,
     store: o.store,

@@ -455,6 +455,8 @@
     item.insertBefore(dots, body);
     var streamed = '';
     var finished = false;
+    // the server answers one id once: a resend after a dropped connection (maybe to another instance) gets the same answer
+    var clientMessageId = (window.crypto && window.crypto.randomUUID) ? window.crypto.randomUUID() : Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
 
     function firstToken() {
       if (dots.parentNode) {
@@ -485,9 +487,15 @@
       if (!finished) finish('error', message, null);
     }
 
+    function post() {
+      return api('POST', '/messages', { text: text, clientMessageId: clientMessageId });
+    }
     var ready = session ? Promise.resolve() : startConversation().then(connectEvents);
     ready.then(function () {
-      return api('POST', '/messages', { text: text });
+      // one resend, with the same id, when the request never reached a server
+      return post().catch(function () {
+        return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(post);
+      });
     }).then(function (res) {
       if (res.status === 401) {
         save(null);

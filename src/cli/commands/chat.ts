@@ -1,4 +1,4 @@
-import { runTerminalChat } from '../../../adapters/terminal/terminal-chat.ts';
+import { BUILTIN_CHANNELS } from '../../../adapters/registry.ts';
 import { DEFAULT_DATA_DIR } from '../../config.ts';
 import { createMemoryStore } from '../../engine/memory-store.ts';
 import { ColloquyError } from '../../errors.ts';
@@ -8,6 +8,7 @@ import type { CliContext } from '../context.ts';
 import { openLogForWriting } from './log-dir.ts';
 import { generateFlags } from './generate-flags.ts';
 import { startBot } from '../bot.ts';
+import { configuredChannels } from '../channels.ts';
 
 export const CHAT_USAGE = `colloquy chat [--model DIR | --models-dir DIR] [--data-dir DIR | --no-log] [decoding flags]
   chats in the terminal through the conversation engine (/reset, /help, /agent, /bot),
@@ -22,13 +23,17 @@ export const CHAT_USAGE = `colloquy chat [--model DIR | --models-dir DIR] [--dat
 /** The flags `colloquy chat` accepts (its --help lists each). */
 export const CHAT_FLAGS = { model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags } as const;
 
-/** `colloquy chat`: the terminal channel. */
+/** `colloquy chat`: the foreground channels of the registry (the terminal). */
 export async function chatCommand(argv: string[], ctx: CliContext): Promise<void> {
   const f = parseFlags(argv, CHAT_FLAGS);
   if (f['no-log'] && f['data-dir'] !== undefined) throw new ColloquyError('usage', '--no-log and --data-dir exclude each other');
-  const bot = await startBot(f, ctx, () => openStore(f['no-log'] === true, (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR, ctx));
+  const dataDir = (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR;
+  const specs = configuredChannels(BUILTIN_CHANNELS, ctx.env, { foreground: true });
+  const bot = await startBot(f, ctx, () => openStore(f['no-log'] === true, dataDir, ctx));
   try {
-    await runTerminalChat({ engine: bot.engine });
+    // the foreground channels (the terminal) run until their input ends
+    const running = await Promise.all(specs.map((s) => s.channel.start({ engine: bot.engine, logger: ctx.logger, host: ctx.env.host, dataDir })));
+    await Promise.all(running.map((r) => r.done));
   } finally {
     await bot.close();
   }

@@ -2,7 +2,10 @@ import { readCorpus } from '../../data/corpus-file.ts';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../../config.ts';
 import { ColloquyError } from '../../errors.ts';
 import { exportTrainingSet, type TrainingExport } from '../../learning/export.ts';
-import { retrain } from '../../learning/retrain.ts';
+import { retrain, type RetrainResult } from '../../learning/retrain.ts';
+import { uploadVersion } from '../../registry/database/copy.ts';
+import { promoteInDatabase } from '../../registry/database/registry-db.ts';
+import { openDatabase } from '../../storage/postgres/open.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { createProgressBar, formatDuration } from '../progress-bar.ts';
@@ -73,6 +76,7 @@ export async function retrainCommand(argv: string[], ctx: CliContext): Promise<n
       training: { epochs: num(f, 'epochs'), learningRate: num(f, 'lr'), batchSize: num(f, 'batch-size'), patience: num(f, 'patience'), seed: num(f, 'seed') },
       onProgress: createProgressBar(), onStage: (s) => ctx.print(s), signal: interrupt.signal,
     });
+    if (ctx.env.database) await publishToDatabase(ctx, r);
     const { candidate, current } = r.lineage.evaluation;
     ctx.print(`candidate ${r.version} vs ${r.parent}: per-word perplexity ${candidate.perWordPerplexity.toFixed(3)} vs ${current.perWordPerplexity.toFixed(3)}, BLEU-4 ${candidate.bleu4.toFixed(2)} vs ${current.bleu4.toFixed(2)} (${formatDuration((Date.now() - started) / 1000)})`);
     ctx.print(r.promoted ? `Promoted: ${r.version} is now active (was ${r.parent}).` : `Not promoted — ${r.verdict.message}. Kept as ${r.dir} (status refused).`);
@@ -80,5 +84,21 @@ export async function retrainCommand(argv: string[], ctx: CliContext): Promise<n
     return r.promoted ? 0 : EXIT_REFUSED;
   } finally {
     interrupt.release();
+  }
+}
+
+/**
+ * With a database, the new version goes into the shared registry too, and a
+ * promotion is made there, so every instance switches to it (the local
+ * models directory is this instance's copy of that registry).
+ */
+async function publishToDatabase(ctx: CliContext, r: RetrainResult): Promise<void> {
+  const pool = await openDatabase(ctx.env.database!, { logger: ctx.logger, max: 2 });
+  try {
+    await uploadVersion(pool, r.dir, r.version);
+    if (r.promoted) await promoteInDatabase(pool, r.version, { note: `gate passed against ${r.parent}`, force: true });
+    ctx.print(`Stored in the database registry${r.promoted ? ' and promoted there: every instance switches to it' : ''}.`);
+  } finally {
+    await pool.end();
   }
 }

@@ -38,6 +38,8 @@ export interface HarnessInput {
   store?: ConversationStore;
   generator?: ScriptedGenerator;
   logger?: Logger;
+  /** People answer hand-offs on every channel (`engine.agent.join()`); default true. */
+  agents?: boolean;
 }
 
 export interface Harness {
@@ -56,11 +58,12 @@ export interface Harness {
   record(conversationId?: string): Promise<ConversationRecord>;
 }
 
-export function createHarness({ script = echo, options, store, generator, logger }: HarnessInput = {}): Harness {
+export function createHarness({ script = echo, options, store, generator, logger, agents = true }: HarnessInput = {}): Harness {
   const clock = createFakeClock();
   const faulty = store ? (store as FaultyStore) : createTestStore();
   const gen = generator ?? createScriptedGenerator(script);
   const engine = createEngine({ generator: gen, store: faulty, options, clock, logger, tickIntervalMs: false });
+  if (agents) engine.agent.join();
   const events: RecordedEvent[] = [];
   const names: EngineEventName[] = ['message', 'reply', 'fallback', 'handoff', 'feedback', 'agent-message', 'notice', 'error'];
   for (const event of names) engine.on(event, (payload) => void events.push({ event, payload } as RecordedEvent));

@@ -22,6 +22,8 @@ export function withWriteFaults(inner: ConversationStore): FaultyStore {
     get: (id) => inner.get(id),
     list: (filter) => inner.list(filter),
     delete: (id) => inner.delete(id),
+    getChannelState: (key) => inner.getChannelState(key),
+    setChannelState: (key, value) => inner.setChannelState(key, value),
     deleteUser: (userId) => inner.deleteUser(userId),
     deleteOlderThan: (cutoff) => inner.deleteOlderThan(cutoff),
     close: () => inner.close(),

@@ -1,6 +1,6 @@
 /**
- * The admin side of the web server, mounted at `/admin` only when an admin
- * token is configured: the review page, its API (the review queue, decisions,
+ * The operations module: an express router the web server mounts at `/admin`
+ * (only when an admin token is configured): the review page, its API (the review queue, decisions,
  * model versions) and the training reports. The API wants
  * `Authorization: Bearer <admin token>`; report links carry a short-lived
  * signature instead, since a browser opening a link cannot send the header.
@@ -8,22 +8,25 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ColloquyError, isColloquyError, listReviewItems, reviewConversation, silentLogger, type CommandNames, type ConversationStore, type Logger, type RateLimiter } from '../../src/index.ts';
-import { listVersions } from '../../src/registry/versions.ts';
-import { corsAllowlist } from './security.ts';
+import type { CommandNames } from '../engine/options.ts';
+import { ColloquyError, isColloquyError } from '../errors.ts';
+import { listReviewItems, reviewConversation } from '../learning/review.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { isVersionName } from '../registry/registry-file.ts';
+import { listVersions } from '../registry/versions.ts';
+import type { ConversationStore } from '../storage/types.ts';
+import { createPrivacyRouter } from './privacy-router.ts';
 
 /** Shortest admin token accepted: it guards every logged conversation. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
-/** The review page's files in `public/`: served under `/admin/` only, never from the site root. */
-export const ADMIN_ASSETS = ['/admin.html', '/admin.js', '/admin.css'];
+/** Where the review page's files (admin.html, admin.js, admin.css) are. */
+const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
 /** How long a signed report link stays valid. */
 export const REPORT_LINK_MS = 10 * 60_000;
-
-/** A version directory name: letters, digits, `.`, `_`, `-`, not starting with a dot. */
-const VERSION_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
 /** Training reports are our own static HTML: inline styles and SVG, never scripts. */
 const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -32,7 +35,7 @@ const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:
  * Options of `createAdminRouter`.
  *
  * @example
- * app.use('/admin', createAdminRouter({ store, token, modelsDir: 'models', perIp, publicDir }));
+ * app.use('/admin', createAdminRouter({ store, token, modelsDir: 'models' }));
  */
 export interface AdminRouterOptions {
   store: ConversationStore;
@@ -40,10 +43,6 @@ export interface AdminRouterOptions {
   token: string;
   /** Where the model versions live (`models/`); without it the models list is empty. */
   modelsDir?: string;
-  /** The server's per-IP limiter: admin requests count against the same budget as the rest. */
-  perIp: RateLimiter;
-  /** Where admin.html, admin.js and admin.css are. */
-  publicDir: string;
   /** The engine's confidence threshold and command words, so the queue flags what the engine would. */
   minConfidence?: number;
   commands?: CommandNames;
@@ -66,26 +65,21 @@ function reportSignature(token: string, name: string, expires: number): string {
 
 /**
  * The admin router: `GET /` (the review page), `GET /api/review`,
- * `POST /api/review/:conversationId`, `GET /api/models`, `GET /reports/:version`.
+ * `POST /api/review/:conversationId`, `GET /api/models`, `GET /reports/:version`,
+ * `POST /api/privacy/delete-user`, `POST /api/privacy/retention` (see privacy-router.ts).
  *
  * @example
- * const router = createAdminRouter({ store, token: process.env.TOKEN, perIp, publicDir: PUBLIC_DIR });
+ * const router = createAdminRouter({ store, token: env.adminToken, modelsDir: env.modelsDir });
+ * createWebServer({ engine, secret, mounts: { '/admin': router } }); // the web server applies its per-IP limit first
  */
 export function createAdminRouter(opts: AdminRouterOptions): express.Router {
-  const { store, token, modelsDir, perIp, publicDir, minConfidence, commands, bodyBytes = 64 * 1024, logger = silentLogger, now = Date.now } = opts;
+  const { store, token, modelsDir, minConfidence, commands, bodyBytes = 64 * 1024, logger = silentLogger, now = Date.now } = opts;
   if (typeof token !== 'string' || token.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new ColloquyError('config_invalid', `The admin token (COLLOQUY_ADMIN_TOKEN) must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`, 'Generate one: openssl rand -base64 24');
   }
   const router = express.Router();
 
-  router.use(async (req, res, next) => {
-    const wait = await perIp.take(req.ip ?? 'unknown');
-    if (!wait) return next();
-    res.setHeader('Retry-After', String(wait));
-    res.status(429).json({ error: 'rate_limited', message: `Too many requests. Try again in ${wait} s.`, retryAfter: wait });
-  });
-
-  const page = (file: string) => (_req: Request, res: Response) => res.sendFile(path.join(publicDir, file), { headers: { 'Cache-Control': 'no-cache' } });
+  const page = (file: string) => (_req: Request, res: Response) => res.sendFile(path.join(PUBLIC_DIR, file), { headers: { 'Cache-Control': 'no-cache' } });
   router.get('/', page('admin.html'));
   router.get('/admin.js', page('admin.js'));
   router.get('/admin.css', page('admin.css'));
@@ -102,7 +96,7 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   };
 
   const api = express.Router();
-  api.use(corsAllowlist([]), auth, express.json({ limit: bodyBytes }), (_req, res, next) => {
+  api.use(sameOriginOnly, auth, express.json({ limit: bodyBytes }), (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store'); // logged conversations: never kept by a browser or proxy
     next();
   });
@@ -142,12 +136,14 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
       parent: v.parent ?? null,
       metrics: v.metrics,
       gate: v.gate ?? null,
-      reportUrl: v.report && VERSION_NAME.test(v.name)
+      reportUrl: v.report && isVersionName(v.name)
         ? `/admin/reports/${encodeURIComponent(v.name)}?expires=${expires}&sig=${reportSignature(token, v.name, expires)}`
         : null,
     }));
     res.json({ versions });
   });
+
+  api.use('/privacy', createPrivacyRouter({ store, logger, now }));
 
   api.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such admin endpoint.' });
@@ -160,11 +156,11 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
     const expires = Number(req.query.expires);
     const sig = typeof req.query.sig === 'string' ? req.query.sig : '';
     const header = req.get('authorization') ?? '';
-    const signed = VERSION_NAME.test(name) && Number.isFinite(expires) && expires >= now() && sig !== '' &&
+    const signed = isVersionName(name) && Number.isFinite(expires) && expires >= now() && sig !== '' &&
       tokenMatches(sig, reportSignature(token, name, expires));
     const bearer = header.startsWith('Bearer ') && tokenMatches(header.slice(7).trim(), token);
     if (!signed && !bearer) return unauthorized(res);
-    if (!modelsDir || !VERSION_NAME.test(name)) return void res.status(404).json({ error: 'not_found', message: 'No such report.' });
+    if (!modelsDir || !isVersionName(name)) return void res.status(404).json({ error: 'not_found', message: 'No such report.' });
     const root = path.resolve(modelsDir);
     const file = path.resolve(root, name, 'report.html');
     if (!file.startsWith(root + path.sep)) return void res.status(404).json({ error: 'not_found', message: 'No such report.' });
@@ -175,6 +171,13 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   });
 
   return router;
+}
+
+/** The admin API is for the server's own page: a request from another origin gets 403. Requests without an Origin (curl) pass. */
+function sameOriginOnly(req: Request, res: Response, next: NextFunction): void {
+  const origin = req.get('origin');
+  if (!origin || origin === `${req.protocol}://${req.get('host')}`) return next();
+  res.status(403).json({ error: 'origin_not_allowed', message: 'This site may not use the admin API.' });
 }
 
 function intParam(v: unknown, fallback: number, min: number, max: number): number {
