@@ -42,7 +42,7 @@ export { createEngine, type CreateEngineInput } from './engine/engine.ts';
 export { createMemoryStore } from './engine/memory-store.ts';
 export { DEFAULT_ENGINE_OPTIONS, resolveEngineOptions, type EngineOptions, type EngineOptionsInput, type CommandNames, type EngineMessages } from './engine/options.ts';
 export { normalizeInput } from './engine/input.ts';
-export type { Engine, EngineReply, EngineResult, InboundMessage, ReplyKind, Clock, AgentDesk, FeedbackInput } from './engine/types.ts';
+export type { Engine, EngineReply, EngineResult, InboundMessage, ReplyKind, Clock, AgentDesk, FeedbackInput, ChannelState } from './engine/types.ts';
 export type { EngineEvents, EngineEventName, ReceivedMessageEvent, ReplyEvent, FallbackEvent, HandoffEvent, FeedbackEvent, AgentMessageEvent, NoticeEvent } from './engine/types.ts';
 export type { ChannelHandlers, ChannelEventName, ConversationEvent, ConversationListener } from './engine/routing.ts';
 export { DEFAULT_HISTORY_LIMIT, type HistoryPage, type HistoryQuery } from './engine/history.ts';
@@ -51,7 +51,7 @@ export { DEFAULT_HISTORY_LIMIT, type HistoryPage, type HistoryQuery } from './en
 export { createLowdbStore, type LowdbStoreOptions } from './storage/lowdb-store.ts';
 export { exportCorpus } from './storage/maintenance.ts';
 export { redactText } from './storage/redact.ts';
-export type { ConversationStore, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
+export type { ConversationStore, ChannelStateOptions, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
 
 // — rate limits (in memory for one process; in Redis, shared by instances) —
 export { CLOSED_RETRY_SECONDS, type RateLimit, type RateLimiter, type RateLimiterFactory, type LimitsWhenDown } from './limits/rate-limiter.ts';

@@ -125,6 +125,10 @@ export function createEngine({ generator, store, options, logger = silentLogger,
       };
     },
     history: async (conversationId, query) => (live(), readHistory(store, conversationId, query)),
+    channelState: {
+      get: async (key) => (live(), store.getChannelState(key)),
+      set: async (key, value, options) => (live(), store.setChannelState(key, value, options)),
+    },
     tick: () => desk.tick(),
 
     async close() {

@@ -12,7 +12,7 @@ import type { ConversationRecord, ConversationStore, ListFilter } from '../stora
  */
 export function createMemoryStore(): ConversationStore {
   const records = new Map<string, ConversationRecord>();
-  const channelState = new Map<string, unknown>();
+  const channelState = new Map<string, { value: unknown; expiresAt: number }>();
   const tombstones = createTombstones();
   let tail: Promise<unknown> = Promise.resolve();
   const store: ConversationStore = {
@@ -43,11 +43,12 @@ export function createMemoryStore(): ConversationStore {
       return next;
     },
     async getChannelState(key) {
-      return structuredClone(channelState.get(key));
+      const e = channelState.get(key);
+      return e && e.expiresAt > Date.now() ? structuredClone(e.value) : undefined;
     },
-    async setChannelState(key, value) {
+    async setChannelState(key, value, options) {
       if (value === undefined) channelState.delete(key);
-      else channelState.set(key, JSON.parse(JSON.stringify(value)) as unknown);
+      else channelState.set(key, { value: JSON.parse(JSON.stringify(value)) as unknown, expiresAt: Date.now() + (options?.ttlMs ?? Infinity) });
     },
     deleteUser: (userId) => deleteUserRecords(store, tombstones, userId),
     deleteOlderThan: (cutoff) => deleteRecordsOlderThan(store, cutoff),

@@ -2,6 +2,7 @@ import type { ColloquyError } from '../errors.ts';
 import type { HandoffInfo, HandoffState } from '../storage/types.ts';
 import type { CommandName } from './commands.ts';
 import type { HistoryPage, HistoryQuery } from './history.ts';
+import type { ChannelStateOptions } from '../storage/types.ts';
 import type { EngineOptions } from './options.ts';
 
 /** What every channel hands the engine. */
@@ -192,6 +193,12 @@ export interface AgentDesk {
   join(channel?: string): () => void;
 }
 
+/** Channel state through the engine (see `ConversationStore.getChannelState`). */
+export interface ChannelState {
+  get(key: string): Promise<unknown | undefined>;
+  set(key: string, value: unknown, options?: ChannelStateOptions): Promise<void>;
+}
+
 /** The conversation engine: one entry point for every channel. */
 export interface Engine {
   readonly options: EngineOptions;
@@ -219,6 +226,15 @@ export interface Engine {
   watch(conversationId: string, listener: ConversationListener): () => void;
   /** A page of the conversation's logged turns, oldest first (no turns for an unknown conversation). */
   history(conversationId: string, query?: HistoryQuery): Promise<HistoryPage>;
+  /**
+   * Small state a channel keeps in the conversation store, so it survives
+   * restarts and every instance sees it (Slack message → turn, hand-off
+   * announcements). Keys are the channel's own; prefix them with its name.
+   *
+   * @example
+   * await engine.channelState.set(`slack:turn:${channel}:${ts}`, { conversationId, turnId }, { ttlMs: 7 * 86_400_000 });
+   */
+  readonly channelState: ChannelState;
   /** Times out hand-off requests nobody accepted (the engine also does this on a timer). */
   tick(): Promise<void>;
   /** Waits for work in flight and stops the timer. The store and generator stay open: they are yours. */

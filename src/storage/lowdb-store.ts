@@ -355,9 +355,9 @@ export async function createLowdbStore({
       return channelState.get(key);
     },
 
-    async setChannelState(key, value) {
+    async setChannelState(key, value, options) {
       if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');
-      await channelState.set(key, value).catch((err) => {
+      await channelState.set(key, value, options?.ttlMs).catch((err) => {
         throw storageError('write_failed', `channel state ${JSON.stringify(key.slice(0, 80))}`, err);
       });
     },

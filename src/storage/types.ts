@@ -135,6 +135,12 @@ export interface DeletionReport {
   corruptFiles?: number;
 }
 
+/** How long a channel state key lives. */
+export interface ChannelStateOptions {
+  /** Milliseconds until the key expires (default: never). */
+  ttlMs?: number;
+}
+
 /** The conversation log. Writes to one conversation are serialized and atomic on disk. */
 export interface ConversationStore {
   get(id: string): Promise<ConversationRecord | undefined>;
@@ -156,8 +162,12 @@ export interface ConversationStore {
    * const ref = (await store.getChannelState('slack:msg:C1:1700000000.0001')) as TurnRef | undefined;
    */
   getChannelState(key: string): Promise<unknown | undefined>;
-  /** Stores `value` (JSON) under `key`; `undefined` removes the key. Resolves once it is stored durably. */
-  setChannelState(key: string, value: unknown): Promise<void>;
+  /**
+   * Stores `value` (JSON) under `key`; `undefined` removes the key. With
+   * `ttlMs`, the key reads as unset that long after this call (and is then
+   * removed). Resolves once it is stored durably.
+   */
+  setChannelState(key: string, value: unknown, options?: ChannelStateOptions): Promise<void>;
   /**
    * Stores shared by several processes: runs `task` holding conversation
    * `id`'s lock across all of them (the engine answers a message inside it).

@@ -155,5 +155,19 @@ for (const { kind, skip } of STORE_KINDS) {
       expect(await again.getChannelState('slack:answered')).toEqual(['Ev1', 'Ev2', 'Ev3']);
       expect(await again.getChannelState('gone')).toBeUndefined();
     });
+
+    it('forgets a channel state key after its ttl, and keeps a burst of keys set at once', async () => {
+      const s = await store();
+      await s.setChannelState('dedupe:Ev1', true, { ttlMs: 300 });
+      await s.setChannelState('turn:C1:1.1', { turnId: 't1' });
+      expect(await s.getChannelState('dedupe:Ev1')).toBe(true);
+      await Promise.all(Array.from({ length: 200 }, (_, i) => s.setChannelState(`burst:${i}`, { i }, { ttlMs: 60_000 })));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await s.getChannelState('dedupe:Ev1')).toBeUndefined();
+      const again = await restart(s);
+      expect(await again.getChannelState('dedupe:Ev1')).toBeUndefined();
+      expect(await again.getChannelState('turn:C1:1.1')).toEqual({ turnId: 't1' });
+      for (let i = 0; i < 200; i++) expect(await again.getChannelState(`burst:${i}`)).toEqual({ i });
+    });
   });
 }

@@ -67,6 +67,7 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
   /** Per conversation, the tail of this process's calls: they run in call order, like the lowdb store's. */
   const tails = new Map<string, Promise<unknown>>();
   let closed = false;
+  let channelStateWrites = 0;
   const live = (): void => {
     if (closed) throw new ColloquyError('storage_closed', 'The conversation store is closed');
   };
@@ -202,18 +203,27 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
     async getChannelState(key) {
       live();
       try {
-        const { rows } = await pool.query<{ value: unknown }>('SELECT value FROM channel_state WHERE key = $1', [key]);
+        const { rows } = await pool.query<{ value: unknown }>('SELECT value FROM channel_state WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())', [key]);
         return rows[0]?.value;
       } catch (err) {
         throw databaseError(`read channel state ${JSON.stringify(key.slice(0, 80))}`, err);
       }
     },
 
-    async setChannelState(key, value) {
+    async setChannelState(key, value, options) {
       live();
       try {
         if (value === undefined) await pool.query('DELETE FROM channel_state WHERE key = $1', [key]);
-        else await pool.query('INSERT INTO channel_state (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()', [key, JSON.stringify(value)]);
+        else {
+          const ttl = options?.ttlMs === undefined ? null : `${Math.max(0, Math.round(options.ttlMs))} milliseconds`;
+          await pool.query(
+            `INSERT INTO channel_state (key, value, updated_at, expires_at) VALUES ($1, $2, now(), now() + $3::interval)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(), expires_at = EXCLUDED.expires_at`,
+            [key, JSON.stringify(value), ttl],
+          );
+        }
+        // now and then, expired keys go (a few at a time, so no call waits long)
+        if (++channelStateWrites % 200 === 0) await pool.query('DELETE FROM channel_state WHERE key IN (SELECT key FROM channel_state WHERE expires_at < now() LIMIT 1000)');
       } catch (err) {
         throw databaseError(`write channel state ${JSON.stringify(key.slice(0, 80))}`, err);
       }

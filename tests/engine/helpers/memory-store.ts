@@ -23,7 +23,7 @@ export function withWriteFaults(inner: ConversationStore): FaultyStore {
     list: (filter) => inner.list(filter),
     delete: (id) => inner.delete(id),
     getChannelState: (key) => inner.getChannelState(key),
-    setChannelState: (key, value) => inner.setChannelState(key, value),
+    setChannelState: (key, value, options) => inner.setChannelState(key, value, options),
     deleteUser: (userId) => inner.deleteUser(userId),
     deleteOlderThan: (cutoff) => inner.deleteOlderThan(cutoff),
     close: () => inner.close(),

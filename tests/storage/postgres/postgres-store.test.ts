@@ -49,13 +49,16 @@ describe.skipIf(withoutDatabase)('PostgreSQL store across instances', () => {
   it('exclusive tasks on one conversation take turns across instances; other conversations go on', async () => {
     const [a, b] = [await instance(), await instance()];
     const log: string[] = [];
+    let started!: () => void;
+    const aHolds = new Promise<void>((r) => { started = r; });
     const first = a.exclusive('web:1', async () => {
       log.push('a start');
+      started();
       await a.update('web:1', appendTurn('web:1', createTurn('a1'))); // the store's own calls inside reuse the held lock
-      await sleep(300);
+      await sleep(500);
       log.push('a end');
     });
-    await sleep(50);
+    await aHolds;
     const second = b.exclusive('web:1', async () => {
       log.push('b start');
       const seen = (await b.get('web:1'))!.turns.map((t) => t.id);
