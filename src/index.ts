@@ -62,7 +62,7 @@ export { createRedisLiveBus, type RedisLiveBusOptions } from './cluster/redis-li
 export type { LiveBus } from './engine/live-bus.ts';
 
 // — channels (what a channel implements; see README "Writing an adapter") —
-export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
+export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelCapabilities } from './channels/types.ts';
 export { configError, portValue, urlValue, listValue } from './channels/config-values.ts';
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
 export { createRecentMap, type RecentMap, type RecentMapOptions } from './channels/recent-map.ts';
