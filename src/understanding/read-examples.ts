@@ -4,7 +4,7 @@
  * dialogues (`{"turns": [{"speaker": "user", "text": ..., "intent"?: ...}]}`),
  * of which the user turns count. Unreadable lines are skipped and counted.
  */
-import { openCorpusLines } from '../data/corpus-file.ts';
+import { openCorpusLines } from '../data/corpus-read.ts';
 import { normalizeSpeaker } from '../data/dialogue.ts';
 import { ColloquyError } from '../errors.ts';
 
