@@ -117,13 +117,14 @@ describe.skipIf(withoutDatabase || withoutRedis)('three instances on one Postgre
       const t = setInterval(() => acked >= n && (clearInterval(t), resolve()), 20);
     });
 
+    const send = async (c: Conversation, i: number, k: number) => {
+      const s: Sent = { conversation: c.conversationId, id: `c${i}-m${k}`, text: QA[(i + k) % QA.length]!.q, startedAt: Date.now(), attempts: 0 };
+      sent.push(s);
+      await deliver(c, s, i + k); // each message of a conversation to the next instance
+      if (s.ack) acked++;
+    };
     const load = conversations.map(async (c, i) => {
-      for (let k = 0; k < 7; k++) {
-        const s: Sent = { conversation: c.conversationId, id: `c${i}-m${k}`, text: QA[(i + k) % QA.length]!.q, startedAt: Date.now(), attempts: 0 };
-        sent.push(s);
-        await deliver(c, s, i + k); // each message of a conversation to the next instance
-        if (s.ack) acked++;
-      }
+      for (let k = 0; k < 6; k++) await send(c, i, k);
     });
 
     const chaos = (async () => {
@@ -132,7 +133,7 @@ describe.skipIf(withoutDatabase || withoutRedis)('three instances on one Postgre
       events.killedAt = Date.now();
       await new Promise((r) => setTimeout(r, 300));
       start(instances[1]!);
-      await whenAcked(24);
+      await whenAcked(20);
       await uploadVersion(createPgPool({ url: testDatabaseUrl, schema, max: 1 }), bDir, 'b').catch(() => undefined); // as colloquy retrain publishes a version
       const promoted = await runColloquy(['models', 'promote', 'b'], { env: env() });
       expect(promoted.stderr).not.toMatch(/error:/);
@@ -149,6 +150,9 @@ describe.skipIf(withoutDatabase || withoutRedis)('three instances on one Postgre
     })();
 
     await Promise.all([...load, chaos]);
+    await Promise.all(conversations.map(async (c, i) => {
+      for (let k = 6; k < 8; k++) await send(c, i, k); // after the promotion reached every instance
+    }));
     await waitHealthy(instances[1]!);
     expect((await health(instances[1]!))?.model?.version).toBe(versions.b); // the restarted one too
 
@@ -156,7 +160,7 @@ describe.skipIf(withoutDatabase || withoutRedis)('three instances on one Postgre
     const figures = checkStored(records, sent, { ordered: true });
     // the closing note's figures
     process.stderr.write(`multi-instance: ${JSON.stringify({ ...figures, attempts: sent.reduce((n, s) => n + s.attempts, 0), promotionReachedAllMs: events.allOnB! - events.promotedAt! })}\n`);
-    expect(figures).toMatchObject({ sent: 56, acknowledged: 56, stored: 56, duplicates: 0, lost: 0 }); // every conversation went on, the dead instance's included
+    expect(figures).toMatchObject({ sent: 64, acknowledged: 64, stored: 64, duplicates: 0, lost: 0 }); // every conversation went on, the dead instance's included
     expect(events.allOnB! - events.promotedAt!).toBeLessThan(5_000);
     // replies begun after every instance switched came from the promoted model
     const later = sent.filter((s) => s.startedAt > events.allOnB! && s.ack).map((s) => records.get(s.conversation)!.turns.find((t) => t.id === s.ack!.done!.turnId)!.modelVersion);
@@ -186,6 +190,7 @@ describe.skipIf(withoutDatabase || withoutRedis)('three instances on one Postgre
     const accepted = acks.filter((a) => a.status === 200).length;
     expect(accepted).toBeGreaterThanOrEqual(10); // the burst
     expect(accepted).toBeLessThanOrEqual(11); // plus at most one refilled token (20 a minute)
-    expect(new Set(acks.filter((a) => a.status === 429).map((a) => a.instance)).size).toBeGreaterThanOrEqual(2);
+    // each instance got 5, half its burst: limits kept per instance would have let all 15 through
+    expect(acks.filter((a) => a.status === 429)).toHaveLength(15 - accepted);
   });
 });
