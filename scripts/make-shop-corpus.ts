@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
   const stats = shopCorpusStats(corpus);
   console.log(`Wrote ${stats.dialogues} dialogues to ${out} (seed ${seed}, ${stats.jsonlBytes} bytes)`);
-  console.log(`turns ${stats.turns} (user ${stats.userTurns}, bot ${stats.botTurns})`);
+  console.log(`turns ${stats.turns} (user ${stats.userTurns}, bot ${stats.botTurns}), action turns ${stats.actionTurns}`);
   console.log(`distinct user turns ${stats.distinctUserTurns}, distinct bot turns ${stats.distinctBotTurns}, distinct openings ${stats.distinctOpenings}`);
   console.log(`topics ${Object.entries(stats.topics).map(([topic, n]) => `${topic}=${n}`).join(' ')}`);
 }
