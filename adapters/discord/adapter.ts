@@ -1,10 +1,8 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type Interaction, type Message, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
-import { ColloquyError, silentLogger, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, silentLogger, createRecentMap, errorText, type Engine, type Logger } from '../../src/index.ts';
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
-import { createRecentMap } from '../../src/index.ts';
 import { DISCORD_CHANNEL, dmConversationId, guildConversationId } from './conversation-id.ts';
-import { errorText } from '../../src/index.ts';
 import { deliverReply } from './deliver-reply.ts';
 import { stripMention } from './mention.ts';
 import { createPusher } from './push.ts';

@@ -1,12 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
-import { ColloquyError, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, errorText, createRecentMap, type Engine, type Logger } from '../../src/index.ts';
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
 import { GIVE_BACK_ACTION } from './announcement.ts';
 import { toBoltLogger } from './bolt-logger.ts';
-import { errorText } from '../../src/index.ts';
 import { deliverReply } from './deliver-reply.ts';
-import { createRecentMap } from '../../src/index.ts';
 import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
 import { conversationIdOf, fromSlack, SLACK_CHANNEL, threadOf } from './slack-text.ts';
 import { createSlackReceiver } from './receiver.ts';
