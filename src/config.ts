@@ -31,6 +31,10 @@ export interface EnvConfig {
   instanceId: string;
   /** The shared PostgreSQL database, when COLLOQUY_DATABASE_URL is set; without it, conversations stay in lowdb files. */
   database?: DatabaseEnvConfig;
+  /** COLLOQUY_ACTIONS: the actions file `chat`/`serve` use (default: the bundled shop demo's); `none` turns actions off. */
+  actionsFile: string;
+  /** COLLOQUY_ACTIONS_TOKEN: sent as `Authorization: Bearer …` to action webhooks. */
+  actionsToken?: string;
   /** COLLOQUY_HOST: the interface HTTP channels listen on (default 127.0.0.1, this machine only). */
   host: string;
   /** COLLOQUY_CONTACT_TEXT: how else to reach the business, told when a person is asked for and none can take over (the engine's `contactText`). */
@@ -73,6 +77,9 @@ export const DEFAULT_DATABASE_SCHEMA = 'colloquy';
 /** The bundled model that `npm start` runs. */
 export const DEFAULT_MODEL_DIR = path.join(PROJECT_ROOT, 'models', 'default');
 
+/** The bundled shop demo's actions: order lookups answered from a sample orders file (conversations/corpus/). */
+export const DEFAULT_ACTIONS_FILE = path.join(PROJECT_ROOT, 'conversations', 'corpus', 'shop-actions.json');
+
 /** The model registry: `models/<version>/` and `models/registry.json`. */
 export const DEFAULT_MODELS_DIR = path.join(PROJECT_ROOT, 'models');
 
@@ -98,6 +105,8 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     ...optional('redis', readRedisConfig(env)),
     instanceId: value(env, 'COLLOQUY_INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
     ...optional('database', readDatabaseConfig(env)),
+    actionsFile: value(env, 'COLLOQUY_ACTIONS') ?? DEFAULT_ACTIONS_FILE,
+    ...optional('actionsToken', value(env, 'COLLOQUY_ACTIONS_TOKEN')),
   };
 }
 

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'eval_invalid' | 'eval_mismatch' | 'eval_no_turns' | 'retrieval_empty' | 'retrieval_invalid'
   // reply generation
   | 'generate_options_invalid' | 'generator_closed' | 'prompt_empty' | 'reply_cancelled'
+  // actions (facts from the business's systems): an actions file or declaration is wrong
+  | 'actions_invalid'
   // conversation engine and hand-off
   | 'engine_closed' | 'engine_options_invalid' | 'engine_store_failed' | 'engine_generator_failed' | 'message_invalid' | 'conversation_not_found'
   | 'feedback_invalid' | 'feedback_turn_invalid' | 'feedback_turn_unknown' | 'history_query_invalid' | 'history_turn_unknown'

@@ -15,7 +15,7 @@ export { loadModel, saveModel, readManifest, type LoadedModel, type Manifest } f
 export { LstmGenerator, type Generator, type Reply } from './generation/generator.ts';
 export { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from './generation/options.ts';
 export type { ReplyStream } from './generation/reply-stream.ts';
-export type { Dialogue, Turn, Speaker } from './data/dialogue.ts';
+export type { Dialogue, Turn, Speaker, ActionCall, ActionValue } from './data/dialogue.ts';
 export { ColloquyError, isColloquyError } from './errors.ts';
 export { createLogger, silentLogger, type Logger } from './logger.ts';
 
@@ -47,11 +47,18 @@ export type { EngineEvents, EngineEventName, ReceivedMessageEvent, ReplyEvent, F
 export type { ChannelHandlers, ChannelEventName, ConversationEvent, ConversationListener } from './engine/routing.ts';
 export { DEFAULT_HISTORY_LIMIT, type HistoryPage, type HistoryQuery } from './engine/history.ts';
 
+// — grounding: actions put facts into the conversation, the fact check holds replies to them —
+export { matchAction, runAction, webhookHandler, lookupHandler, loadActionsFile, DEFAULT_ACTION_TIMEOUT_MS, type ActionDefinition, type ActionHandler, type ActionTrigger, type ActionResults, type ActionCallContext, type TriggerInput, type ActionsFile } from './actions/index.ts';
+export { checkReply, extractFacts, factSupport, type Fact, type FactKind, type FactCheckResult, type FactSupport } from './facts/index.ts';
+export type { FactCheckOptions, IntentPredictor } from './engine/grounding.ts';
+export type { IntentPrediction } from './engine/understanding.ts';
+export { renderAction } from './data/action-text.ts';
+
 // — conversation log —
 export { createLowdbStore, type LowdbStoreOptions } from './storage/lowdb-store.ts';
 export { exportCorpus } from './storage/maintenance.ts';
 export { redactText } from './storage/redact.ts';
-export type { ConversationStore, ChannelStateOptions, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState } from './storage/types.ts';
+export type { ConversationStore, ChannelStateOptions, ConversationRecord, ConversationSummary, DeletionReport, ListFilter, LoggedTurn, LoggedSpeaker, Feedback, HandoffInfo, HandoffState, FactCheckVerdict } from './storage/types.ts';
 
 // — rate limits (in memory for one process; in Redis, shared by instances) —
 export { CLOSED_RETRY_SECONDS, type RateLimit, type RateLimiter, type RateLimiterFactory, type LimitsWhenDown } from './limits/rate-limiter.ts';
@@ -62,7 +69,7 @@ export { createRedisLiveBus, type RedisLiveBusOptions } from './cluster/redis-li
 export type { LiveBus } from './engine/live-bus.ts';
 
 // — channels (what a channel implements; see README "Writing an adapter") —
-export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelAdapter, ChannelCapabilities } from './channels/types.ts';
+export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartContext, ChannelVariable, ChannelVariableValues, ChannelCapabilities } from './channels/types.ts';
 export { configError, portValue, urlValue, listValue } from './channels/config-values.ts';
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
 export { createRecentMap, type RecentMap, type RecentMapOptions } from './channels/recent-map.ts';

@@ -1,11 +1,8 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type Interaction, type Message, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
-import type { ChannelAdapter } from '../../src/index.ts';
-import { ColloquyError, silentLogger, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, silentLogger, createRecentMap, errorText, type Engine, type Logger } from '../../src/index.ts';
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
-import { createRecentMap } from '../../src/index.ts';
 import { DISCORD_CHANNEL, dmConversationId, guildConversationId } from './conversation-id.ts';
-import { errorText } from '../../src/index.ts';
 import { deliverReply } from './deliver-reply.ts';
 import { stripMention } from './mention.ts';
 import { createPusher } from './push.ts';
@@ -35,7 +32,12 @@ export interface DiscordAdapterOptions {
 }
 
 /** The Discord adapter; `whenIdle` lets tests and shutdown wait for replies and deliveries in flight. */
-export interface DiscordAdapter extends ChannelAdapter {
+export interface DiscordAdapter {
+  readonly name: string;
+  /** Logs in and answers through `engine`; rejects with a ColloquyError naming DISCORD_TOKEN on a bad token. */
+  start(engine: Engine): Promise<void>;
+  /** Waits for replies in flight (up to `stopTimeoutMs`), then disconnects. */
+  stop(): Promise<void>;
   whenIdle(): Promise<void>;
 }
 
@@ -152,7 +154,6 @@ export function createDiscordAdapter({
 
   return {
     name: DISCORD_CHANNEL,
-    capabilities: { streaming: true, typing: true, reactions: true, threads: true },
 
     async start(engine) {
       if (client || starting) throw new ColloquyError('discord_already_started', 'The Discord adapter is already running', 'Call stop() before starting it again.');

@@ -1,7 +1,5 @@
-import { errorText } from '../../src/index.ts';
+import { errorText, createThrottledEditor, type EngineReply, type EngineResult, type Logger } from '../../src/index.ts';
 import type { Message } from 'discord.js';
-import { createThrottledEditor } from '../../src/index.ts';
-import type { EngineReply, EngineResult, Logger } from '../../src/index.ts';
 import { firstPiece, splitMessage } from './split-message.ts';
 
 export interface DeliverReplyInput {

@@ -7,6 +7,7 @@
  * const discord = createDiscordAdapter({ token, agentsChannelId, logger });
  * await discord.start(engine);
  */
+export { discordChannel, readDiscordSettings } from './plugin.ts';
 export { createDiscordAdapter, DEFAULT_EDIT_INTERVAL_MS, TYPING_REPEAT_MS, type DiscordAdapter, type DiscordAdapterOptions } from './adapter.ts';
 export { DISCORD_CHANNEL, dmConversationId, guildConversationId, channelOfConversation } from './conversation-id.ts';
 export { splitMessage, DISCORD_MESSAGE_LIMIT } from './split-message.ts';

@@ -1,7 +1,6 @@
 import type { Client } from 'discord.js';
-import type { Logger } from '../../src/index.ts';
+import { errorText, type Logger } from '../../src/index.ts';
 import { channelOfConversation } from './conversation-id.ts';
-import { errorText } from '../../src/index.ts';
 import { splitMessage } from './split-message.ts';
 
 /** Sends `text` to a channel, split at 2,000 characters; resolves with the sent message ids. */

@@ -1,5 +1,4 @@
-import { errorText } from '../../src/index.ts';
-import { createThrottledEditor, type EngineReply, type EngineResult, type Logger } from '../../src/index.ts';
+import { errorText, createThrottledEditor, type EngineReply, type EngineResult, type Logger } from '../../src/index.ts';
 import type { PostTarget, SlackPoster } from './slack-poster.ts';
 import { toSlack } from './slack-text.ts';
 

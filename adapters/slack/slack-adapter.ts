@@ -1,12 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
-import { ColloquyError, type ChannelAdapter, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, errorText, createRecentMap, createTurnRefs, type Engine, type Logger, type TurnRefs } from '../../src/index.ts';
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
 import { GIVE_BACK_ACTION } from './announcement.ts';
 import { toBoltLogger } from './bolt-logger.ts';
-import { errorText } from '../../src/index.ts';
 import { deliverReply } from './deliver-reply.ts';
-import { createRecentMap, createTurnRefs, type TurnRefs } from '../../src/index.ts';
 import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
 import { conversationIdOf, fromSlack, SLACK_CHANNEL, threadOf } from './slack-text.ts';
 import { createSlackReceiver } from './receiver.ts';
@@ -36,7 +34,12 @@ export interface SlackAdapterOptions {
 }
 
 /** The Slack adapter; `url` is the events endpoint once started in HTTP mode. */
-export interface SlackAdapter extends ChannelAdapter {
+export interface SlackAdapter {
+  readonly name: string;
+  /** Checks the token, then connects (Socket Mode) or listens (HTTP); rejects with a ColloquyError naming the variable to fix. */
+  start(engine: Engine): Promise<void>;
+  /** Stops bolt, lets replies in flight finish, and leaves the engine. */
+  stop(): Promise<void>;
   readonly url: string | undefined;
 }
 
@@ -93,7 +96,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   return {
     name: SLACK_CHANNEL,
-    capabilities: { streaming: true, typing: false, reactions: true, threads: true },
     get url() {
       return url;
     },

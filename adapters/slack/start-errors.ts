@@ -1,5 +1,4 @@
-import { ColloquyError } from '../../src/index.ts';
-import { errorText } from '../../src/index.ts';
+import { ColloquyError, errorText } from '../../src/index.ts';
 
 /** Slack's answers that mean a token is wrong, revoked or of the wrong kind. */
 const TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'no_permission', 'missing_scope']);

@@ -71,17 +71,19 @@ export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> 
   }
 }
 
-/** Prints the reply as it streams; a fallback replaces the streamed text on the same line. */
+/** Prints the reply as it streams; a final text that differs (a fallback, a fact-checked replacement) replaces it on the same line. */
 async function streamReply(reply: EngineReply, write: (s: string) => void): Promise<void> {
   let started = false;
+  let streamed = '';
   for await (const piece of reply.stream) {
     if (!started) write('bot> ');
     started = true;
+    streamed += piece;
     write(piece);
   }
   const result = await reply.result;
   if (result.kind === 'silent') return;
-  if (result.kind === 'fallback') write(`${started ? '\r\x1b[K' : ''}bot> ${result.text}`);
+  if (started && result.text !== streamed.trim()) write(`\r\x1b[Kbot> ${result.text}`);
   else if (!started) write(`bot> ${result.text}`);
   write('\n');
 }

@@ -131,7 +131,7 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
 
   const recentTurns = async (conversationId: string): Promise<RecentTurn[]> => {
     const { turns } = await engine.history(conversationId, { limit: announcedTurns * 2 });
-    return turns.flatMap((t) => (t.speaker === 'notice' ? [] : [{ who: t.speaker, text: t.text }])).slice(-announcedTurns);
+    return turns.flatMap((t) => (t.speaker === 'notice' || t.speaker === 'action' ? [] : [{ who: t.speaker, text: t.text }])).slice(-announcedTurns);
   };
 
   const onHandoff = (e: HandoffEvent) => {

@@ -99,16 +99,3 @@ export interface ChannelPlugin {
    */
   fromConfig(values: ChannelVariableValues): ConfiguredChannel | undefined;
 }
-
-/**
- * The lower-level shape the Slack and Discord adapters have (start over an
- * engine, stop); their plugins wrap it.
- */
-export interface ChannelAdapter {
-  readonly name: string;
-  readonly capabilities: ChannelCapabilities;
-  /** Connects to the platform and starts answering through `engine`. Rejects with a clear error on bad credentials. */
-  start(engine: Engine): Promise<void>;
-  /** Disconnects and stops listening to the engine; replies in flight finish first. */
-  stop(): Promise<void>;
-}

@@ -1,5 +1,7 @@
+import { loadActionsFile, type ActionsFile } from '../actions/index.ts';
 import path from 'node:path';
 import { createEngine } from '../engine/engine.ts';
+import type { FactCheckOptions } from '../engine/grounding.ts';
 import type { Engine } from '../engine/types.ts';
 import type { LiveBus } from '../engine/live-bus.ts';
 import { LstmGenerator, type Generator } from '../generation/generator.ts';
@@ -47,8 +49,16 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
     await freeModel();
     throw err;
   }
+  let grounding: { actions: ActionsFile['actions']; factCheck: FactCheckOptions | false };
+  try {
+    grounding = await groundingFrom(flags, ctx);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    await freeModel();
+    throw err;
+  }
   const { contactText } = ctx.env;
-  const engine = createEngine({ generator, store, logger: ctx.logger, options: { ...(contextTokens === undefined ? {} : { contextTokens }), ...(contactText ? { contactText } : {}) }, ...(bus ? { bus } : {}) });
+  const engine = createEngine({ generator, store, logger: ctx.logger, options: { ...(contextTokens === undefined ? {} : { contextTokens }), ...(contactText ? { contactText } : {}) }, ...(bus ? { bus } : {}), ...grounding });
   return {
     engine,
     generator,
@@ -64,6 +74,14 @@ export async function startBot(flags: Record<string, unknown>, ctx: CliContext, 
       }
     },
   };
+}
+
+/** The actions file (`--actions`, COLLOQUY_ACTIONS, else the bundled demo's; `none`: no actions) and the fact check (on unless `--no-fact-check`). */
+async function groundingFrom(flags: Record<string, unknown>, ctx: CliContext): Promise<{ actions: ActionsFile['actions']; factCheck: FactCheckOptions | false }> {
+  const file = (flags.actions as string | undefined) ?? ctx.env.actionsFile;
+  const declared = file === 'none' ? { actions: [], allowlist: [] } : await loadActionsFile(file, { token: ctx.env.actionsToken });
+  if (declared.actions.length) ctx.logger.info(`actions: ${declared.actions.map((a) => a.name).join(', ')} (${file})`);
+  return { actions: declared.actions, factCheck: flags['no-fact-check'] === true ? false : { allowlist: declared.allowlist } };
 }
 
 /** The fixed model directory (--model or COLLOQUY_MODEL), or undefined when the registry's active model serves. */

@@ -53,7 +53,7 @@ function wantsHelp(argv: string[]): boolean {
 }
 
 function usage(): string {
-  return ['Colloquy — an LSTM customer-service chatbot', '', ...Object.values(COMMANDS).map((c) => c.usage + '\n'), 'chat, eval and serve take the decoding flags:', DECODING_USAGE, '', '`colloquy <command> --help` shows one command and its flags. Every command takes --threads N (wasm threads; default off, also COLLOQUY_WASM_THREADS).', 'Environment: COLLOQUY_BACKEND (auto|node|wasm|cpu), COLLOQUY_MODEL, COLLOQUY_MODELS_DIR, COLLOQUY_LOG_LEVEL, COLLOQUY_PORT, COLLOQUY_HOST, COLLOQUY_SECRET, COLLOQUY_ALLOWED_ORIGINS, COLLOQUY_ADMIN_TOKEN (the review page at /admin), COLLOQUY_DATABASE_URL and COLLOQUY_DATABASE_SCHEMA (conversations in PostgreSQL, shared by several instances); channels for serve: SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (SLACK_PORT, SLACK_AGENTS_CHANNEL), DISCORD_TOKEN (DISCORD_AGENTS_CHANNEL)'].join('\n');
+  return ['Colloquy — an LSTM customer-service chatbot', '', ...Object.values(COMMANDS).map((c) => c.usage + '\n'), 'chat, eval and serve take the decoding flags:', DECODING_USAGE, '', '`colloquy <command> --help` shows one command and its flags. Every command takes --threads N (wasm threads; default off, also COLLOQUY_WASM_THREADS).', 'Environment: COLLOQUY_BACKEND (auto|node|wasm|cpu), COLLOQUY_MODEL, COLLOQUY_MODELS_DIR, COLLOQUY_LOG_LEVEL, COLLOQUY_HOST, COLLOQUY_ADMIN_TOKEN, COLLOQUY_CONTACT_TEXT (the review page at /admin), COLLOQUY_DATABASE_URL and COLLOQUY_DATABASE_SCHEMA (conversations in PostgreSQL, shared by several instances); the variables of each channel: colloquy serve --help'].join('\n');
 }
 
 /** Runs the CLI; returns the process exit code. */

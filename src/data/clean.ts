@@ -70,6 +70,10 @@ export function cleanDialogue(d: Dialogue, opts: CleanOptions = {}): Dialogue | 
   const turns: Turn[] = [];
   let nonEmpty = 0;
   for (const turn of d.turns) {
+    if (turn.speaker === 'action') {
+      turns.push(turn); // the backend's data, kept exactly as it came
+      continue;
+    }
     const text = cleanText(turn.text, opts);
     if (text.length === 0 && dropEmpty) continue;
     if (text.length > 0) nonEmpty++;

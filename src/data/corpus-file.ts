@@ -1,6 +1,7 @@
 /**
  * Reading and writing corpus files. The native format is JSONL, one dialogue
- * a line: `{"id": "...", "turns": [{"speaker": "user"|"bot", "text": "..."}]}`.
+ * a line: `{"id": "...", "turns": [{"speaker": "user"|"bot", "text": "..."}]}`;
+ * action turns are `{"speaker": "action", "name", "parameters", "results" | "error"}`.
  * `.csv` / `.tsv` question–answer tables are routed to the table importer.
  */
 import { createReadStream } from 'node:fs';
@@ -10,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { ColloquyError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { cleanDialogue, type CleanOptions } from './clean.ts';
+import { parseActionTurn, turnToJson } from './action-text.ts';
 import { normalizeSpeaker, type Dialogue, type Turn } from './dialogue.ts';
 
 /**
@@ -139,6 +141,12 @@ function parseDialogueLine(line: string, fallbackId: string): Dialogue | string 
     const t = raw as Record<string, unknown>;
     const speaker = normalizeSpeaker(t.speaker);
     if (!speaker) return `turn ${i + 1}: unknown speaker ${JSON.stringify(t.speaker ?? null).slice(0, 40)}`;
+    if (speaker === 'action') {
+      const action = parseActionTurn(t);
+      if (typeof action === 'string') return `turn ${i + 1}: ${action}`;
+      turns.push(action);
+      continue;
+    }
     if (typeof t.text !== 'string') return `turn ${i + 1}: text is not a string`;
     turns.push({ speaker, text: t.text });
   }
@@ -197,7 +205,7 @@ export async function writeCorpus(file: string, dialogues: Iterable<Dialogue>): 
     let chunk: string[] = [];
     let size = 0;
     for (const d of dialogues) {
-      const line = JSON.stringify({ id: d.id, turns: d.turns.map((t) => ({ speaker: t.speaker, text: t.text })) }) + '\n';
+      const line = JSON.stringify({ id: d.id, turns: d.turns.map(turnToJson) }) + '\n';
       chunk.push(line);
       size += line.length;
       if (size >= 1 << 20) {

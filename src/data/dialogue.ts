@@ -1,12 +1,30 @@
 /**
  * The shapes every part of Colloquy shares: a dialogue is a list of turns,
- * each spoken by the user or by the bot's side.
+ * each spoken by the user, by the bot's side, or an action (a call to the
+ * business's systems and what they answered).
  */
 
-/** Who spoke a turn. `agent` is a human agent; the model treats it as the bot side. */
-export type Speaker = 'user' | 'bot' | 'agent';
+/** Who spoke a turn. `agent` is a human agent; the model treats it as the bot side. `action` is a backend call the model reads. */
+export type Speaker = 'user' | 'bot' | 'agent' | 'action';
 
-export interface Turn {
+/** A value an action's result record holds (JSON). */
+export type ActionValue = string | number | boolean | null | ActionValue[] | { [key: string]: ActionValue };
+
+/** A call to the business's systems: what was asked, and what came back (`results`) or what went wrong (`error`). */
+export interface ActionCall {
+  name: string;
+  parameters: Record<string, string>;
+  /** The records the backend returned (empty when it found nothing). Absent when the call failed. */
+  results?: Record<string, ActionValue>[];
+  /** Why the call failed (timeout, HTTP status, bad answer, thrown error); the model learns to say it could not look that up. */
+  error?: string;
+}
+
+/**
+ * One turn. Action turns (`speaker: 'action'`) carry the call's fields, and
+ * their `text` is the compact rendering the model reads (src/data/action-text.ts).
+ */
+export interface Turn extends Partial<ActionCall> {
   speaker: Speaker;
   text: string;
 }
@@ -24,6 +42,7 @@ const SPEAKER_ALIASES: Record<string, Speaker> = {
   system: 'bot',
   assistant: 'bot',
   agent: 'agent',
+  action: 'action',
 };
 
 /** Maps a speaker name from a corpus file to ours, or undefined when unknown. */
@@ -34,5 +53,16 @@ export function normalizeSpeaker(name: unknown): Speaker | undefined {
 
 /** True for the turns the model learns to produce (bot and human agent). */
 export function isBotSide(speaker: Speaker): boolean {
-  return speaker !== 'user';
+  return speaker === 'bot' || speaker === 'agent';
+}
+
+/** The action call a turn holds, or undefined for user, bot and agent turns. */
+export function actionOf(turn: Partial<ActionCall> & { speaker: string }): ActionCall | undefined {
+  if (turn.speaker !== 'action' || typeof turn.name !== 'string') return undefined;
+  return {
+    name: turn.name,
+    parameters: turn.parameters ?? {},
+    ...(turn.results !== undefined ? { results: turn.results } : {}),
+    ...(turn.error !== undefined ? { error: turn.error } : {}),
+  };
 }

@@ -3,6 +3,7 @@ import type { Generator } from '../generation/generator.ts';
 import type { Logger } from '../logger.ts';
 import type { ConversationRecord, ConversationStore } from '../storage/types.ts';
 import { Draft, newRecord } from './draft.ts';
+import type { Grounding } from './grounding.ts';
 import type { Hooks } from './hooks.ts';
 import type { EngineOptions } from './options.ts';
 import type { KeyedQueue } from './queue.ts';
@@ -19,6 +20,8 @@ export interface EngineContext {
   queue: KeyedQueue;
   /** Hand-off requests waiting for an agent: conversation id → requested-at (ms). */
   pending: Map<string, number>;
+  /** Actions, the fact check and the intent predictor. */
+  grounding: Grounding;
   /** True when people answer hand-offs for conversations of `channel` (see `engine.agent.join`). */
   agentsFor(channel: string): boolean;
 }

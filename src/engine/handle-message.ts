@@ -6,7 +6,8 @@
  */
 import { isColloquyError } from '../errors.ts';
 import type { Reply } from '../generation/generator.ts';
-import type { LoggedTurn } from '../storage/types.ts';
+import type { FactCheckVerdict, LoggedTurn } from '../storage/types.ts';
+import { factCheckReply, runMatchingAction } from './grounding.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
 import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
@@ -136,13 +137,18 @@ function runCommand(ctx: EngineContext, draft: Draft, command: CommandName, at: 
 }
 
 /**
- * Asks the model, streaming its pieces as they come, then gates the reply on
- * its confidence (known only at the end); enough fallbacks in a row ask for a
- * human. A fallback's text is in the result: adapters replace what streamed.
+ * Runs the matching action (its results logged as an action turn the model
+ * reads), asks the model, streaming its pieces as they come, then gates the
+ * reply on its confidence (known only at the end) and on the fact check;
+ * enough fallbacks in a row ask for a human. A fallback's or a replacement's
+ * text is in the result: adapters replace what streamed.
  */
 async function generate(ctx: EngineContext, draft: Draft, at: string, emit: EmitPiece): Promise<Answer> {
   const o = ctx.options;
-  const context = modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
+  const contextOf = () => modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
+  const userText = draft.record.turns[draft.record.turns.length - 1].text;
+  await runMatchingAction(ctx, draft, userText, contextOf());
+  const context = contextOf();
   let reply: Reply;
   try {
     const stream = ctx.generator.reply(context, { contextTokens: o.contextTokens });
@@ -152,25 +158,34 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
     reportFailure(ctx, 'generator', err, { conversationId: draft.record.id, channel: draft.record.channel });
     return notice(draft, say(o, 'error'));
   }
-  const confidence = reply.meanLogProb;
-  const logged = { confidence: Number.isFinite(confidence) ? confidence : undefined, modelVersion: reply.modelVersion };
+  let text = reply.text;
+  let confidence = reply.meanLogProb;
+  let factCheck: FactCheckVerdict | undefined;
   // an empty reply or an unknown confidence never passes (NaN fails the comparison)
-  if (reply.text.trim() && confidence >= o.confidenceThreshold) {
+  let passes = Boolean(reply.text.trim()) && confidence >= o.confidenceThreshold;
+  if (passes && ctx.grounding.factCheck) {
+    const checked = await factCheckReply(ctx, context, reply);
+    factCheck = checked.verdict;
+    passes = checked.text !== undefined;
+    if (checked.text !== undefined) [text, confidence] = [checked.text, checked.confidence ?? confidence];
+  }
+  const logged = { confidence: Number.isFinite(confidence) ? confidence : undefined, modelVersion: reply.modelVersion, factCheck };
+  if (passes) {
     if (draft.record.consecutiveFallbacks) draft.setFallbacks(0);
-    const turn = draft.addTurn({ speaker: 'bot', text: reply.text, ...logged });
-    return { kind: 'reply', text: reply.text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
+    const turn = draft.addTurn({ speaker: 'bot', text, ...logged });
+    return { kind: 'reply', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
   }
 
   const consecutive = draft.record.consecutiveFallbacks + 1;
   const giveUp = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
   const handOff = giveUp && ctx.agentsFor(draft.record.channel);
-  const text = handOff ? say(o, 'handoffAfterFallbacks') : giveUp ? say(o, 'noAgentsAfterFallbacks') : o.fallbackText;
-  const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, ...logged });
+  const fallbackText = handOff ? say(o, 'handoffAfterFallbacks') : giveUp ? say(o, 'noAgentsAfterFallbacks') : o.fallbackText;
+  const turn = draft.addTurn({ speaker: 'bot', text: fallbackText, fallback: true, ...logged });
   draft.setFallbacks(consecutive);
   draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, generated: reply.text, confidence, modelVersion: reply.modelVersion, consecutive });
   if (handOff) requestHandoff(draft, 'fallbacks', at);
   else if (giveUp) draft.setFallbacks(0); // told how else to reach the shop: count afresh
-  return { kind: 'fallback', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
+  return { kind: 'fallback', text: fallbackText, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
 }
 
 /** A notice that is not logged (bad input, store failure); the `reply` hook still hears of it. */

@@ -21,14 +21,15 @@ export const DEFAULT_HISTORY_LIMIT = 50;
 const MAX_HISTORY_LIMIT = 1000;
 
 /**
- * One page of a conversation's logged turns (copies: changing them changes
+ * One page of a conversation's logged turns, action turns left out (copies: changing them changes
  * nothing stored). An unknown conversation has no turns; an unknown `before`
  * or `after` turn id is an error naming it.
  */
 export async function readHistory(store: ConversationStore, conversationId: string, { before, after, limit = DEFAULT_HISTORY_LIMIT }: HistoryQuery = {}): Promise<HistoryPage> {
   if (before !== undefined && after !== undefined) throw new ColloquyError('history_query_invalid', 'history() takes "before" or "after", not both');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) throw new ColloquyError('history_query_invalid', `history() limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}, got ${limit}`);
-  const turns = (await store.get(conversationId))?.turns ?? [];
+  // action turns are the backend's data the model read, not messages anybody in the conversation saw
+  const turns = ((await store.get(conversationId))?.turns ?? []).filter((t) => t.speaker !== 'action');
   const indexOf = (id: string) => {
     const at = turns.findIndex((t) => t.id === id);
     if (at < 0) throw new ColloquyError('history_turn_unknown', `No turn "${id}" in conversation "${conversationId}"`);

@@ -2,7 +2,8 @@
  * Sessions: what the model sees of a conversation. The log keeps every turn;
  * the model reads only the recent turns of the current session.
  */
-import type { Turn } from '../data/dialogue.ts';
+import { actionTurn } from '../data/action-text.ts';
+import { actionOf, type Turn } from '../data/dialogue.ts';
 import type { ConversationRecord } from '../storage/types.ts';
 
 /** When the conversation last saw activity (its last turn, or the start of its session). */
@@ -23,8 +24,8 @@ export interface ContextOptions {
 }
 
 /**
- * The turns the model is given: the current session's user, bot and agent
- * turns (no notices, no commands), the most recent `maxHistoryTurns` of them,
+ * The turns the model is given: the current session's user, bot, agent and
+ * action turns (no notices, no commands), the most recent `maxHistoryTurns` of them,
  * oldest first. The generator then cuts to its token budget.
  */
 export function modelContext(record: ConversationRecord, { maxHistoryTurns, isCommand }: ContextOptions): Turn[] {
@@ -34,7 +35,8 @@ export function modelContext(record: ConversationRecord, { maxHistoryTurns, isCo
     if (t.sessionId !== record.sessionId) break; // sessions are contiguous: older turns belong to earlier sessions
     if (t.speaker === 'notice') continue;
     if (t.speaker === 'user' && isCommand(t.text)) continue;
-    picked.push({ speaker: t.speaker, text: t.text });
+    const call = actionOf(t);
+    picked.push(call ? actionTurn(call) : { speaker: t.speaker, text: t.text });
   }
   return picked.reverse();
 }

@@ -101,7 +101,7 @@ export class LstmGenerator implements Generator {
       const history = context.map((t) => (t.text.length > MAX_INPUT_CHARS ? { ...t, text: t.text.slice(-MAX_INPUT_CHARS) } : t));
       const tok = this.model.tokenizer;
       const prompt = encodeContext(tok, history, o.contextTokens);
-      const ctx: SearchContext = { decoder: this.decoder, cache: this.cache, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot], opts: o };
+      const ctx: SearchContext = { decoder: this.decoder, cache: this.cache, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot, ...(tok.act !== undefined ? [tok.act] : [])], opts: o };
       const stream = tok.createStreamDecoder();
       const onToken = (id: number) => {
         if (signal?.aborted) throw new ColloquyError('reply_cancelled', 'The reply was cancelled before it finished');

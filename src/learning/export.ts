@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { writeCorpus } from '../data/corpus-file.ts';
-import type { Dialogue, Turn } from '../data/dialogue.ts';
+import { actionTurn, redactCall } from '../data/action-text.ts';
+import { actionOf, type Dialogue, type Turn } from '../data/dialogue.ts';
 import { isCommand } from '../engine/commands.ts';
 import { DEFAULT_COMMANDS, type CommandNames } from '../engine/options.ts';
 import { ColloquyError } from '../errors.ts';
@@ -72,7 +73,7 @@ function holdBackScore(conversationId: string, seed: number): number {
 
 /** The dialogue's text, compared for duplicates: speakers and texts, case and spacing ignored. */
 function dedupeKey(d: Dialogue): string {
-  return d.turns.map((t) => `${t.speaker === 'user' ? 'u' : 'b'}\u0000${t.text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()}`).join('\u0001');
+  return d.turns.map((t) => `${t.speaker === 'user' ? 'u' : t.speaker === 'action' ? 'a' : 'b'}\u0000${t.text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim()}`).join('\u0001');
 }
 
 /** Why a conversation is left out as a whole, or undefined when it is taken. */
@@ -102,6 +103,9 @@ function sessionDialogues(record: ConversationRecord, commands: CommandNames, co
     } else if (t.speaker === 'agent') {
       turn = { speaker: 'bot', text: t.text };
       counts.agentTurns++;
+    } else if (t.speaker === 'action') {
+      const call = actionOf(t);
+      if (call) turn = actionTurn(redactCall(call, redactText));
     } else if (t.speaker === 'bot') {
       const fix = corrections[t.id];
       if (fix !== undefined) {
@@ -112,7 +116,7 @@ function sessionDialogues(record: ConversationRecord, commands: CommandNames, co
     }
     if (!turn || !turn.text.trim()) continue;
     const list = sessions.get(t.sessionId) ?? [];
-    list.push({ speaker: turn.speaker, text: redactText(turn.text.trim()) });
+    list.push(turn.speaker === 'action' ? turn : { speaker: turn.speaker, text: redactText(turn.text.trim()) });
     sessions.set(t.sessionId, list);
   }
   let n = 0;

@@ -19,6 +19,7 @@ const clean = (text: string) => text.replace(CONTROL, ' ');
 function describeTurn(t: ReviewTurn): string {
   const notes: string[] = [];
   if (t.fallback) notes.push('fallback');
+  if (t.factCheck && t.factCheck.verdict !== 'passed') notes.push(`fact check ${t.factCheck.verdict}: ${t.factCheck.unsupported?.join(', ')}`);
   if (typeof t.confidence === 'number') notes.push(`confidence ${t.confidence.toFixed(2)}`);
   if (t.feedback) notes.push(`thumbs-${t.feedback}`);
   return notes.length ? `  (${notes.join(', ')})` : '';

@@ -7,7 +7,7 @@
 import { normalizeInput } from '../engine/input.ts';
 import { DEFAULT_COMMANDS, DEFAULT_ENGINE_OPTIONS, type CommandNames } from '../engine/options.ts';
 import { ColloquyError } from '../errors.ts';
-import type { ConversationRecord, ConversationStore, ConversationSummary, LoggedSpeaker, LoggedTurn, ReviewState } from '../storage/types.ts';
+import type { ConversationRecord, ConversationStore, ConversationSummary, FactCheckVerdict, LoggedSpeaker, LoggedTurn, ReviewState } from '../storage/types.ts';
 
 /** Why a turn is in the queue. */
 export type ReviewReason = 'low-confidence' | 'fallback' | 'thumbs-down' | 'handoff';
@@ -26,6 +26,8 @@ export interface ReviewTurn {
   feedback?: 'up' | 'down';
   /** The correction already written for this bot turn. */
   correction?: string;
+  /** Bot turns: the fact check's verdict, with the facts nothing supported. */
+  factCheck?: FactCheckVerdict;
 }
 
 /**
@@ -127,6 +129,7 @@ function reviewTurn(t: LoggedTurn, review: ReviewState | undefined): ReviewTurn 
   if (typeof t.confidence === 'number') out.confidence = t.confidence;
   if (t.fallback) out.fallback = true;
   if (t.feedback) out.feedback = t.feedback.value;
+  if (t.factCheck) out.factCheck = t.factCheck;
   const correction = review?.corrections?.[t.id];
   if (correction !== undefined) out.correction = correction;
   return out;

@@ -3,9 +3,11 @@ import type { Tokenizer } from '../tokenizer/index.ts';
 
 /**
  * How the model reads a dialogue:
- *   <dlg> <user> u… <eot> <bot> b… <eot> <user> …
+ *   <dlg> <user> u… <eot> <act> a… <eot> <bot> b… <eot> <user> …
  * Bot-side tokens (the bot's words and the <eot> that ends a bot turn) are the
- * training targets; user words are context only.
+ * training targets; user words and action turns (a backend call's rendered
+ * results) are context only. A tokenizer without `<act>` (a model trained
+ * before action turns) reads them as user turns.
  */
 export interface EncodedDialogue {
   ids: Int32Array;
@@ -13,10 +15,15 @@ export interface EncodedDialogue {
   target: Uint8Array;
 }
 
+function roleOf(tok: Tokenizer, turn: Turn): number {
+  if (isBotSide(turn.speaker)) return tok.bot;
+  return turn.speaker === 'action' ? (tok.act ?? tok.user) : tok.user;
+}
+
 /** Encodes one turn as `<role> tokens… <eot>`, keeping at most `maxTokens` words' tokens (the start). */
 function encodeTurn(tok: Tokenizer, turn: Turn, maxTokens: number): number[] {
   const body = tok.encode(turn.text).slice(0, maxTokens);
-  return [isBotSide(turn.speaker) ? tok.bot : tok.user, ...body, tok.eot];
+  return [roleOf(tok, turn), ...body, tok.eot];
 }
 
 /** Encodes a whole dialogue for training or teacher-forced evaluation. */
@@ -36,17 +43,29 @@ export function encodeDialogue(tok: Tokenizer, turns: Turn[], maxTurnTokens = 12
 }
 
 /**
+ * A turn cut to `maxTurnTokens`: an action keeps its start (the call and the
+ * first records), any other turn its end (the user's latest words).
+ */
+function contextPiece(tok: Tokenizer, turn: Turn, maxTurnTokens: number): number[] {
+  if (turn.speaker === 'action') return encodeTurn(tok, turn, maxTurnTokens);
+  const piece = encodeTurn(tok, turn, Number.MAX_SAFE_INTEGER);
+  return piece.length > maxTurnTokens + 2 ? [piece[0], ...piece.slice(piece.length - 1 - maxTurnTokens)] : piece;
+}
+
+/**
  * The prompt for the next bot reply: the most recent turns that fit
  * `budget` tokens, then `<bot>`. A single turn longer than the budget keeps
- * its last tokens, so the user's latest words always reach the model.
+ * its last tokens, so the user's latest words always reach the model. The
+ * newest action turn stays in the prompt when the budget cuts history before
+ * it: the turns between it and the newest turn that do not fit are left out.
  */
 export function encodeContext(tok: Tokenizer, history: Turn[], budget = 256, maxTurnTokens = 128): number[] {
   const room = Math.max(8, budget - 2);
   const pieces: number[][] = [];
   let used = 0;
-  for (let i = history.length - 1; i >= 0; i--) {
-    let piece = encodeTurn(tok, history[i], Number.MAX_SAFE_INTEGER);
-    if (piece.length > maxTurnTokens + 2) piece = [piece[0], ...piece.slice(piece.length - 1 - maxTurnTokens)];
+  let i = history.length - 1;
+  for (; i >= 0; i--) {
+    const piece = contextPiece(tok, history[i], maxTurnTokens);
     if (used + piece.length > room) {
       if (pieces.length === 0) pieces.unshift([piece[0], ...piece.slice(piece.length - (room - 1))]);
       break;
@@ -54,5 +73,17 @@ export function encodeContext(tok: Tokenizer, history: Turn[], budget = 256, max
     pieces.unshift(piece);
     used += piece.length;
   }
+  const newestAction = findLastIndex(history, (t) => t.speaker === 'action');
+  if (newestAction >= 0 && newestAction <= i) {
+    const action = contextPiece(tok, history[newestAction], maxTurnTokens);
+    // keep the newest turn (the user's message) whole; drop the oldest kept turns until the action fits
+    while (pieces.length > 1 && used + action.length > room) used -= pieces.splice(0, 1)[0].length;
+    if (used + action.length <= room) pieces.unshift(action);
+  }
   return [tok.dlg, ...pieces.flat(), tok.bot];
+}
+
+function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i])) return i;
+  return -1;
 }

@@ -49,10 +49,11 @@ function contextTerms(context: readonly string[], contextWeight: number): Map<st
 
 /**
  * The context before turn `i` of a dialogue (newest turn first) when the bot
- * would answer there: turn i-1 is the user's and turn i, if any, the bot side's.
+ * would answer there: turn i-1 is the user's (or an action's, run on the
+ * user's message) and turn i, if any, the bot side's.
  */
 export function contextBefore(turns: readonly Turn[], i: number): string[] | undefined {
-  if (i < 1 || i > turns.length || turns[i - 1].speaker !== 'user' || (i < turns.length && !isBotSide(turns[i].speaker))) return undefined;
+  if (i < 1 || i > turns.length || (turns[i - 1].speaker !== 'user' && turns[i - 1].speaker !== 'action') || (i < turns.length && !isBotSide(turns[i].speaker))) return undefined;
   return turns.slice(Math.max(0, i - POSITION_PREFIX.length), i).map((t) => t.text).reverse();
 }
 

@@ -20,7 +20,9 @@ export const TOMBSTONE_MS = 10 * 60_000;
 /**
  * Users deleted a moment ago, so that a write that started before the
  * deletion (a reply being generated) cannot bring their data back. Kept in
- * memory only, for ten minutes.
+ * memory only, for ten minutes. The deletion's time is compared with the
+ * times the writes carry (a record's `createdAt`, a turn's `at`), so an engine
+ * whose clock runs far behind sees its user's new messages refused meanwhile.
  *
  * @example
  * const tombstones = createTombstones();

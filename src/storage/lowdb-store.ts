@@ -7,10 +7,12 @@
  * Writes to one conversation are serialized by a promise chain per id and go
  * through a durable adapter (temp file, fsync, rename, fsync of the directory),
  * so `update` resolves only once the new record survives a crash. lowdb's own
- * JSONFile (steno) renames without fsync, hence the adapter here.
+ * JSONFile (steno) renames without fsync, hence the adapter here. Temp files a
+ * crash leaves are removed at open and when deleting (leftovers.ts); files and
+ * directories are owner-only unless `groupReadable`.
  */
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { ColloquyError } from '../errors.ts';
@@ -19,7 +21,7 @@ import { openChannelStateFile } from './channel-state-file.ts';
 import { createTombstones, deleteRecordsOlderThan, deleteUserRecords } from './deletion.ts';
 import { openIndex, summarize } from './index-file.ts';
 import { redactText } from './redact.ts';
-import { isOrphanTemp, tempNameFor } from './temp-files.ts';
+import { closeToOthers, createLeftovers, tempNameFor } from './leftovers.ts';
 import type { ConversationRecord, ConversationStore, ConversationSummary, DeletionReport } from './types.ts';
 
 /**
@@ -103,20 +105,6 @@ class DurableJsonFile implements Adapter<ConversationRecord | null> {
   }
 }
 
-/**
- * Takes the group's and others' access away from a data directory that grants
- * more than `mode` (one created before, 0755): without search permission on
- * it, nothing inside can be read by them.
- */
-async function closeToOthers(dir: string, mode: number, logger: Logger): Promise<void> {
-  const info = await stat(dir).catch(() => undefined);
-  if (!info || (info.mode & 0o777 & ~mode) === 0 || (process.getuid && info.uid !== process.getuid())) return;
-  await chmod(dir, info.mode & mode & 0o777).then(
-    () => logger.info('the conversation log was readable by others; it is owner-only now (COLLOQUY_FILE_ACCESS=group lets the group read it)', { dir, mode: (info.mode & mode & 0o777).toString(8) }),
-    (err) => logger.warn('the conversation log is readable by others and could not be closed', { dir, error: String(err) }),
-  );
-}
-
 const hashOf = (id: string): string => createHash('sha256').update(id, 'utf8').digest('hex');
 
 const syncDir = async (dir: string): Promise<void> => {
@@ -159,27 +147,8 @@ export async function createLowdbStore({
   const entries = new Map<string, Entry>();
   const tombstones = createTombstones();
   let closed = false;
-  /** Temp files removed since the store opened (a deletion reports its share). */
-  let tempFilesRemoved = 0;
-
-  /**
-   * Removes temp files that no write will rename any more: left by a crash
-   * (their process is gone) or by this process for a file whose write is over
-   * (`ownDone`). They hold whole conversations.
-   */
-  const removeTempFiles = async (shardNames?: string[], ownDone: (file: string) => boolean = () => false): Promise<number> => {
-    let removed = 0;
-    for (const shard of shardNames ?? await readdir(filesDir).catch(() => [] as string[])) {
-      for (const name of await readdir(join(filesDir, shard)).catch(() => [] as string[])) {
-        if (!isOrphanTemp(name, ownDone)) continue;
-        removed += await unlink(join(filesDir, shard, name)).then(() => 1, () => 0);
-      }
-    }
-    if (removed > 0) logger.info('removed temp files left by interrupted writes', { dir, files: removed });
-    tempFilesRemoved += removed;
-    return removed;
-  };
-  await removeTempFiles();
+  const leftovers = createLeftovers({ filesDir, corruptDir, logger });
+  await leftovers.removeTempFiles();
 
   /** Moves an unreadable file aside; the conversation then starts anew. */
   const quarantine = async (file: string, reason: string): Promise<void> => {
@@ -269,24 +238,13 @@ export async function createLowdbStore({
     for (const [i, t] of next.turns.entries()) if (prev?.turns[i]?.text !== t.text) t.text = redactText(t.text);
   };
 
-  /** Files moved aside as unreadable that `match` picks (by raw text or last change); returns how many were removed. */
-  const purgeCorrupt = async (match: (text: string, mtimeMs: number) => boolean): Promise<number> => {
-    let removed = 0;
-    for (const name of await readdir(corruptDir).catch(() => [] as string[])) {
-      const file = join(corruptDir, name);
-      const [text, info] = await Promise.all([readFile(file, 'utf8').catch(() => ''), stat(file).catch(() => undefined)]);
-      if (info && match(text, info.mtimeMs)) removed += await unlink(file).then(() => 1);
-    }
-    return removed;
-  };
-
   /** After records were deleted: the other copies — temp files, matching corrupt files, old index lines. */
   const finishDeletion = async (report: DeletionReport, tempsBefore: number, corrupt: (text: string, mtimeMs: number) => boolean): Promise<DeletionReport> => {
     const busy = new Set([...entries.values()].filter((e) => e.busy > 0).map((e) => basename(e.file)));
-    await removeTempFiles(undefined, (file) => !busy.has(file));
-    const corruptFiles = await purgeCorrupt(corrupt);
+    await leftovers.removeTempFiles(undefined, (file) => !busy.has(file));
+    const corruptFiles = await leftovers.purgeCorrupt(corrupt);
     await index.compact();
-    return { ...report, tempFiles: tempFilesRemoved - tempsBefore, corruptFiles };
+    return { ...report, tempFiles: leftovers.tempFilesRemoved - tempsBefore, corruptFiles };
   };
 
   const store: ConversationStore & LowdbStoreExtras = {
@@ -344,7 +302,7 @@ export async function createLowdbStore({
       e.low.data = null;
       e.loaded = true;
       index.commitDelete(id);
-      await removeTempFiles([basename(dirname(e.file))], (file) => file === basename(e.file));
+      await leftovers.removeTempFiles([basename(dirname(e.file))], (file) => file === basename(e.file));
       return existed || known;
     }),
 
@@ -363,14 +321,14 @@ export async function createLowdbStore({
     },
 
     async deleteUser(userId) {
-      const tempsBefore = tempFilesRemoved;
+      const tempsBefore = leftovers.tempFilesRemoved;
       const report = await deleteUserRecords(store, tombstones, userId);
       const needle = `"userId":${JSON.stringify(userId)}`;
       return finishDeletion(report, tempsBefore, (text) => text.includes(needle));
     },
 
     async deleteOlderThan(cutoff) {
-      const tempsBefore = tempFilesRemoved;
+      const tempsBefore = leftovers.tempFilesRemoved;
       const report = await deleteRecordsOlderThan(store, cutoff);
       return finishDeletion(report, tempsBefore, (_text, mtimeMs) => mtimeMs < cutoff.getTime());
     },

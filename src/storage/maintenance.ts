@@ -4,7 +4,8 @@
  * deletion are store operations: `store.deleteOlderThan`, `store.deleteUser`.)
  */
 import { writeCorpus } from '../data/corpus-file.ts';
-import type { Dialogue, Turn } from '../data/dialogue.ts';
+import { actionTurn, redactCall } from '../data/action-text.ts';
+import { actionOf, type Dialogue, type Turn } from '../data/dialogue.ts';
 import { redactText } from './redact.ts';
 import type { ConversationStore, ListFilter } from './types.ts';
 
@@ -47,7 +48,8 @@ export async function exportCorpus(
     for (const t of record.turns) {
       if (t.speaker === 'notice' || t.text.trim() === '') continue;
       const list = sessions.get(t.sessionId) ?? [];
-      list.push({ speaker: t.speaker, text: mask(t.text) });
+      const call = actionOf(t);
+      list.push(call ? actionTurn(redactCall(call, mask)) : { speaker: t.speaker as Turn['speaker'], text: mask(t.text) });
       sessions.set(t.sessionId, list);
     }
     let n = 0;

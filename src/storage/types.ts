@@ -3,8 +3,29 @@
  * through. One record per conversation; every turn ever said is kept.
  */
 
-/** Who said a logged turn. `notice` is a message the bot system sent that the model did not write (help text, fallback notices, hand-off notices). */
-export type LoggedSpeaker = 'user' | 'bot' | 'agent' | 'notice';
+import type { ActionCall } from '../data/dialogue.ts';
+
+/**
+ * Who said a logged turn. `notice` is a message the bot system sent that the
+ * model did not write (help text, fallback notices, hand-off notices);
+ * `action` is a call to the business's systems the engine made before
+ * answering (its fields and results are on the turn).
+ */
+export type LoggedSpeaker = 'user' | 'bot' | 'agent' | 'notice' | 'action';
+
+/**
+ * The fact check's verdict on a generated reply: `passed` (every fact it
+ * states is in the conversation or the allowlist), `replaced` (the first
+ * reply failed; another candidate that passed was sent), `failed` (no
+ * candidate passed: the fallback was sent). `unsupported` lists the facts of
+ * the first reply that nothing supports.
+ */
+export interface FactCheckVerdict {
+  verdict: 'passed' | 'replaced' | 'failed';
+  unsupported?: string[];
+  /** `replaced` and `failed`: the generated text that was not sent. */
+  rejected?: string;
+}
 
 export interface Feedback {
   value: 'up' | 'down';
@@ -13,7 +34,7 @@ export interface Feedback {
   by?: string;
 }
 
-export interface LoggedTurn {
+export interface LoggedTurn extends Partial<ActionCall> {
   /** Unique within the conversation; adapters refer to bot turns by it (feedback). */
   id: string;
   speaker: LoggedSpeaker;
@@ -31,6 +52,8 @@ export interface LoggedTurn {
   fallback?: boolean;
   /** Agent turns: the agent's id. */
   agentId?: string;
+  /** Bot turns: what the fact check found (absent when it is off). */
+  factCheck?: FactCheckVerdict;
   /** User turns: the channel's own id of the message (exactly-once: a redelivery with this id is not answered again). */
   externalId?: string;
   feedback?: Feedback;

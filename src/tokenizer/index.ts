@@ -2,7 +2,7 @@
  * The subword tokenizer: byte-level BPE trained from the corpus, with special
  * tokens for dialogue structure. Import from here.
  */
-export { SPECIAL_TOKENS, Tokenizer } from './tokenizer.ts';
+export { ACTION_TOKEN, SPECIAL_TOKENS, Tokenizer } from './tokenizer.ts';
 export type { SpecialToken, TokenizerTrainOptions } from './tokenizer.ts';
 export type { StreamDecoder } from './stream-decoder.ts';
 export { MAX_WORD_LENGTH, normalizeText, pretokenize } from './pretokenize.ts';

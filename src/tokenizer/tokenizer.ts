@@ -19,6 +19,14 @@ export const SPECIAL_TOKENS = ['<pad>', '<dlg>', '<user>', '<bot>', '<eot>'] as 
 /** One of the special token strings. */
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
 
+/**
+ * Specials added after the first five, each appended as the LAST id of the
+ * vocabulary (after the merges) so a model trained without it keeps every id:
+ * `<act>` opens an action turn (a backend call's results the model reads).
+ * Tokenizer files without `extraSpecials` are the older form and still load.
+ */
+export const ACTION_TOKEN = '<act>';
+
 /** Options for {@link Tokenizer.train}. */
 export interface TokenizerTrainOptions {
   /** Total vocabulary size including the 5 specials and 256 bytes (an upper bound); default 4000. */
@@ -49,15 +57,18 @@ export class Tokenizer {
   readonly bot: number = 3;
   /** Id of `<eot>` (4): end of turn. */
   readonly eot: number = 4;
+  /** Id of `<act>` (the last id): an action turn follows. Undefined for tokenizers trained before action turns existed. */
+  readonly act: number | undefined;
 
   private readonly merges: readonly MergePair[];
   private readonly ranks = new Map<number, number>();
   private readonly tokenBytes: Uint8Array[] = [];
   private readonly cache = new Map<string, number[]>();
 
-  private constructor(merges: readonly MergePair[]) {
+  private constructor(merges: readonly MergePair[], hasActionToken: boolean) {
     this.merges = merges;
-    this.vocabSize = FIRST_MERGE_ID + merges.length;
+    this.vocabSize = FIRST_MERGE_ID + merges.length + (hasActionToken ? 1 : 0);
+    this.act = hasActionToken ? FIRST_MERGE_ID + merges.length : undefined;
     for (let i = 0; i < BYTE_OFFSET; i++) this.tokenBytes.push(new Uint8Array(0));
     for (let b = 0; b < 256; b++) this.tokenBytes.push(Uint8Array.of(b));
     merges.forEach(([left, right], rank) => {
@@ -69,9 +80,10 @@ export class Tokenizer {
       joined.set(b, a.length);
       this.tokenBytes.push(joined);
     });
+    if (hasActionToken) this.tokenBytes.push(new Uint8Array(0));
   }
 
-  /** Trains a tokenizer on texts (one turn each). Deterministic: the same texts and options give the same tokenizer. */
+  /** Trains a tokenizer on texts (one turn each), with the `<act>` special appended as its last id (so it has `vocabSize + 1` ids at most). Deterministic: the same texts and options give the same tokenizer. */
   static train(texts: Iterable<string>, opts: Partial<TokenizerTrainOptions> = {}): Tokenizer {
     const vocabSize = opts.vocabSize ?? 4000;
     const minPairCount = opts.minPairCount ?? 2;
@@ -79,7 +91,7 @@ export class Tokenizer {
       throw new ColloquyError(
         'tokenizer_options_invalid',
         `vocabSize must be an integer from ${FIRST_MERGE_ID} to ${PAIR_BASE}, got ${vocabSize}`,
-        `The vocabulary holds ${BYTE_OFFSET} special tokens and 256 bytes before any merge.`,
+        `The vocabulary holds ${BYTE_OFFSET} special tokens and 256 bytes before any merge (and <act> after them).`,
       );
     }
     if (!Number.isInteger(minPairCount) || minPairCount < 1) {
@@ -90,12 +102,18 @@ export class Tokenizer {
       minPairCount,
       byteOffset: BYTE_OFFSET,
     });
-    return new Tokenizer(merges);
+    return new Tokenizer(merges, true);
   }
 
   /** Rebuilds a tokenizer from {@link Tokenizer.toJSON} output; throws ColloquyError('tokenizer_invalid') on malformed input. */
   static fromJSON(json: unknown): Tokenizer {
-    return new Tokenizer(parseTokenizerJson(json));
+    const { merges, hasActionToken } = parseTokenizerJson(json);
+    return new Tokenizer(merges, hasActionToken);
+  }
+
+  /** This tokenizer with `<act>` appended as a new last id (itself when it has one): every other id stays. */
+  withActionToken(): Tokenizer {
+    return this.act === undefined ? new Tokenizer(this.merges, true) : this;
   }
 
   /** Reads a tokenizer JSON file; throws `model_file_missing` or `model_file_corrupt` naming the file. */
@@ -140,7 +158,7 @@ export class Tokenizer {
     }
   }
 
-  /** Compact JSON form: `{ format: 'colloquy-bpe', version: 1, vocabSize, specials, merges: [[left, right], ...] }`. */
+  /** Compact JSON form: `{ format: 'colloquy-bpe', version: 1, vocabSize, specials, merges: [[left, right], ...], extraSpecials?: ['<act>'] }`. */
   toJSON(): object {
     return {
       format: FORMAT,
@@ -148,6 +166,7 @@ export class Tokenizer {
       vocabSize: this.vocabSize,
       specials: [...SPECIAL_TOKENS],
       merges: this.merges.map(([left, right]) => [left, right]),
+      ...(this.act !== undefined ? { extraSpecials: [ACTION_TOKEN] } : {}),
     };
   }
 
@@ -183,6 +202,7 @@ export class Tokenizer {
   tokenText(id: number): string {
     const bytes = this.bytesOf(id);
     if (id < BYTE_OFFSET) return SPECIAL_TOKENS[id];
+    if (id === this.act) return ACTION_TOKEN;
     try {
       return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
@@ -236,8 +256,8 @@ export class Tokenizer {
   }
 }
 
-/** Validates tokenizer JSON and returns its merges; throws ColloquyError('tokenizer_invalid'). */
-function parseTokenizerJson(json: unknown): MergePair[] {
+/** Validates tokenizer JSON and returns its merges and whether it has `<act>`; throws ColloquyError('tokenizer_invalid'). */
+function parseTokenizerJson(json: unknown): { merges: MergePair[]; hasActionToken: boolean } {
   const fail = (message: string): never => {
     throw new ColloquyError('tokenizer_invalid', `Invalid tokenizer JSON: ${message}`);
   };
@@ -266,8 +286,12 @@ function parseTokenizerJson(json: unknown): MergePair[] {
     seen.add(key);
     merges.push([left, right]);
   });
-  if (obj.vocabSize !== undefined && obj.vocabSize !== FIRST_MERGE_ID + merges.length) {
-    fail(`vocabSize ${JSON.stringify(obj.vocabSize)} does not match ${FIRST_MERGE_ID} + ${merges.length} merges`);
+  const extras = obj.extraSpecials ?? [];
+  if (!Array.isArray(extras) || extras.length > 1 || (extras.length === 1 && extras[0] !== ACTION_TOKEN)) fail(`extraSpecials must be absent or ["${ACTION_TOKEN}"]`);
+  const hasActionToken = (extras as unknown[]).length === 1;
+  const expected = FIRST_MERGE_ID + merges.length + (hasActionToken ? 1 : 0);
+  if (obj.vocabSize !== undefined && obj.vocabSize !== expected) {
+    fail(`vocabSize ${JSON.stringify(obj.vocabSize)} does not match ${FIRST_MERGE_ID} + ${merges.length} merges${hasActionToken ? ' + 1 extra special' : ''}`);
   }
-  return merges;
+  return { merges, hasActionToken };
 }

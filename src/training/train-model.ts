@@ -9,6 +9,7 @@ import { assertReplaceable, saveModel, type Manifest } from '../model/model-dir.
 import { ColloquyError, isColloquyError } from '../errors.ts';
 import { disposeParams, type GeneratorParams } from '../model/params.ts';
 import { snapshotParams } from './checkpoint.ts';
+import { withActionToken } from '../model/action-token.ts';
 import { ReplyIndex } from '../retrieval/reply-index.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { sha256 } from '../util/fs-atomic.ts';
@@ -76,12 +77,14 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
   const warm = input.initial;
   const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: overrides, fixed, validCount: split.valid.length, ...(warm ? { warmStartFrom: warm.version } : {}) }));
 
-  const tokenizer = warm ? warm.tokenizer : await loadOrTrainTokenizer(workDir, fingerprint, split.train, vocabSize, logger);
-  const config = warm
-    ? parseModelConfig({ ...warm.config, ...(overrides.dropout !== undefined ? { dropout: overrides.dropout } : {}) })
+  if (warm && warm.tokenizer.vocabSize !== warm.config.vocabSize) throw new ColloquyError('config_invalid', `The warm-start tokenizer has ${warm.tokenizer.vocabSize} tokens but the model expects ${warm.config.vocabSize}`);
+  // a model from before action turns gains the <act> token (a new last id) as it is fine-tuned
+  const upgraded = warm ? withActionToken(warm.tokenizer, warm.config, await snapshotParams(warm.params)) : undefined;
+  const tokenizer = upgraded ? upgraded.tokenizer : await loadOrTrainTokenizer(workDir, fingerprint, split.train, vocabSize, logger);
+  const config = upgraded
+    ? parseModelConfig({ ...upgraded.config, ...(overrides.dropout !== undefined ? { dropout: overrides.dropout } : {}) })
     : parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...overrides, vocabSize: tokenizer.vocabSize });
-  if (warm && warm.tokenizer.vocabSize !== config.vocabSize) throw new ColloquyError('config_invalid', `The warm-start tokenizer has ${warm.tokenizer.vocabSize} tokens but the model expects ${config.vocabSize}`);
-  const initialWeights = warm ? await snapshotParams(warm.params) : undefined;
+  const initialWeights = upgraded?.weights;
   const encode = (ds: Dialogue[]) => ds.map((d) => encodeDialogue(tokenizer, d.turns, o.maxTurnTokens));
   const train = encode(split.train);
   const valid = encode(split.valid);

@@ -51,7 +51,7 @@ describe('colloquy train', () => {
     expect(trained.code).toBe(0);
     expect((await fs.readdir(file('model'))).sort()).toEqual(['manifest.json', 'replies.json', 'tokenizer.json', 'weights.bin']);
     const manifest: Manifest = JSON.parse(await fs.readFile(file('model/manifest.json'), 'utf8'));
-    expect(manifest.config).toMatchObject({ hiddenSize: 32, embedDim: 16, vocabSize: 300 });
+    expect(manifest.config).toMatchObject({ hiddenSize: 32, embedDim: 16, vocabSize: 301 }); // --vocab 300 merges and bytes, then <act>
     expect(manifest.training).toMatchObject({ epochs: 3, batchSize: 8, seqLen: 16, learningRate: 0.02, seed: 2 });
     expect(manifest.history).toHaveLength(3);
     expect(manifest.backend).toBe('wasm');

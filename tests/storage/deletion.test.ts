@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/engine/memory-store.ts';
@@ -84,7 +84,6 @@ describe('lowdb store: no copy left behind', () => {
     await mkdir(join(tmp.dir, 'corrupt'), { recursive: true });
     const old = join(tmp.dir, 'corrupt', 'abc.2020.json');
     await writeFile(old, '{"id":"x", "turns":[');
-    const { utimes } = await import('node:fs/promises');
     await utimes(old, new Date('2020-01-01'), new Date('2020-01-01'));
     await writeFile(join(tmp.dir, 'corrupt', 'def.now.json'), '{');
     const store = await createLowdbStore({ dir: tmp.dir });

@@ -94,21 +94,21 @@ describe('Tokenizer.train', () => {
   it('respects vocabSize', () => {
     for (const vocabSize of [261, 262, 300, 450]) {
       const tok = Tokenizer.train(corpusTurns(), { vocabSize });
-      expect(tok.vocabSize).toBe(vocabSize);
+      expect(tok.vocabSize).toBe(vocabSize + 1); // <act> comes on top of the merges
       expect(Math.max(...tok.encode(corpusTurns().slice(0, 200).join(' ')))).toBeLessThan(vocabSize);
     }
   });
 
   it('stops early when no pair reaches minPairCount', () => {
     const tok = Tokenizer.train(['abc abd'], { vocabSize: 1000, minPairCount: 2 });
-    expect(tok.vocabSize).toBe(263); // ' a', then ' ab'; nothing else occurs twice
-    expect(Tokenizer.train([], { vocabSize: 1000 }).vocabSize).toBe(261);
+    expect(tok.vocabSize).toBe(264); // ' a', then ' ab'; nothing else occurs twice; then <act>
+    expect(Tokenizer.train([], { vocabSize: 1000 }).vocabSize).toBe(262);
   });
 
   it('defaults to 4000 tokens', () => {
     const rand = seededRandom(5);
     const texts = Array.from({ length: 3000 }, () => Array.from({ length: 8 }, () => Math.floor(rand() * 1e9).toString(36)).join(' '));
-    expect(Tokenizer.train(texts).vocabSize).toBe(4000);
+    expect(Tokenizer.train(texts).vocabSize).toBe(4001);
   });
 
   it('rejects invalid options with a ColloquyError', () => {
@@ -127,9 +127,10 @@ describe('Tokenizer.train', () => {
     const json = Tokenizer.train(corpusTurns(), { vocabSize: 300 }).toJSON() as Record<string, unknown>;
     expect(json.format).toBe('colloquy-bpe');
     expect(json.version).toBe(1);
-    expect(json.vocabSize).toBe(300);
+    expect(json.vocabSize).toBe(301);
     expect(json.specials).toEqual(['<pad>', '<dlg>', '<user>', '<bot>', '<eot>']);
     expect(json.merges).toHaveLength(39);
+    expect(json.extraSpecials).toEqual(['<act>']);
     expect(JSON.stringify(json)).not.toContain('\n');
   });
 });

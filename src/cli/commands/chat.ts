@@ -6,7 +6,7 @@ import type { ConversationStore } from '../../storage/types.ts';
 import { parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { openLogForWriting } from './log-dir.ts';
-import { generateFlags } from './generate-flags.ts';
+import { generateFlags, GROUNDING_USAGE, groundingFlags } from './generate-flags.ts';
 import { startBot } from '../bot.ts';
 import { configuredChannels } from '../channels.ts';
 
@@ -18,10 +18,11 @@ export const CHAT_USAGE = `colloquy chat [--model DIR | --models-dir DIR] [--dat
   --models-dir DIR     the model registry to serve from; promotions and rollbacks apply
                        without a restart (default: $COLLOQUY_MODELS_DIR or models/)
   --data-dir DIR       where the conversation is logged (default: conversations/)
-  --no-log             keep the conversation in memory only`;
+  --no-log             keep the conversation in memory only
+${GROUNDING_USAGE}`;
 
 /** The flags `colloquy chat` accepts (its --help lists each). */
-export const CHAT_FLAGS = { model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags } as const;
+export const CHAT_FLAGS = { model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-log': { type: 'boolean' }, ...generateFlags, ...groundingFlags } as const;
 
 /** `colloquy chat`: the foreground channels of the registry (the terminal). */
 export async function chatCommand(argv: string[], ctx: CliContext): Promise<void> {

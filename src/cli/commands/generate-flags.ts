@@ -16,6 +16,17 @@ export const generateFlags = {
   seed: { type: 'string' },
 } as const;
 
+/** The grounding flags of chat and serve: actions and the fact check. */
+export const groundingFlags = {
+  actions: { type: 'string' },
+  'no-fact-check': { type: 'boolean' },
+} as const;
+
+/** How chat and serve describe the grounding flags. */
+export const GROUNDING_USAGE = `  --actions FILE       actions run before the bot answers (default: $COLLOQUY_ACTIONS, else the
+                       bundled shop demo's order lookup); "none" turns them off
+  --no-fact-check      send replies that state facts the conversation does not hold`;
+
 /** The decoding flags as `--help` lists them. */
 export const DECODING_USAGE = `  decoding: --strategy greedy|sample|beam|consensus --beam-size N --candidates N --length-penalty X
             --temperature X --top-k N --top-p X --repetition-penalty X --max-tokens N --context-tokens N --seed N`;

@@ -7,7 +7,7 @@ import { loadOrCreateSharedSecret } from '../../storage/postgres/shared-secret.t
 import type { PostgresStoreExtras } from '../../storage/postgres/postgres-store.ts';
 import { num, parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
-import { generateFlags } from './generate-flags.ts';
+import { generateFlags, GROUNDING_USAGE, groundingFlags } from './generate-flags.ts';
 import { fixedModelOf, startBot, type RunningBot } from '../bot.ts';
 import { openServeCluster } from '../cluster.ts';
 import { configuredChannels, describeChannels, startChannels } from '../channels.ts';
@@ -32,7 +32,8 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
   --retention AGE      delete conversations idle for longer than AGE (90d, 12h), at start and
                        every hour; \`colloquy delete-user\` and \`colloquy retention\` go through
                        the running server
-  Environment: COLLOQUY_HOST, COLLOQUY_ADMIN_TOKEN (the review page at /admin, at least 16 characters),
+${GROUNDING_USAGE}
+  Environment: COLLOQUY_HOST, COLLOQUY_ACTIONS, COLLOQUY_ACTIONS_TOKEN, COLLOQUY_ADMIN_TOKEN (the review page at /admin, at least 16 characters),
     COLLOQUY_CONTACT_TEXT (how else to reach you, told when a person is asked for and none can take over)
   Several instances: COLLOQUY_DATABASE_URL (and COLLOQUY_DATABASE_SCHEMA) keeps conversations in PostgreSQL,
     shared by every instance, instead of --data-dir; COLLOQUY_REDIS_URL shares rate limits and live events
@@ -41,7 +42,7 @@ export const SERVE_USAGE = `colloquy serve [--port N] [--host H] [--model DIR | 
 ${channelHelp()}`;
 
 /** The flags `colloquy serve` accepts (its --help lists each). */
-export const SERVE_FLAGS = { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, retention: { type: 'string' }, ...generateFlags } as const;
+export const SERVE_FLAGS = { port: { type: 'string' }, host: { type: 'string' }, model: { type: 'string' }, 'models-dir': { type: 'string' }, backend: { type: 'string' }, 'data-dir': { type: 'string' }, schedule: { type: 'string' }, retention: { type: 'string' }, ...generateFlags, ...groundingFlags } as const;
 
 /** Each non-terminal channel of the registry with the variables it reads. */
 function channelHelp(): string {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { readDatabaseConfig } from '../../config.ts';
 import { ColloquyError } from '../../errors.ts';
+import { copyRegistryToDatabase } from '../../registry/database/copy.ts';
 import { copyConversations } from '../../storage/copy-store.ts';
 import { createLowdbStore } from '../../storage/lowdb-store.ts';
 import { openDatabase } from '../../storage/postgres/open.ts';
@@ -10,16 +11,18 @@ import { parseFlags } from '../args.ts';
 import type { CliContext } from '../context.ts';
 import { logDirOf } from './log-dir.ts';
 
-export const STORE_USAGE = `colloquy store migrate [--to URL] [--schema NAME] [--data-dir DIR]
-  copies the lowdb conversation log (and the channels' state) into PostgreSQL, so several
-  instances can share it; run it with the server stopped. Running it again copies only what
-  is missing: nothing is doubled
+export const STORE_USAGE = `colloquy store migrate [--to URL] [--schema NAME] [--data-dir DIR] [--models-dir DIR]
+  copies the lowdb conversation log (and the channels' state) and the model registry (every
+  version with its files, and the promotion history) into PostgreSQL, so several instances
+  can share them; run it with the server stopped. Running it again copies only what is
+  missing: nothing is doubled
   --to URL             the database (default: $COLLOQUY_DATABASE_URL)
   --schema NAME        the schema (default: $COLLOQUY_DATABASE_SCHEMA or colloquy)
-  --data-dir DIR       the lowdb log to copy (default: conversations/)`;
+  --data-dir DIR       the lowdb log to copy (default: conversations/)
+  --models-dir DIR     the model registry to copy (default: $COLLOQUY_MODELS_DIR or models/)`;
 
 /** The flags `colloquy store` accepts (its --help lists each). */
-export const STORE_FLAGS = { to: { type: 'string' }, schema: { type: 'string' }, 'data-dir': { type: 'string' } } as const;
+export const STORE_FLAGS = { to: { type: 'string' }, schema: { type: 'string' }, 'data-dir': { type: 'string' }, 'models-dir': { type: 'string' } } as const;
 
 /** `colloquy store migrate`: lowdb → PostgreSQL, idempotent. */
 export async function storeCommand(argv: string[], ctx: CliContext): Promise<void> {
@@ -40,6 +43,9 @@ export async function storeCommand(argv: string[], ctx: CliContext): Promise<voi
       try {
         const r = await copyConversations(source, target, { channelState: source.channelStateEntries(), logger: ctx.logger });
         ctx.print(`Conversations: ${r.copied} copied, ${r.merged} completed with missing turns, ${r.unchanged} already there (${r.turns} turns written); ${r.channelState} channel state entries copied → schema ${database.schema}.`);
+        const modelsDir = (f['models-dir'] as string | undefined) ?? ctx.env.modelsDir;
+        const m = await copyRegistryToDatabase(target.pool, modelsDir);
+        ctx.print(`Model registry: ${m.added.length} versions copied${m.added.length ? ` (${m.added.join(', ')})` : ''}, ${m.present.length} already there; ${m.events} promotion events copied from ${modelsDir}.`);
       } finally {
         await target.close();
       }

@@ -5,6 +5,7 @@ import { num, parseFlags, required } from '../args.ts';
 import { createProgressBar, formatDuration } from '../progress-bar.ts';
 import { onInterrupt } from '../interrupt.ts';
 import { trainModel } from '../../training/train-model.ts';
+import { loadModel } from '../../model/model-dir.ts';
 import { DEFAULT_COPY_KEY_DIM } from '../../model/copy-config.ts';
 
 export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
@@ -14,6 +15,8 @@ export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
   --out DIR            model directory to write (replaced only when training succeeds)
   --epochs N --batch-size N --seq-len N --lr X --clip X --weight-decay X --patience N --seed N
   --hidden N --embed N --layers N --dropout X --vocab N
+  --init DIR           fine-tune the model in DIR instead of starting fresh (its tokenizer and shape are kept;
+                       a model from before action turns gains the <act> token)
   --copy-window N      let replies copy tokens from the last N positions of the conversation (pointer-sentinel mixture)
   --max-minutes N      time budget: the learning rate decays over it and the run stops cleanly when it is spent
   --max-dialogues N    train on the first N dialogues only
@@ -27,7 +30,7 @@ export const TRAIN_FLAGS = {
   clip: { type: 'string' }, 'weight-decay': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
   hidden: { type: 'string' }, embed: { type: 'string' }, layers: { type: 'string' }, dropout: { type: 'string' }, vocab: { type: 'string' },
   'max-dialogues': { type: 'string' }, 'max-minutes': { type: 'string' }, 'copy-window': { type: 'string' }, 'valid-fraction': { type: 'string' }, lowercase: { type: 'boolean' }, strict: { type: 'boolean' },
-  backend: { type: 'string' },
+  backend: { type: 'string' }, init: { type: 'string' },
 } as const;
 
 /** `colloquy train`: trains a model with a progress bar; Ctrl-C saves a checkpoint to resume from. */
@@ -43,11 +46,13 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
   const dialogues = limit ? corpus.dialogues.slice(0, limit) : corpus.dialogues;
   const valid = f.valid ? (await readCorpus(f.valid, { strict: Boolean(f.strict), clean, logger: ctx.logger })).dialogues : undefined;
 
+  const parent = typeof f.init === 'string' ? await loadModel(f.init) : undefined;
   const interrupt = onInterrupt(ctx.logger, 'stopping after this step and saving a checkpoint');
   try {
     const manifest = await trainModel({
       dialogues, valid, out, backend, corpusFile: data, logger: ctx.logger, signal: interrupt.signal, onProgress: createProgressBar(),
       vocabSize: num(f, 'vocab'),
+      ...(parent ? { initial: { config: parent.config, params: parent.params, tokenizer: parent.tokenizer, version: parent.manifest.version } } : {}),
       model: { hiddenSize: num(f, 'hidden'), embedDim: num(f, 'embed'), layers: num(f, 'layers'), dropout: num(f, 'dropout'), ...copyFlag(num(f, 'copy-window')) },
       training: {
         epochs: num(f, 'epochs'), batchSize: num(f, 'batch-size'), seqLen: num(f, 'seq-len'), learningRate: num(f, 'lr'), clipNorm: num(f, 'clip'),
@@ -59,6 +64,7 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
     ctx.print(`saved ${out} (version ${manifest.version}): ${t.epochsRun} epochs in ${formatDuration(t.seconds)}, valid loss ${manifest.metrics.validLoss.toFixed(3)}, valid ppl/token ${manifest.metrics.validTokenPpl.toFixed(2)}`);
   } finally {
     interrupt.release();
+    parent?.dispose();
   }
 }
 

@@ -69,6 +69,7 @@
     body.appendChild(el('span', 'turn__text', t.text));
     var meta = [];
     if (t.fallback) meta.push('fallback');
+    if (t.factCheck && t.factCheck.verdict !== 'passed') meta.push('fact check ' + t.factCheck.verdict + ': ' + (t.factCheck.unsupported || []).join(', '));
     if (typeof t.confidence === 'number') meta.push('confidence ' + t.confidence.toFixed(2));
     if (t.feedback) meta.push('thumbs-' + t.feedback);
     if (meta.length) body.appendChild(el('span', 'turn__meta', meta.join(' · ')));

@@ -1,0 +1,104 @@
+/**
+ * Grounding in the engine: before the model answers, the first action whose
+ * trigger matches runs and its results are logged as an action turn the model
+ * reads; after, the fact check holds the reply to the facts the conversation
+ * supports, trying other candidates before giving up.
+ */
+import { matchAction, runAction } from '../actions/index.ts';
+import type { ActionDefinition } from '../actions/index.ts';
+import { actionTurn } from '../data/action-text.ts';
+import type { Turn } from '../data/dialogue.ts';
+import { checkReply, factSupport } from '../facts/index.ts';
+import type { Reply } from '../generation/generator.ts';
+import type { FactCheckVerdict } from '../storage/types.ts';
+import type { EngineContext } from './context.ts';
+import type { Draft } from './draft.ts';
+import type { IntentPrediction } from './understanding.ts';
+
+/** How the fact check runs. */
+export interface FactCheckOptions {
+  /** Facts the bot may always state: its own phone number, e-mail, brand and product names, policy figures. */
+  allowlist?: string[];
+  /** Sampled candidates tried when the reply states an unsupported fact (default 4); none passing gives the fallback. */
+  candidates?: number;
+}
+
+/** Predicts a message's intent (the out-of-scope scorer); actions with an `intent` trigger use it. */
+export type IntentPredictor = (text: string, turns: Turn[]) => IntentPrediction | undefined | Promise<IntentPrediction | undefined>;
+
+/** What the engine needs for grounding. */
+export interface Grounding {
+  actions: readonly ActionDefinition[];
+  /** Undefined: the fact check is off. */
+  factCheck?: Required<FactCheckOptions>;
+  predictIntent?: IntentPredictor;
+}
+
+/** Turns a handler sees as `recentTurns`. */
+const RECENT_TURNS = 6;
+
+/** Runs the matching action, if any, and logs its call as an action turn (before the reply is generated). */
+export async function runMatchingAction(ctx: EngineContext, draft: Draft, text: string, turns: Turn[]): Promise<void> {
+  const { actions, predictIntent } = ctx.grounding;
+  if (actions.length === 0) return;
+  let intent: IntentPrediction | undefined;
+  try {
+    intent = await predictIntent?.(text, turns);
+  } catch (err) {
+    ctx.logger.warn('intent prediction failed', { conversationId: draft.record.id, error: (err as Error)?.message ?? String(err) });
+  }
+  let match;
+  try {
+    match = matchAction(actions, { text, turns, conversationId: draft.record.id, ...(intent ? { intent } : {}) });
+  } catch (err) {
+    ctx.logger.warn('action trigger failed', { conversationId: draft.record.id, error: (err as Error)?.message ?? String(err) });
+    return;
+  }
+  if (!match) return;
+  const call = await runAction({ ...match, conversationId: draft.record.id, recentTurns: turns.slice(-RECENT_TURNS), logger: ctx.logger });
+  const turn = actionTurn(call);
+  draft.addTurn({ ...call, speaker: 'action', text: turn.text });
+}
+
+/** The reply the user may see after the fact check, and its verdict. `text` undefined: no candidate passed. */
+export interface CheckedReply {
+  text?: string;
+  confidence?: number;
+  verdict: FactCheckVerdict;
+}
+
+/**
+ * Checks a confident reply's facts; when it states one nothing supports,
+ * samples other candidates (each must pass the confidence threshold too) and
+ * keeps the first that passes.
+ */
+export async function factCheckReply(ctx: EngineContext, context: Turn[], reply: Reply): Promise<CheckedReply> {
+  const options = ctx.grounding.factCheck!;
+  const support = factSupport(context, options.allowlist);
+  const first = checkReply(reply.text, support);
+  if (first.passed) return { text: reply.text, confidence: reply.meanLogProb, verdict: { verdict: 'passed' } };
+  for (let seed = 1; seed <= options.candidates; seed++) {
+    let candidate: Reply;
+    try {
+      const stream = ctx.generator.reply(context, { contextTokens: ctx.options.contextTokens, strategy: 'sample', temperature: 0.7, seed });
+      candidate = await stream.result;
+    } catch (err) {
+      ctx.logger.warn('fact-check candidate failed', { error: (err as Error)?.message ?? String(err) });
+      break;
+    }
+    if (!candidate.text.trim() || !(candidate.meanLogProb >= ctx.options.confidenceThreshold)) continue;
+    if (checkReply(candidate.text, support).passed) {
+      return { text: candidate.text, confidence: candidate.meanLogProb, verdict: { verdict: 'replaced', unsupported: first.unsupported, rejected: reply.text } };
+    }
+  }
+  return { verdict: { verdict: 'failed', unsupported: first.unsupported, rejected: reply.text } };
+}
+
+/** The fact check's settings with defaults, or undefined when it is off. */
+export function resolveFactCheck(input: FactCheckOptions | boolean | undefined): Required<FactCheckOptions> | undefined {
+  if (!input) return undefined;
+  const o = input === true ? {} : input;
+  const candidates = o.candidates ?? 4;
+  if (!Number.isInteger(candidates) || candidates < 0 || candidates > 32) throw new RangeError(`factCheck.candidates must be an integer from 0 to 32, got ${candidates}`);
+  return { allowlist: [...(o.allowlist ?? [])], candidates };
+}

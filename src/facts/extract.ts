@@ -1,0 +1,127 @@
+/**
+ * Facts a reply states: the things a customer-service bot must not invent —
+ * e-mails, URLs, phone numbers, amounts, times, dates, other digit strings
+ * (order numbers, counts) and names (capitalized words not opening a
+ * sentence). Each fact has a normalized key, so "11:30 am" and an action's
+ * "11:30", "March 7th" and "2019-03-07", "$25" and "25.00" match.
+ */
+
+export type FactKind = 'email' | 'url' | 'phone' | 'money' | 'time' | 'date' | 'number' | 'name';
+
+export interface Fact {
+  kind: FactKind;
+  /** As written. */
+  text: string;
+  /** Normalized forms; a fact is supported when any of them is among the conversation's. */
+  keys: string[];
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTH_RE = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+/** Capitalized words that are not names wherever they stand. */
+const NOT_NAMES = new Set(['i', "i'm", "i'll", "i've", "i'd", 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'please', 'sorry', 'yes', 'no', 'mr', 'mrs', 'ms', 'dr']);
+
+interface Rule {
+  kind: FactKind;
+  re: RegExp;
+  keys: (m: RegExpExecArray) => string[];
+}
+
+const RULES: Rule[] = [
+  { kind: 'email', re: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu, keys: (m) => [`e:${m[0].toLowerCase()}`] },
+  { kind: 'url', re: /\b(?:https?:\/\/|www\.)[^\s<>"]+[^\s<>".,;:!?)]/giu, keys: (m) => [`u:${m[0].toLowerCase().replace(/^https?:\/\/(www\.)?|^www\./, '').replace(/\/$/, '')}`] },
+  { kind: 'phone', re: /(?<![\w.])(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\w])/g, keys: (m) => [digitKey(m[0]), digitKey(m[0].replace(/^\+\d{1,3}[\s.-]?/, ''))] },
+  { kind: 'money', re: /(?:[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|usd|eur|euros?|pounds|gbp)\b)/giu, keys: (m) => [numberKey(m[0])] },
+  { kind: 'time', re: /\b(\d{1,2})(?::(\d{2}))?\s?([ap])\.?m\.?(?![a-z])|\b(\d{1,2}):(\d{2})\b/giu, keys: timeKeys },
+  { kind: 'date', re: new RegExp(`\\b(\\d{4})-(\\d{2})-(\\d{2})\\b|\\b${MONTH_RE}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b|\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}\\b`, 'giu'), keys: dateKeys },
+  { kind: 'number', re: /(?<![\p{L}])#?\d+(?:[.,]\d+)*/gu, keys: (m) => [digitKey(m[0]), numberKey(m[0])] },
+];
+
+/**
+ * The facts a text states, in order of appearance.
+ *
+ * @example
+ * extractFacts('Order 48213 ships March 7th from Union Station.').map((f) => f.text); // ['48213', 'March 7th', 'Union Station']
+ */
+export function extractFacts(text: string): Fact[] {
+  const found: Array<Fact & { at: number }> = [];
+  let masked = text;
+  for (const rule of RULES) {
+    rule.re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = rule.re.exec(masked))) {
+      found.push({ kind: rule.kind, text: m[0].trim(), keys: rule.keys(m), at: m.index });
+      // blank what matched, so its digits are not found again as a shorter fact
+      masked = masked.slice(0, m.index) + ' '.repeat(m[0].length) + masked.slice(m.index + m[0].length);
+    }
+  }
+  for (const name of names(masked)) found.push(name);
+  return found.sort((a, b) => a.at - b.at).map(({ at: _at, ...f }) => f);
+}
+
+/** Runs of capitalized words that do not open a sentence (a word after `.`, `!`, `?`, a line start or a quote opens one). */
+function names(text: string): Array<Fact & { at: number }> {
+  const out: Array<Fact & { at: number }> = [];
+  const re = /\p{Lu}[\p{L}'’&-]*(?:\s+(?:of\s+|the\s+|de\s+)?\p{Lu}[\p{L}'’&-]*)*/gu;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    let words = m[0].split(/\s+/);
+    let at = m.index;
+    if (opensSentence(text, at)) {
+      at += words[0].length + 1;
+      words = words.slice(1);
+      while (words.length && /^(of|the|de)$/.test(words[0])) {
+        at += words[0].length + 1;
+        words = words.slice(1);
+      }
+    }
+    words = words.filter((w) => !NOT_NAMES.has(w.toLowerCase().replace(/[’]/g, "'")));
+    if (!words.length || MONTHS.includes(words[0].toLowerCase())) continue;
+    const phrase = words.join(' ');
+    out.push({ kind: 'name', text: phrase, keys: [nameKey(phrase)], at });
+  }
+  return out;
+}
+
+function opensSentence(text: string, at: number): boolean {
+  const before = text.slice(0, at).replace(/[\s"“'‘(«¡¿*-]+$/u, '');
+  return before === '' || /[.!?:\n]$/.test(before);
+}
+
+/** `n:` plus a name's lowercase words: how names are compared (users type them in lower case). */
+export function nameKey(phrase: string): string {
+  return `n:${phrase.toLowerCase().replace(/[’]/g, "'").replace(/'s$/, '').replace(/\s+/g, ' ')}`;
+}
+
+function digitKey(s: string): string {
+  return `d:${s.replace(/\D/g, '')}`;
+}
+
+/** `v:` plus the numeric value ("25.00" and "$25" → v:25; "1,200" → v:1200). */
+function numberKey(s: string): string {
+  const n = Number(s.replace(/[^\d.]/g, '').replace(/\.$/, ''));
+  return Number.isFinite(n) ? `v:${n}` : digitKey(s);
+}
+
+function timeKeys(m: RegExpExecArray): string[] {
+  const pad = (h: number, min: string) => `t:${String(h % 24).padStart(2, '0')}:${min}`;
+  if (m[1] !== undefined) {
+    const h = Number(m[1]) % 12 + (m[3].toLowerCase() === 'p' ? 12 : 0);
+    return [pad(h, m[2] ?? '00')];
+  }
+  const h = Number(m[4]);
+  return h <= 12 ? [pad(h, m[5]), pad(h + 12, m[5])] : [pad(h, m[5])];
+}
+
+function dateKeys(m: RegExpExecArray): string[] {
+  if (m[1] !== undefined) return [`dt:${Number(m[2])}-${Number(m[3])}`];
+  const month = monthOf(m[0]);
+  const day = Number(m[4] ?? m[5]);
+  return month ? [`dt:${month}-${day}`] : [];
+}
+
+function monthOf(text: string): number | undefined {
+  const word = /[a-z]{3,}/i.exec(text.replace(/^\d+\w*\s+(of\s+)?/i, ''))?.[0].toLowerCase();
+  const i = word ? MONTHS.findIndex((name) => name.startsWith(word.slice(0, 3))) : -1;
+  return i >= 0 ? i + 1 : undefined;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { Turn } from '../../src/data/dialogue.ts';
+import { checkReply, extractFacts, factSupport } from '../../src/facts/index.ts';
+
+const facts = (text: string) => extractFacts(text).map((f) => [f.kind, f.text]);
+
+describe('extractFacts', () => {
+  it('finds phone numbers, order numbers and other digit strings', () => {
+    expect(facts('The contact number is +1 202-873-4569.')).toEqual([['phone', '+1 202-873-4569']]);
+    expect(facts('Order #48213 has 2 items; call (408) 247-8880.')).toEqual([['number', '#48213'], ['number', '2'], ['phone', '(408) 247-8880']]);
+  });
+
+  it('finds amounts with their currency, times and dates', () => {
+    expect(facts('It costs $25.99, or 30 euros, at 4:30 pm on March 7th (2019-03-07).')).toEqual([
+      ['money', '$25.99'], ['money', '30 euros'], ['time', '4:30 pm'], ['date', 'March 7th'], ['date', '2019-03-07'],
+    ]);
+  });
+
+  it('finds e-mails and URLs', () => {
+    expect(facts('Write to help@shop.example or see https://shop.example/returns.')).toEqual([['email', 'help@shop.example'], ['url', 'https://shop.example/returns']]);
+  });
+
+  it('finds multi-word names but not the word opening a sentence', () => {
+    expect(facts('A standard Chevrolet Cruze is available at Union Station. Thanks for waiting, I will hold it.')).toEqual([
+      ['name', 'Chevrolet Cruze'], ['name', 'Union Station'],
+    ]);
+    expect(facts('Your appointment has been confirmed.')).toEqual([]);
+  });
+});
+
+describe('checkReply', () => {
+  const conversation: Turn[] = [
+    { speaker: 'user', text: 'book sino in san jose for 2 at half past 11 please' },
+    { speaker: 'action', text: '', name: 'ReserveRestaurant', parameters: { time: '11:30', date: '2019-03-01' }, results: [{ restaurant_name: 'Sino', phone_number: '408-247-8880', price: '25.00' }] },
+  ];
+  const support = factSupport(conversation, ['Harbor Outfitters', '+1 800 555 0199']);
+
+  it('passes facts the conversation holds in another form', () => {
+    expect(checkReply('Your table at Sino in San Jose is booked for 11:30 am on March 1st for 2. Call 408 247 8880; it is $25.', support)).toEqual({ passed: true, unsupported: [] });
+  });
+
+  it('passes names the user typed in lower case and facts on the allowlist', () => {
+    expect(checkReply('Thanks for choosing Harbor Outfitters, call +1 800 555 0199 anytime. Enjoy San Jose!', support).passed).toBe(true);
+  });
+
+  it('lists every invented fact', () => {
+    const r = checkReply('Your table at Sino is booked for 12:30 pm on March 2nd. The contact number is +1 202-873-4569, or visit Union Station.', support);
+    expect(r.passed).toBe(false);
+    expect(r.unsupported).toEqual(['12:30 pm', 'March 2nd', '+1 202-873-4569', 'Union Station']);
+  });
+
+  it('does not let a failed lookup support a fact', () => {
+    const failed = factSupport([{ speaker: 'user', text: 'where is my order 48213?' }, { speaker: 'action', text: '', name: 'order_status', parameters: { order: '48213' }, error: 'timed out' }]);
+    expect(checkReply('Order 48213 ships on August 24.', failed).unsupported).toEqual(['August 24']);
+    expect(checkReply("Sorry, I couldn't look up order 48213 right now.", failed).passed).toBe(true);
+  });
+
+  it('catches a reply confirming what the action could not do', () => {
+    const failed = factSupport([{ speaker: 'user', text: 'book the dentist for tomorrow' }, { speaker: 'action', text: '', name: 'BookAppointment', parameters: { date: 'tomorrow' }, results: [] }]);
+    const done = factSupport([{ speaker: 'user', text: 'book the dentist for tomorrow' }, { speaker: 'action', text: '', name: 'BookAppointment', parameters: { date: 'tomorrow' }, results: [{ booked: 'True' }] }]);
+
+    expect(checkReply('Your appointment has been confirmed.', failed)).toEqual({ passed: false, unsupported: ['confirmation of a failed action'] });
+    expect(checkReply("Sorry, I couldn't book an appointment.", failed).passed).toBe(true);
+    expect(checkReply('Your appointment has been confirmed.', done).passed).toBe(true);
+  });
+});
