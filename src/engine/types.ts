@@ -4,7 +4,6 @@ import type { CommandName } from './commands.ts';
 import type { HistoryPage, HistoryQuery } from './history.ts';
 import type { ChannelStateOptions } from '../storage/types.ts';
 import type { EngineOptions } from './options.ts';
-import type { ChannelHandlers, ConversationListener } from './routing.ts';
 
 /** What every channel hands the engine. */
 export interface InboundMessage {
@@ -241,3 +240,17 @@ export interface Engine {
   /** Waits for work in flight and stops the timer. The store and generator stay open: they are yours. */
   close(): Promise<void>;
 }
+
+/** The events of one conversation (`error` is the operator's, through `engine.on`). */
+export type ConversationEventName = Exclude<EngineEventName, 'error'>;
+
+/** The events a channel is handed for its own conversations (all carry `channel` and `conversationId`). */
+export type ChannelEventName = Exclude<ConversationEventName, 'feedback'>;
+
+/** What a channel handles, by event name; leave out what it does not care about. */
+export type ChannelHandlers = { [E in ChannelEventName]?: (payload: EngineEvents[E]) => void | Promise<void> };
+
+/** One event of a watched conversation, as `{ event, payload }`. */
+export type ConversationEvent = { [E in ConversationEventName]: { event: E; payload: EngineEvents[E] } }[ConversationEventName];
+
+export type ConversationListener = (event: ConversationEvent) => void | Promise<void>;
