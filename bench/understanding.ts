@@ -1,0 +1,117 @@
+/**
+ * `npm run bench:understanding`: the out-of-scope scorer's cost and quality,
+ * each beside its baseline measured in the same run.
+ *
+ *   npm run bench:understanding                              # bundled model: speed, kinds, shop turns
+ *   npm run bench:understanding -- --clinc DIR               # + bundled model vs CLINC150 out-of-scope, and a scorer trained on CLINC150
+ *   npm run bench:understanding -- --clinc DIR --sgd DIR     # + a scorer trained on SGD train (SGD dev vs CLINC150 out-of-scope; ~6 min)
+ *
+ * Speed: scorer ms per message vs greedy reply ms per message (medians).
+ * Kinds: hand-written phrasings the built-in examples do not contain
+ * (bench/fixtures/understanding-*.jsonl) vs ordinary turns of fresh shop
+ * dialogues (a seed the bundled corpus did not use). Anchors: the generator's
+ * confidence on the bundled model, TF-IDF nearest training turn on CLINC/SGD.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT } from '../src/config.ts';
+import { generateShopCorpus } from '../src/corpus/shop/generate.ts';
+import { LstmGenerator } from '../src/generation/generator.ts';
+import { loadModel } from '../src/model/model-dir.ts';
+import { initBackend } from '../src/runtime/backend.ts';
+import { evaluateOod } from '../src/understanding/evaluate-ood.ts';
+import { auroc, rateAtOrAbove, thresholdForRate } from '../src/understanding/metrics.ts';
+import { readMessages, readOutOfScope, OOS_INTENT, type Message } from '../src/understanding/read-examples.ts';
+import { trainScorer } from '../src/understanding/train-scorer.ts';
+import { createTfidfAnchor } from './lib/tfidf-anchor.ts';
+import { median } from './lib/stats.ts';
+
+const { values: flags } = parseArgs({ options: { model: { type: 'string' }, clinc: { type: 'string' }, sgd: { type: 'string' }, rounds: { type: 'string' } } });
+const modelDir = flags.model ?? path.join(PROJECT_ROOT, 'models/default');
+const rounds = Number(flags.rounds ?? 3);
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const lines: string[] = [];
+const out = (s: string) => {
+  lines.push(s);
+  console.log(s);
+};
+
+await initBackend('wasm');
+const model = await loadModel(modelDir);
+if (!model.scorer) throw new Error(`${modelDir} has no scorer: npm run scorer:default`);
+const scorer = model.scorer;
+const generator = new LstmGenerator(model);
+const fresh = generateShopCorpus({ dialogues: 300, seed: 99 }).flatMap((d) => d.turns.filter((t) => t.speaker === 'user').map((t) => t.text));
+const fixture = (name: string) => readFileSync(path.join(PROJECT_ROOT, 'bench/fixtures', name), 'utf8').trim().split('\n').map((l) => JSON.parse(l).text as string);
+
+// 1. speed: the scorer and a greedy reply on the same first user turns, rounds interleaved
+const sample = fresh.slice(0, 60);
+const scorerMs: number[] = [];
+const replyMs: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  let t = performance.now();
+  for (const text of sample) scorer.understand(text);
+  scorerMs.push((performance.now() - t) / sample.length);
+  t = performance.now();
+  for (const text of sample) {
+    const stream = generator.reply([{ speaker: 'user', text }], { strategy: 'greedy' });
+    for await (const _ of stream);
+    await stream.result;
+  }
+  replyMs.push((performance.now() - t) / sample.length);
+}
+const sMs = median(scorerMs);
+const rMs = median(replyMs);
+out(`speed (${modelDir}, ${sample.length} messages × ${rounds} rounds, medians): scorer ${sMs.toFixed(3)} ms/message, greedy reply ${rMs.toFixed(1)} ms/message → scoring adds ${pct(sMs / rMs)} to a reply`);
+
+// 2. kinds on hand-written phrasings vs ordinary shop turns
+const person = fixture('understanding-person.jsonl');
+const angry = fixture('understanding-frustrated.jsonl');
+const share = (texts: string[], kind: string) => texts.filter((t) => scorer.understand(t).kind === kind).length / texts.length;
+const ordinaryReacts = fresh.filter((t) => ['asks-for-person', 'frustrated'].includes(scorer.understand(t).kind)).length / fresh.length;
+out(`kinds: "get me a person" ${pct(share(person, 'asks-for-person'))} of ${person.length} hand off; angry ${pct(share(angry, 'frustrated'))} of ${angry.length} get the apology; ordinary shop turns doing either ${pct(ordinaryReacts)} of ${fresh.length}`);
+out(`  anchor: the engine without a scorer hands off only on the literal /agent command (0 % of these) and never reads frustration`);
+
+// 3. the bundled model against CLINC150's out-of-scope queries, beside the confidence baseline
+if (flags.clinc) {
+  const oos = await readOutOfScope(path.join(flags.clinc, 'val.jsonl'));
+  const r = await evaluateOod({ scorer, inDomain: fresh.map((text) => ({ text })), outOfScope: oos, generator, baselineTurns: 300 });
+  const b = r.baseline!;
+  out(`bundled shop bot: ${r.in_domain} fresh shop user turns vs ${r.out_of_scope} CLINC150 val out-of-scope — scorer AUROC ${r.ood_auroc.toFixed(3)}, fallback ${pct(r.ood_fallback_rate)} of out-of-scope / ${pct(r.in_domain_fallback_rate)} of shop turns at the stored threshold`);
+  out(`  baseline (generator confidence, same run, ${b.in_domain}+${b.out_of_scope}): AUROC ${b.ood_auroc.toFixed(3)}, fallback ${pct(b.ood_fallback_rate)} / ${pct(b.in_domain_fallback_rate)} at −2.5, recall at 5 % false alarms ${pct(b.ood_recall_at_5pct_false_alarms)}`);
+
+  // a scorer trained on CLINC150 train (its 100 out-of-scope queries as --ood), scored on validation
+  const train = (await readMessages(path.join(flags.clinc, 'train.jsonl'), { skipIntent: OOS_INTENT })).messages;
+  const val = (await readMessages(path.join(flags.clinc, 'val.jsonl'), { skipIntent: OOS_INTENT })).messages;
+  const clincScorer = trainScorer({ inDomain: train, outOfScope: await readOutOfScope(path.join(flags.clinc, 'train.jsonl')) });
+  const c = await evaluateOod({ scorer: clincScorer, inDomain: val, outOfScope: oos });
+  const anchor = anchorFigures(train, val, oos);
+  out(`CLINC150 val (scorer trained on train): intent accuracy ${pct(c.intent_accuracy ?? NaN)}, out-of-scope recall ${pct(c.ood_recall_at_5pct_false_alarms)} at 5 % in-scope rejected, AUROC ${c.ood_auroc.toFixed(3)}; at the stored threshold ${pct(c.ood_fallback_rate)} / ${pct(c.in_domain_fallback_rate)}`);
+  out(`  anchor (TF-IDF nearest training query, same run): intent accuracy ${pct(anchor.intentAccuracy)}, recall ${pct(anchor.recall)} at 5 %, AUROC ${anchor.auroc.toFixed(3)}`);
+
+  if (flags.sgd) {
+    const sgdTrain = (await readMessages(path.join(flags.sgd, 'train.grounded.jsonl'))).messages;
+    const sgdDev = (await readMessages(path.join(flags.sgd, 'dev.grounded.jsonl'))).messages;
+    const sgdScorer = trainScorer({ inDomain: sgdTrain, outOfScope: await readOutOfScope(path.join(flags.clinc, 'train.jsonl')), epochs: 4 });
+    const s = await evaluateOod({ scorer: sgdScorer, inDomain: sgdDev, outOfScope: oos });
+    const a = anchorFigures(sgdTrain, sgdDev, oos);
+    out(`SGD dev user turns vs CLINC150 val out-of-scope (scorer trained on SGD train): AUROC ${s.ood_auroc.toFixed(3)}; at the stored threshold ${pct(s.ood_fallback_rate)} / ${pct(s.in_domain_fallback_rate)}; recall at 5 % ${pct(s.ood_recall_at_5pct_false_alarms)}`);
+    out(`  anchor (TF-IDF nearest SGD train turn, same run): AUROC ${a.auroc.toFixed(3)}, recall at 5 % ${pct(a.recall)}`);
+  }
+}
+generator.dispose();
+model.dispose();
+
+function anchorFigures(train: Message[], inDomain: Message[], oos: string[]) {
+  const nn = createTfidfAnchor(train);
+  const inHits = inDomain.map((m) => nn.nearest(m.text));
+  const inScores = inHits.map((h) => 1 - h.similarity);
+  const oodScores = oos.map((t) => 1 - nn.nearest(t).similarity);
+  const labelled = inDomain.map((m, i) => ({ want: m.intent, got: inHits[i].intent })).filter((x) => x.want);
+  return {
+    auroc: auroc(inScores, oodScores),
+    recall: rateAtOrAbove(oodScores, thresholdForRate(inScores, 0.05)),
+    intentAccuracy: labelled.filter((x) => x.want === x.got).length / Math.max(1, labelled.length),
+  };
+}
