@@ -5,7 +5,10 @@
  * the user, `/bot` there (or a button) gives it back, and while a person is
  * involved the user's messages are copied into that thread. A platform
  * (Slack, Discord…) implements the small `AgentsPlatform` surface: how to post
- * and render; this desk decides what happens.
+ * and render; this desk decides what happens. What it must remember (which
+ * thread belongs to which conversation, the announcement's state) is kept in
+ * `engine.channelState`, so an agent's reply still finds its user after a
+ * restart, or when it reaches another instance.
  */
 import { isColloquyError } from '../errors.ts';
 import type { HandoffEvent, Engine } from '../engine/types.ts';
@@ -13,6 +16,9 @@ import type { Logger } from '../logger.ts';
 import type { HandoffInfo } from '../storage/types.ts';
 import { errorText } from './error-text.ts';
 import { createRecentMap } from './recent-map.ts';
+
+/** An announcement as the desk remembers it: with the thread agents answer in. */
+type Posted = HandoffAnnouncement & { thread: string };
 
 /** Turns shown in an announcement by default. */
 export const ANNOUNCED_TURNS = 6;
@@ -100,15 +106,28 @@ const WEEK_MS = 7 * 24 * 3_600_000;
  * // in the agents channel's thread: await desk.agentWrote({ thread: ts, agentId: user, text });
  */
 export function createHandoffDesk({ engine, channel, platform, staffed, logger, track, announcedTurns = ANNOUNCED_TURNS }: HandoffDeskInput): HandoffDesk {
-  const announcements = createRecentMap<HandoffAnnouncement & { thread: string }>({ max: REMEMBERED, ttlMs: WEEK_MS });
-  const byThread = createRecentMap<string>({ max: REMEMBERED, ttlMs: WEEK_MS });
-  const states = createRecentMap<HandoffEvent['state']>({ max: REMEMBERED, ttlMs: WEEK_MS });
-  const background = (what: string, conversationId: string, work: () => Promise<unknown>) =>
-    track(work().catch((err) => logger.error(`${channel}: ${what} failed`, { conversationId, error: errorText(err) })));
-  const open = (conversationId: string) => {
-    const a = announcements.get(conversationId);
+  const store = engine.channelState;
+  const announcementKey = (conversationId: string) => `${channel}:handoff:conversation:${conversationId}`;
+  const threadKey = (thread: string) => `${channel}:handoff:thread:${thread}`;
+  const announcement = async (conversationId: string) => (await store.get(announcementKey(conversationId))) as Posted | undefined;
+  const remember = (a: Posted) => store.set(announcementKey(a.conversationId), a, { ttlMs: WEEK_MS });
+  const open = async (conversationId: string) => {
+    const a = await announcement(conversationId);
     return a && a.state !== 'closed' ? a : undefined;
   };
+  /** What this process saw last of each hand-off (a hint for typing indicators). */
+  const states = createRecentMap<HandoffEvent['state']>({ max: REMEMBERED, ttlMs: WEEK_MS });
+  /** One change at a time per conversation: a read-modify-write of its announcement must not interleave. */
+  const tails = new Map<string, Promise<unknown>>();
+  const serially = (conversationId: string, work: () => Promise<unknown>) => {
+    const next = (tails.get(conversationId) ?? Promise.resolve()).then(work);
+    const tail = next.catch(() => undefined);
+    tails.set(conversationId, tail);
+    void tail.then(() => tails.get(conversationId) === tail && tails.delete(conversationId));
+    return next;
+  };
+  const background = (what: string, conversationId: string, work: () => Promise<unknown>) =>
+    track(serially(conversationId, work).catch((err) => logger.error(`${channel}: ${what} failed`, { conversationId, error: errorText(err) })));
 
   const recentTurns = async (conversationId: string): Promise<RecentTurn[]> => {
     const { turns } = await engine.history(conversationId, { limit: announcedTurns * 2 });
@@ -118,22 +137,23 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
   const onHandoff = (e: HandoffEvent) => {
     states.set(e.conversationId, e.state);
     if (e.state === 'requested') {
-      if (open(e.conversationId)) return;
       if (!staffed) return logger.warn(`${channel}: a hand-off was requested but no agents channel is set`, { conversationId: e.conversationId });
       background('announcing the hand-off', e.conversationId, async () => {
+        if (await open(e.conversationId)) return;
         const a: HandoffAnnouncement = { conversationId: e.conversationId, userId: e.userId, reason: e.handoff.reason ?? 'api', turns: await recentTurns(e.conversationId), state: 'requested' };
         const thread = await platform.announce(a);
-        announcements.set(e.conversationId, { ...a, thread });
-        byThread.set(thread, e.conversationId);
+        await store.set(threadKey(thread), e.conversationId, { ttlMs: WEEK_MS });
+        await remember({ ...a, thread });
       });
       return;
     }
-    const a = open(e.conversationId);
-    if (!a) return;
-    a.state = e.state;
-    if (e.state === 'accepted') a.agentId = e.handoff.agentId;
-    if (e.state === 'closed') a.closedBy = e.by ?? 'agent';
     background('updating the announcement', e.conversationId, async () => {
+      const a = await open(e.conversationId);
+      if (!a) return;
+      a.state = e.state;
+      if (e.state === 'accepted') a.agentId = e.handoff.agentId;
+      if (e.state === 'closed') a.closedBy = e.by ?? 'agent';
+      await remember(a);
       await platform.update?.(a.thread, a);
       if (a.closedBy) await platform.note(a.thread, { kind: 'closed', by: a.closedBy });
     });
@@ -144,10 +164,12 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
 
   const disconnect = engine.connect(channel, {
     message(e) {
-      const a = open(e.conversationId);
       // while a person is involved, the agents see what the user writes
-      if (a && (e.handoff === 'requested' || e.handoff === 'accepted') && !e.command) {
-        background('forwarding the user message', e.conversationId, () => platform.note(a.thread, { kind: 'user-message', userId: e.userId, text: e.text }));
+      if ((e.handoff === 'requested' || e.handoff === 'accepted') && !e.command) {
+        background('forwarding the user message', e.conversationId, async () => {
+          const a = await open(e.conversationId);
+          if (a) await platform.note(a.thread, { kind: 'user-message', userId: e.userId, text: e.text });
+        });
       }
     },
     handoff: onHandoff,
@@ -158,15 +180,13 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
 
   return {
     async agentWrote({ thread, agentId, text, answer = (note) => platform.note(thread, note) }) {
-      const conversationId = byThread.get(thread) ?? platform.conversationOfThread?.(thread);
+      const conversationId = ((await store.get(threadKey(thread))) as string | undefined) ?? platform.conversationOfThread?.(thread);
       if (!conversationId) return; // agents talking among themselves
-      byThread.set(thread, conversationId);
-      if (!announcements.get(conversationId)) announcements.set(conversationId, { conversationId, userId: '', reason: 'api', turns: [], state: states.get(conversationId) ?? 'requested', thread });
       if (isBotCommand(text)) return giveBack(conversationId);
-      const a = announcements.get(conversationId)!;
-      if (a.state === 'closed') return answer({ kind: 'over' });
+      const a = await announcement(conversationId);
+      if (a?.state === 'closed') return answer({ kind: 'over' });
       try {
-        if (a.agentId !== agentId) await engine.agent.accept(conversationId, agentId);
+        if (a?.agentId !== agentId) await engine.agent.accept(conversationId, agentId);
         await engine.agent.send(conversationId, agentId, text);
       } catch (err) {
         if (!isColloquyError(err)) throw err;
