@@ -73,6 +73,7 @@ export type { ChannelPlugin, ConfiguredChannel, RunningChannel, ChannelStartCont
 export { configError, portValue, urlValue, listValue } from './channels/config-values.ts';
 export { createThrottledEditor, type ThrottledEditor, type ThrottledEditorOptions } from './channels/throttled-editor.ts';
 export { createRecentMap, type RecentMap, type RecentMapOptions } from './channels/recent-map.ts';
+export { createTurnRefs, TURN_REF_TTL_MS, type TurnRef, type TurnRefs } from './channels/turn-refs.ts';
 export { errorText } from './channels/error-text.ts';
 export { createHandoffDesk, ANNOUNCED_TURNS, type HandoffDesk, type HandoffDeskInput, type AgentsPlatform, type HandoffAnnouncement, type DeskNote, type RecentTurn } from './channels/handoff-desk.ts';
 

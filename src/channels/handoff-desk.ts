@@ -5,10 +5,7 @@
  * the user, `/bot` there (or a button) gives it back, and while a person is
  * involved the user's messages are copied into that thread. A platform
  * (Slack, Discord…) implements the small `AgentsPlatform` surface: how to post
- * and render; this desk decides what happens. What it must remember (which
- * thread belongs to which conversation, the announcement's state) is kept in
- * `engine.channelState`, so an agent's reply still finds its user after a
- * restart, or when it reaches another instance.
+ * and render; this desk decides what happens.
  */
 import { isColloquyError } from '../errors.ts';
 import type { HandoffEvent, Engine } from '../engine/types.ts';
@@ -16,9 +13,6 @@ import type { Logger } from '../logger.ts';
 import type { HandoffInfo } from '../storage/types.ts';
 import { errorText } from './error-text.ts';
 import { createRecentMap } from './recent-map.ts';
-
-/** An announcement as the desk remembers it: with the thread agents answer in. */
-type Posted = HandoffAnnouncement & { thread: string };
 
 /** Turns shown in an announcement by default. */
 export const ANNOUNCED_TURNS = 6;
@@ -98,6 +92,24 @@ export interface HandoffDesk {
 const REMEMBERED = 5_000;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
+type Announced = HandoffAnnouncement & { thread: string };
+
+/**
+ * A map kept in the engine's channel state under `prefix`, each key for a week
+ * after it was last set, with this process's own writes seen at once (an agent
+ * may answer an announcement before its write reached the disk).
+ */
+function storedMap<V>(engine: Engine, prefix: string) {
+  const mine = createRecentMap<V>({ max: REMEMBERED, ttlMs: WEEK_MS });
+  return {
+    get: async (key: string) => mine.get(key) ?? ((await engine.channelState.get(prefix + key)) as V | undefined),
+    set: (key: string, value: V) => {
+      mine.set(key, value);
+      return engine.channelState.set(prefix + key, value, { ttlMs: WEEK_MS });
+    },
+  };
+}
+
 /**
  * Connects the desk to the engine for `channel`.
  *
@@ -106,18 +118,11 @@ const WEEK_MS = 7 * 24 * 3_600_000;
  * // in the agents channel's thread: await desk.agentWrote({ thread: ts, agentId: user, text });
  */
 export function createHandoffDesk({ engine, channel, platform, staffed, logger, track, announcedTurns = ANNOUNCED_TURNS }: HandoffDeskInput): HandoffDesk {
-  const store = engine.channelState;
-  const announcementKey = (conversationId: string) => `${channel}:handoff:conversation:${conversationId}`;
-  const threadKey = (thread: string) => `${channel}:handoff:thread:${thread}`;
-  const announcement = async (conversationId: string) => (await store.get(announcementKey(conversationId))) as Posted | undefined;
-  const remember = (a: Posted) => store.set(announcementKey(a.conversationId), a, { ttlMs: WEEK_MS });
-  const open = async (conversationId: string) => {
-    const a = await announcement(conversationId);
-    return a && a.state !== 'closed' ? a : undefined;
-  };
-  /** What this process saw last of each hand-off (a hint for typing indicators). */
+  // announcements and their threads live in the store: they survive a restart, and any instance can take the agent's reply
+  const announcements = storedMap<Announced>(engine, `${channel}:handoff:`);
+  const byThread = storedMap<string>(engine, `${channel}:handoff-thread:`);
   const states = createRecentMap<HandoffEvent['state']>({ max: REMEMBERED, ttlMs: WEEK_MS });
-  /** One change at a time per conversation: a read-modify-write of its announcement must not interleave. */
+  /** One change at a time per conversation: an announcement's read-modify-write must not interleave with the next event's. */
   const tails = new Map<string, Promise<unknown>>();
   const serially = (conversationId: string, work: () => Promise<unknown>) => {
     const next = (tails.get(conversationId) ?? Promise.resolve()).then(work);
@@ -128,6 +133,10 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
   };
   const background = (what: string, conversationId: string, work: () => Promise<unknown>) =>
     track(serially(conversationId, work).catch((err) => logger.error(`${channel}: ${what} failed`, { conversationId, error: errorText(err) })));
+  const open = async (conversationId: string) => {
+    const a = await announcements.get(conversationId);
+    return a && a.state !== 'closed' ? a : undefined;
+  };
 
   const recentTurns = async (conversationId: string): Promise<RecentTurn[]> => {
     const { turns } = await engine.history(conversationId, { limit: announcedTurns * 2 });
@@ -142,8 +151,7 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
         if (await open(e.conversationId)) return;
         const a: HandoffAnnouncement = { conversationId: e.conversationId, userId: e.userId, reason: e.handoff.reason ?? 'api', turns: await recentTurns(e.conversationId), state: 'requested' };
         const thread = await platform.announce(a);
-        await store.set(threadKey(thread), e.conversationId, { ttlMs: WEEK_MS });
-        await remember({ ...a, thread });
+        await Promise.all([announcements.set(e.conversationId, { ...a, thread }), byThread.set(thread, e.conversationId)]);
       });
       return;
     }
@@ -153,7 +161,7 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
       a.state = e.state;
       if (e.state === 'accepted') a.agentId = e.handoff.agentId;
       if (e.state === 'closed') a.closedBy = e.by ?? 'agent';
-      await remember(a);
+      await announcements.set(e.conversationId, a);
       await platform.update?.(a.thread, a);
       if (a.closedBy) await platform.note(a.thread, { kind: 'closed', by: a.closedBy });
     });
@@ -180,13 +188,19 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
 
   return {
     async agentWrote({ thread, agentId, text, answer = (note) => platform.note(thread, note) }) {
-      const conversationId = ((await store.get(threadKey(thread))) as string | undefined) ?? platform.conversationOfThread?.(thread);
+      const known = await byThread.get(thread);
+      const conversationId = known ?? platform.conversationOfThread?.(thread);
       if (!conversationId) return; // agents talking among themselves
+      if (!known) await byThread.set(thread, conversationId);
+      let a = await announcements.get(conversationId);
+      if (!a) {
+        a = { conversationId, userId: '', reason: 'api', turns: [], state: states.get(conversationId) ?? 'requested', thread };
+        await announcements.set(conversationId, a);
+      }
       if (isBotCommand(text)) return giveBack(conversationId);
-      const a = await announcement(conversationId);
-      if (a?.state === 'closed') return answer({ kind: 'over' });
+      if (a.state === 'closed') return answer({ kind: 'over' });
       try {
-        if (a?.agentId !== agentId) await engine.agent.accept(conversationId, agentId);
+        if (a.agentId !== agentId) await engine.agent.accept(conversationId, agentId);
         await engine.agent.send(conversationId, agentId, text);
       } catch (err) {
         if (!isColloquyError(err)) throw err;

@@ -7,7 +7,7 @@ import { basename, extname } from 'node:path';
 import { ColloquyError } from '../errors.ts';
 import { silentLogger } from '../logger.ts';
 import { cleanText } from './clean.ts';
-import { finishCorpusRead, openCorpusLines, ProblemLog, type CorpusReadResult, type ReadCorpusOptions } from './corpus-file.ts';
+import { finishCorpusRead, openCorpusLines, ProblemLog, type CorpusReadResult, type ReadCorpusOptions } from './corpus-read.ts';
 import type { Dialogue } from './dialogue.ts';
 
 /** Accepted (user column, bot column) header pairs, in order of preference. */

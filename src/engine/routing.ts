@@ -7,21 +7,9 @@
  * between processes can carry them unchanged.
  */
 import type { Logger } from '../logger.ts';
-import type { EngineEventName, EngineEvents } from './types.ts';
+import type { ChannelEventName, ChannelHandlers, ConversationEvent, ConversationListener, EngineEventName, EngineEvents } from './types.ts';
 
-/** The events of one conversation (`error` is the operator's, through `engine.on`). */
-export type ConversationEventName = Exclude<EngineEventName, 'error'>;
-
-/** The events a channel is handed for its own conversations (all carry `channel` and `conversationId`). */
-export type ChannelEventName = Exclude<ConversationEventName, 'feedback'>;
-
-/** What a channel handles, by event name; leave out what it does not care about. */
-export type ChannelHandlers = { [E in ChannelEventName]?: (payload: EngineEvents[E]) => void | Promise<void> };
-
-/** One event of a watched conversation, as `{ event, payload }`. */
-export type ConversationEvent = { [E in ConversationEventName]: { event: E; payload: EngineEvents[E] } }[ConversationEventName];
-
-export type ConversationListener = (event: ConversationEvent) => void | Promise<void>;
+export type { ChannelEventName, ChannelHandlers, ConversationEvent, ConversationEventName, ConversationListener } from './types.ts';
 
 export interface Router {
   connect(channel: string, handlers: ChannelHandlers): () => void;
