@@ -50,7 +50,7 @@ export { DEFAULT_HISTORY_LIMIT, type HistoryPage, type HistoryQuery } from './en
 // — grounding: actions put facts into the conversation, the fact check holds replies to them —
 export { matchAction, runAction, webhookHandler, lookupHandler, loadActionsFile, DEFAULT_ACTION_TIMEOUT_MS, type ActionDefinition, type ActionHandler, type ActionTrigger, type ActionResults, type ActionCallContext, type TriggerInput, type ActionsFile } from './actions/index.ts';
 export { checkReply, extractFacts, factSupport, type Fact, type FactKind, type FactCheckResult, type FactSupport } from './facts/index.ts';
-export type { FactCheckOptions, IntentPredictor } from './engine/grounding.ts';
+export type { FactCheckOptions } from './engine/grounding.ts';
 export type { IntentPrediction } from './engine/understanding.ts';
 export { renderAction } from './data/action-text.ts';
 
