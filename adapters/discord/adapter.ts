@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type Interaction, type Message, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
-import { ColloquyError, silentLogger, createRecentMap, errorText, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, silentLogger, createTurnRefs, errorText, type Engine, type Logger } from '../../src/index.ts';
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
 import { DISCORD_CHANNEL, dmConversationId, guildConversationId } from './conversation-id.ts';
 import { deliverReply } from './deliver-reply.ts';
@@ -12,8 +12,6 @@ import { createWorkTracker } from './work-tracker.ts';
 export const DEFAULT_EDIT_INTERVAL_MS = 1200;
 /** A typing indicator lasts about 10 s; it is sent again this often while a reply is generated. */
 export const TYPING_REPEAT_MS = 8000;
-/** Bot messages remembered for feedback reactions. */
-const REMEMBERED_REPLIES = 20_000;
 
 export interface DiscordAdapterOptions {
   /** The bot token (DISCORD_TOKEN). */
@@ -64,7 +62,6 @@ export function createDiscordAdapter({
   stopTimeoutMs = 30_000,
 }: DiscordAdapterOptions): DiscordAdapter {
   const work = createWorkTracker();
-  const turnOfMessage = createRecentMap<{ conversationId: string; turnId: string }>({ max: REMEMBERED_REPLIES, ttlMs: Infinity });
   let client: Client | undefined;
   let starting = false;
   let unsubscribe: (() => void) | undefined;
@@ -73,9 +70,12 @@ export function createDiscordAdapter({
   const answer = async (engine: Engine, desk: AgentsDesk, message: Message, conversationId: string, text: string) => {
     const typing = desk.isHeld(conversationId) ? undefined : startTyping(message, typingIntervalMs, logger);
     try {
-      const reply = await engine.handle({ channel: DISCORD_CHANNEL, conversationId, userId: message.author.id, text, receivedAt: message.createdAt });
+      // the message's id: a duplicate delivery (a resumed gateway, another instance) is answered once
+      const reply = await engine.handle({ channel: DISCORD_CHANNEL, conversationId, userId: message.author.id, text, receivedAt: message.createdAt, externalId: message.id });
       const { result, messageIds } = await deliverReply({ source: message, reply, editIntervalMs, logger });
-      if (result.turnId) for (const id of messageIds) turnOfMessage.set(id, { conversationId, turnId: result.turnId });
+      // which reply message shows which turn, in the store: reactions count after a restart too
+      const turns = createTurnRefs(engine, DISCORD_CHANNEL);
+      if (result.turnId) for (const id of messageIds) await turns.remember(id, { conversationId, turnId: result.turnId });
     } finally {
       typing?.stop();
     }
@@ -92,7 +92,7 @@ export function createDiscordAdapter({
   const onReaction = async (engine: Engine, reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
     if (user.bot) return;
     const value = FEEDBACK_EMOJI[(reaction.emoji.name ?? '').replace(/[\u{1F3FB}-\u{1F3FF}]/gu, '')];
-    const turn = value && turnOfMessage.get(reaction.message.id);
+    const turn = value && (await createTurnRefs(engine, DISCORD_CHANNEL).find(reaction.message.id));
     if (!value || !turn) return;
     await engine.feedback({ ...turn, value, userId: user.id });
   };
