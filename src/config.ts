@@ -6,8 +6,16 @@ import type { ChannelVariable, ChannelVariableValues } from './channels/types.ts
 import type { LogLevel } from './logger.ts';
 import type { BackendName } from './runtime/backend.ts';
 
-/** The project's root (where package.json, models/ and conversations/ live). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The project's root (where package.json, models/ and conversations/ live): one level up from
+ * src/ in a clone, two from dist/src/ in an installed package.
+ */
+export const PROJECT_ROOT = projectRootFrom(path.dirname(fileURLToPath(import.meta.url)));
+
+function projectRootFrom(srcDir: string): string {
+  const up = path.resolve(srcDir, '..');
+  return path.basename(up) === 'dist' ? path.resolve(up, '..') : up;
+}
 
 /** Settings read from the environment — the only place Colloquy reads `process.env`. */
 export interface EnvConfig {

@@ -151,7 +151,7 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
   const o = ctx.options;
   const contextOf = () => modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
   const userText = draft.record.turns[draft.record.turns.length - 1].text;
-  await runMatchingAction(ctx, draft, userText, contextOf());
+  await runMatchingAction(ctx, draft, userText, contextOf(), understanding?.intent);
   const context = contextOf();
   let reply: Reply;
   try {
