@@ -195,7 +195,11 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
         await pool.query('INSERT INTO deleted_users (user_key, deleted_at) VALUES ($1, now()) ON CONFLICT (user_key) DO UPDATE SET deleted_at = now()', [keyOf(userId)])
           .catch((err) => { throw databaseError('record a user deletion', err); });
       }
-      return deleteUserRecords(store, NO_TOMBSTONES, userId);
+      const report = await deleteUserRecords(store, NO_TOMBSTONES, userId);
+      // channel state naming the user (a hand-off announcement) goes too
+      const needle = `"userId":${JSON.stringify(userId)}`.replace(/[\\%_]/g, (c) => `\\${c}`);
+      await pool.query("DELETE FROM channel_state WHERE value::text LIKE '%' || $1 || '%'", [needle]).catch((err) => { throw databaseError('delete the channel state of a user', err); });
+      return report;
     },
 
     deleteOlderThan: (cutoff) => deleteRecordsOlderThan(store, cutoff),
