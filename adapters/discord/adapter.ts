@@ -89,12 +89,23 @@ export function createDiscordAdapter({
     return answer(engine, desk, message, guildConversationId(message.guildId, message.channelId), stripMention(message.content, bot.id));
   };
 
+  /** A 👍/👎 (any skin tone) by a person on one of the bot's replies becomes feedback on its turn. */
+  const feedback = async (engine: Engine, messageId: string, emoji: string | null | undefined, userId: string) => {
+    const value = FEEDBACK_EMOJI[(emoji ?? '').replace(/[\u{1F3FB}-\u{1F3FF}]/gu, '')];
+    const turn = value && (await createTurnRefs(engine, DISCORD_CHANNEL).find(messageId));
+    if (value && turn) await engine.feedback({ ...turn, value, userId });
+  };
   const onReaction = async (engine: Engine, reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
-    if (user.bot) return;
-    const value = FEEDBACK_EMOJI[(reaction.emoji.name ?? '').replace(/[\u{1F3FB}-\u{1F3FF}]/gu, '')];
-    const turn = value && (await createTurnRefs(engine, DISCORD_CHANNEL).find(reaction.message.id));
-    if (!value || !turn) return;
-    await engine.feedback({ ...turn, value, userId: user.id });
+    if (!user.bot) await feedback(engine, reaction.message.id, reaction.emoji.name, user.id);
+  };
+  /**
+   * discord.js drops a reaction in a DM channel it has not seen since it
+   * started (it cannot tell the channel's type): after a restart, such a 👍 is
+   * taken from the gateway's raw event instead.
+   */
+  const onRawReaction = async (engine: Engine, c: Client, d: { channel_id: string; message_id: string; user_id: string; guild_id?: string; emoji: { name: string | null } }) => {
+    if (d.guild_id || c.channels.cache.has(d.channel_id) || d.user_id === c.user?.id) return;
+    await feedback(engine, d.message_id, d.emoji.name, d.user_id);
   };
 
   /** Runs a platform event's work, tracked for `stop()`, with failures logged. */
@@ -130,6 +141,9 @@ export function createDiscordAdapter({
     c.on(Events.ShardResume, () => logger.info('discord: gateway resumed'));
     c.on(Events.MessageCreate, (m) => handleEvent('reply', () => onMessage(engine, desk, c.user!, m)));
     c.on(Events.MessageReactionAdd, (r, u) => handleEvent('feedback', () => onReaction(engine, r, u)));
+    c.on(Events.Raw, (packet: { t?: string; d?: unknown }) => {
+      if (packet.t === 'MESSAGE_REACTION_ADD') handleEvent('feedback', () => onRawReaction(engine, c, packet.d as Parameters<typeof onRawReaction>[2]));
+    });
     c.on(Events.InteractionCreate, (i: Interaction) => {
       if (i.isButton()) handleEvent('button', () => desk.onButton(i));
     });

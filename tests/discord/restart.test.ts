@@ -15,23 +15,27 @@ describe('discord adapter across a restart', () => {
     await s.close();
   });
 
-  it('stores a reaction on a reply sent before the restart, and answers a duplicate delivery once', async () => {
-    const ann = s.standIn.user('ann');
-    const { bot, general, guildId } = s.standIn;
-    const question = await s.standIn.send({ channelId: general, author: ann, content: `<@${bot.id}> do you ship to Norway?`, mentions: [bot] });
-    await s.adapter.whenIdle();
-    const reply = answersTo(s, question)[0]!;
+  for (const where of ['dm', 'guild'] as const) {
+    it(`stores a reaction on a reply sent before the restart, and answers a duplicate delivery once (${where})`, async () => {
+      const ann = s.standIn.user('ann');
+      const { bot, general, guildId } = s.standIn;
+      const channelId = where === 'dm' ? s.standIn.dmChannel(ann) : general;
+      const content = where === 'dm' ? 'do you ship to Norway?' : `<@${bot.id}> do you ship to Norway?`;
+      const question = await s.standIn.send({ channelId, author: ann, content, ...(where === 'dm' ? {} : { mentions: [bot] }) });
+      await s.adapter.whenIdle();
+      const reply = answersTo(s, question)[0]!;
 
-    await s.restart();
+      await s.restart();
 
-    await s.standIn.react({ messageId: reply.id, user: ann, emoji: '👍' });
-    await s.standIn.redeliver(question);
-    await s.adapter.whenIdle();
-    const turns = (await recordOf(s, `discord:${guildId}:${general}`)).turns;
-    expect(turns.map((t) => [t.speaker, t.text, t.feedback?.value])).toEqual([
-      ['user', 'do you ship to Norway?', undefined],
-      ['bot', 'answer number 1', 'up'],
-    ]);
-    expect(answersTo(s, question)).toHaveLength(1);
-  });
+      await s.standIn.react({ messageId: reply.id, user: ann, emoji: '👍🏽' });
+      await s.standIn.redeliver(question);
+      await s.adapter.whenIdle();
+      const turns = (await recordOf(s, where === 'dm' ? `discord:dm:${channelId}` : `discord:${guildId}:${general}`)).turns;
+      expect(turns.map((t) => [t.speaker, t.text, t.feedback?.value])).toEqual([
+        ['user', 'do you ship to Norway?', undefined],
+        ['bot', 'answer number 1', 'up'],
+      ]);
+      expect(answersTo(s, question)).toHaveLength(1);
+    });
+  }
 });

@@ -60,15 +60,22 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
+    return await onClientInTransaction(client, () => fn(client), (rollbackErr) => { broken = rollbackErr; });
+  } finally {
+    client.release(broken); // a connection that could not roll back is closed, not reused
+  }
+}
+
+/** Runs `fn` inside BEGIN/COMMIT on a connection the caller holds (ROLLBACK when it throws; `onRollbackFailed` hears when that fails too). */
+export async function onClientInTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>, onRollbackFailed: (err: Error) => void = () => undefined): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await fn();
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch((rollbackErr: Error) => { broken = rollbackErr; });
+    await client.query('ROLLBACK').catch(onRollbackFailed);
     throw err;
-  } finally {
-    client.release(broken); // a connection that could not roll back is closed, not reused
   }
 }
 
