@@ -91,8 +91,14 @@ export const DEFAULT_ACTIONS_FILE = path.join(PROJECT_ROOT, 'conversations', 'co
 /** The model registry: `models/<version>/` and `models/registry.json`. */
 export const DEFAULT_MODELS_DIR = path.join(PROJECT_ROOT, 'models');
 
-/** Where conversations are logged unless told otherwise (runtime data, git-ignored). */
-export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, 'conversations');
+/** True when running from an installed package (under node_modules/), not a clone. */
+const INSTALLED = PROJECT_ROOT.split(path.sep).includes('node_modules');
+
+/**
+ * Where conversations are logged unless told otherwise (runtime data, git-ignored): the clone's
+ * conversations/, or for an installed package ./conversations — never inside node_modules.
+ */
+export const DEFAULT_DATA_DIR = INSTALLED ? path.resolve('conversations') : path.join(PROJECT_ROOT, 'conversations');
 
 /** Reads the environment once; the CLI passes the result down. */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {

@@ -105,4 +105,14 @@ describe('the packed package', () => {
     expect(chat.stdout.trim().split('\n')).toHaveLength(1);
     expect(chat.stdout.trim().length).toBeGreaterThan(5);
   });
+
+  it('logs the installed bin\'s conversations in the working directory, not inside node_modules', async () => {
+    const work = path.join(consumer, 'work');
+    await fs.mkdir(work);
+
+    await run('sh', ['-c', `printf 'hello\\n' | "${process.execPath}" "${path.join(installed, 'bin', 'colloquy.js')}" chat`], { cwd: work, timeout: 90_000 });
+
+    expect(await fs.readFile(path.join(work, 'conversations', 'index.jsonl'), 'utf8')).toContain('terminal');
+    await expect(fs.access(path.join(installed, 'conversations', 'index.jsonl'))).rejects.toThrow();
+  });
 });
