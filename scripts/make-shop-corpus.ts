@@ -4,11 +4,14 @@
  *
  *   npx tsx scripts/make-shop-corpus.ts [--dialogues 4000] [--seed 7] [--out conversations/corpus/shop-support.jsonl]
  *
- * The output depends only on --dialogues and --seed.
+ * The output depends only on --dialogues and --seed. The demo bot's allowlist
+ * (its own facts, for the fact check) in shop-actions.json beside it is
+ * rewritten from the corpus.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { shopAllowlist } from '../src/corpus/shop/allowlist.ts';
 import { generateTaggedShopCorpus } from '../src/corpus/shop/generate.ts';
 import { shopCorpusStats, toJsonlLine } from '../src/corpus/shop/stats.ts';
 
@@ -42,9 +45,15 @@ async function main(): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, corpus.map((tagged) => toJsonlLine(tagged) + '\n').join(''), 'utf8');
 
+  // the fact check's allowlist of the demo bot: its own facts, found in the corpus just written
+  const actionsFile = join(dirname(out), 'shop-actions.json');
+  const actions = JSON.parse(await readFile(actionsFile, 'utf8').catch(() => '{"actions": []}'));
+  actions.allowlist = shopAllowlist(corpus.map((t) => t.dialogue));
+  await writeFile(actionsFile, JSON.stringify(actions, null, 2) + '\n', 'utf8');
+
   const stats = shopCorpusStats(corpus);
   console.log(`Wrote ${stats.dialogues} dialogues to ${out} (seed ${seed}, ${stats.jsonlBytes} bytes)`);
-  console.log(`turns ${stats.turns} (user ${stats.userTurns}, bot ${stats.botTurns})`);
+  console.log(`turns ${stats.turns} (user ${stats.userTurns}, bot ${stats.botTurns}), action turns ${stats.actionTurns}`);
   console.log(`distinct user turns ${stats.distinctUserTurns}, distinct bot turns ${stats.distinctBotTurns}, distinct openings ${stats.distinctOpenings}`);
   console.log(`topics ${Object.entries(stats.topics).map(([topic, n]) => `${topic}=${n}`).join(' ')}`);
 }

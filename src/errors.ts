@@ -20,6 +20,7 @@ export type ErrorCode =
   // models, training and evaluation
   | 'model_file_corrupt' | 'model_file_missing' | 'model_hash_mismatch' | 'model_incompatible' | 'output_not_model' | 'checkpoint_corrupt'
   | 'training_diverged' | 'training_interrupted'
+  | 'scorer_file_corrupt' | 'scorer_data_too_small' | 'scorer_options_invalid'
   | 'eval_invalid' | 'eval_mismatch' | 'eval_no_turns' | 'retrieval_empty' | 'retrieval_invalid'
   // reply generation
   | 'generate_options_invalid' | 'generator_closed' | 'prompt_empty' | 'reply_cancelled'

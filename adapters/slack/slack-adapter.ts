@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { App, webApi } from '@slack/bolt';
-import { ColloquyError, errorText, createRecentMap, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, errorText, createRecentMap, createTurnRefs, type Engine, type Logger, type TurnRefs } from '../../src/index.ts';
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
 import { GIVE_BACK_ACTION } from './announcement.ts';
 import { toBoltLogger } from './bolt-logger.ts';
@@ -143,9 +143,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     const poster = createSlackPoster(created.client);
     const desk = createAgentsDesk({
       engine, poster, agentsChannel, botUserId, logger, track,
-      posted: (channel, ts, conversationId, turnId) => turns.set(`${channel}:${ts}`, { conversationId, turnId }),
+      posted: (channel, ts, conversationId, turnId) => turns.remember(`${channel}:${ts}`, { conversationId, turnId }),
     });
-    const turns = listen(created, { engine, poster, desk, botUserId, logger, editIntervalMs, track });
+    const turns = createTurnRefs(engine, SLACK_CHANNEL);
+    listen(created, { engine, poster, desk, turns, botUserId, logger, editIntervalMs, track });
     const off = desk.subscribe();
     try {
       if (appToken) await created.start();
@@ -174,17 +175,19 @@ interface ListenInput {
   engine: Engine;
   poster: SlackPoster;
   desk: AgentsDesk;
+  /** The bot's messages → their turns (in the store: reactions after a restart still count). */
+  turns: TurnRefs;
   botUserId: string;
   logger: Logger;
   editIntervalMs: number;
   track(work: Promise<unknown>): void;
 }
 
-/** Wires bolt's listeners; returns the map from the bot's answers (`channel:ts`) to their turns, for reactions. */
-function listen(app: App, { engine, poster, desk, botUserId, logger, editIntervalMs, track }: ListenInput) {
+/** Wires bolt's listeners. */
+function listen(app: App, { engine, poster, desk, turns, botUserId, logger, editIntervalMs, track }: ListenInput): void {
+  // fast local filters; what makes an answer exactly-once (across restarts and instances) is the message's id given to the engine
   const events = createRecentMap<true>({ max: 10_000, ttlMs: 3_600_000 });
   const messages = createRecentMap<true>({ max: 10_000, ttlMs: 3_600_000 });
-  const turns = createRecentMap<{ conversationId: string; turnId: string }>({ max: 20_000, ttlMs: 7 * 24 * 3_600_000 });
   const fromPerson = (m: SlackMessage) => !!m.user && m.user !== botUserId && !m.bot_id && (!m.subtype || PERSON_SUBTYPES.has(m.subtype));
 
   const answer = (m: SlackMessage, team: string) => {
@@ -195,11 +198,12 @@ function listen(app: App, { engine, poster, desk, botUserId, logger, editInterva
     const text = fromSlack(m.text, botUserId);
     logger.debug('slack: message', { conversationId, text });
     const work = async () => {
-      const reply = await engine.handle({ channel: SLACK_CHANNEL, conversationId, userId: m.user!, text, receivedAt: new Date(Number(m.ts) * 1000) });
+      // the message's own id (channel and ts): a redelivered event, or the same message as app_mention and message, is answered once
+      const reply = await engine.handle({ channel: SLACK_CHANNEL, conversationId, userId: m.user!, text, receivedAt: new Date(Number(m.ts) * 1000), externalId: `${m.channel}:${m.ts}` });
       const { result, ts } = await deliverReply({
         reply, to: { channel: m.channel, threadTs }, conversationId, poster, editIntervalMs, failureText: engine.options.messages.error, logger,
       });
-      if (ts && result?.turnId && (result.kind === 'reply' || result.kind === 'fallback')) turns.set(`${m.channel}:${ts}`, { conversationId, turnId: result.turnId });
+      if (ts && result?.turnId && (result.kind === 'reply' || result.kind === 'fallback')) await turns.remember(`${m.channel}:${ts}`, { conversationId, turnId: result.turnId });
     };
     track(work().catch((err) => logger.error('slack: message not handled', { conversationId, error: errorText(err) })));
   };
@@ -234,9 +238,12 @@ function listen(app: App, { engine, poster, desk, botUserId, logger, editInterva
     const r = event as unknown as SlackReaction;
     const name = String(r.reaction ?? '').split('::')[0]; // skin tones: +1::skin-tone-3
     const value = UP.has(name) ? 'up' : DOWN.has(name) ? 'down' : undefined;
-    const turn = r.item?.type === 'message' ? turns.get(`${r.item.channel}:${r.item.ts}`) : undefined;
-    if (!value || !turn || r.user === botUserId) return;
-    track(engine.feedback({ ...turn, value, userId: r.user }).catch((err) => logger.warn('slack: feedback not stored', { conversationId: turn.conversationId, error: errorText(err) })));
+    if (!value || r.item?.type !== 'message' || r.user === botUserId) return;
+    const item = r.item;
+    track((async () => {
+      const turn = await turns.find(`${item.channel}:${item.ts}`);
+      if (turn) await engine.feedback({ ...turn, value, userId: r.user });
+    })().catch((err) => logger.warn('slack: feedback not stored', { error: errorText(err) })));
   });
 
   app.action(GIVE_BACK_ACTION, async ({ ack, action }) => {
@@ -247,7 +254,6 @@ function listen(app: App, { engine, poster, desk, botUserId, logger, editInterva
   });
 
   app.error(async (err) => logger.error('slack: event handling failed', { error: errorText(err) }));
-  return turns;
 }
 
 function checkOptions({ botToken, signingSecret, appToken }: SlackAdapterOptions): void {

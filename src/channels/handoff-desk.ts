@@ -92,6 +92,24 @@ export interface HandoffDesk {
 const REMEMBERED = 5_000;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
+type Announced = HandoffAnnouncement & { thread: string };
+
+/**
+ * A map kept in the engine's channel state under `prefix`, each key for a week
+ * after it was last set, with this process's own writes seen at once (an agent
+ * may answer an announcement before its write reached the disk).
+ */
+function storedMap<V>(engine: Engine, prefix: string) {
+  const mine = createRecentMap<V>({ max: REMEMBERED, ttlMs: WEEK_MS });
+  return {
+    get: async (key: string) => mine.get(key) ?? ((await engine.channelState.get(prefix + key)) as V | undefined),
+    set: (key: string, value: V) => {
+      mine.set(key, value);
+      return engine.channelState.set(prefix + key, value, { ttlMs: WEEK_MS });
+    },
+  };
+}
+
 /**
  * Connects the desk to the engine for `channel`.
  *
@@ -100,13 +118,23 @@ const WEEK_MS = 7 * 24 * 3_600_000;
  * // in the agents channel's thread: await desk.agentWrote({ thread: ts, agentId: user, text });
  */
 export function createHandoffDesk({ engine, channel, platform, staffed, logger, track, announcedTurns = ANNOUNCED_TURNS }: HandoffDeskInput): HandoffDesk {
-  const announcements = createRecentMap<HandoffAnnouncement & { thread: string }>({ max: REMEMBERED, ttlMs: WEEK_MS });
-  const byThread = createRecentMap<string>({ max: REMEMBERED, ttlMs: WEEK_MS });
+  // announcements and their threads live in the store: they survive a restart, and any instance can take the agent's reply
+  const announcements = storedMap<Announced>(engine, `${channel}:handoff:`);
+  const byThread = storedMap<string>(engine, `${channel}:handoff-thread:`);
   const states = createRecentMap<HandoffEvent['state']>({ max: REMEMBERED, ttlMs: WEEK_MS });
+  /** One change at a time per conversation: an announcement's read-modify-write must not interleave with the next event's. */
+  const tails = new Map<string, Promise<unknown>>();
+  const serially = (conversationId: string, work: () => Promise<unknown>) => {
+    const next = (tails.get(conversationId) ?? Promise.resolve()).then(work);
+    const tail = next.catch(() => undefined);
+    tails.set(conversationId, tail);
+    void tail.then(() => tails.get(conversationId) === tail && tails.delete(conversationId));
+    return next;
+  };
   const background = (what: string, conversationId: string, work: () => Promise<unknown>) =>
-    track(work().catch((err) => logger.error(`${channel}: ${what} failed`, { conversationId, error: errorText(err) })));
-  const open = (conversationId: string) => {
-    const a = announcements.get(conversationId);
+    track(serially(conversationId, work).catch((err) => logger.error(`${channel}: ${what} failed`, { conversationId, error: errorText(err) })));
+  const open = async (conversationId: string) => {
+    const a = await announcements.get(conversationId);
     return a && a.state !== 'closed' ? a : undefined;
   };
 
@@ -118,22 +146,22 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
   const onHandoff = (e: HandoffEvent) => {
     states.set(e.conversationId, e.state);
     if (e.state === 'requested') {
-      if (open(e.conversationId)) return;
       if (!staffed) return logger.warn(`${channel}: a hand-off was requested but no agents channel is set`, { conversationId: e.conversationId });
       background('announcing the hand-off', e.conversationId, async () => {
+        if (await open(e.conversationId)) return;
         const a: HandoffAnnouncement = { conversationId: e.conversationId, userId: e.userId, reason: e.handoff.reason ?? 'api', turns: await recentTurns(e.conversationId), state: 'requested' };
         const thread = await platform.announce(a);
-        announcements.set(e.conversationId, { ...a, thread });
-        byThread.set(thread, e.conversationId);
+        await Promise.all([announcements.set(e.conversationId, { ...a, thread }), byThread.set(thread, e.conversationId)]);
       });
       return;
     }
-    const a = open(e.conversationId);
-    if (!a) return;
-    a.state = e.state;
-    if (e.state === 'accepted') a.agentId = e.handoff.agentId;
-    if (e.state === 'closed') a.closedBy = e.by ?? 'agent';
     background('updating the announcement', e.conversationId, async () => {
+      const a = await open(e.conversationId);
+      if (!a) return;
+      a.state = e.state;
+      if (e.state === 'accepted') a.agentId = e.handoff.agentId;
+      if (e.state === 'closed') a.closedBy = e.by ?? 'agent';
+      await announcements.set(e.conversationId, a);
       await platform.update?.(a.thread, a);
       if (a.closedBy) await platform.note(a.thread, { kind: 'closed', by: a.closedBy });
     });
@@ -144,10 +172,12 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
 
   const disconnect = engine.connect(channel, {
     message(e) {
-      const a = open(e.conversationId);
       // while a person is involved, the agents see what the user writes
-      if (a && (e.handoff === 'requested' || e.handoff === 'accepted') && !e.command) {
-        background('forwarding the user message', e.conversationId, () => platform.note(a.thread, { kind: 'user-message', userId: e.userId, text: e.text }));
+      if ((e.handoff === 'requested' || e.handoff === 'accepted') && !e.command) {
+        background('forwarding the user message', e.conversationId, async () => {
+          const a = await open(e.conversationId);
+          if (a) await platform.note(a.thread, { kind: 'user-message', userId: e.userId, text: e.text });
+        });
       }
     },
     handoff: onHandoff,
@@ -158,12 +188,16 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
 
   return {
     async agentWrote({ thread, agentId, text, answer = (note) => platform.note(thread, note) }) {
-      const conversationId = byThread.get(thread) ?? platform.conversationOfThread?.(thread);
+      const known = await byThread.get(thread);
+      const conversationId = known ?? platform.conversationOfThread?.(thread);
       if (!conversationId) return; // agents talking among themselves
-      byThread.set(thread, conversationId);
-      if (!announcements.get(conversationId)) announcements.set(conversationId, { conversationId, userId: '', reason: 'api', turns: [], state: states.get(conversationId) ?? 'requested', thread });
+      if (!known) await byThread.set(thread, conversationId);
+      let a = await announcements.get(conversationId);
+      if (!a) {
+        a = { conversationId, userId: '', reason: 'api', turns: [], state: states.get(conversationId) ?? 'requested', thread };
+        await announcements.set(conversationId, a);
+      }
       if (isBotCommand(text)) return giveBack(conversationId);
-      const a = announcements.get(conversationId)!;
       if (a.state === 'closed') return answer({ kind: 'over' });
       try {
         if (a.agentId !== agentId) await engine.agent.accept(conversationId, agentId);

@@ -14,6 +14,7 @@ import { DECODING_USAGE } from './commands/generate-flags.ts';
 import { INDEX_FLAGS, INDEX_USAGE, indexCommand } from './commands/index-replies.ts';
 import { DELETE_USER_FLAGS, DELETE_USER_USAGE, deleteUserCommand } from './commands/delete-user.ts';
 import { RETENTION_FLAGS, RETENTION_USAGE, retentionCommand } from './commands/retention.ts';
+import { SCORER_COMMAND_FLAGS, SCORER_USAGE, scorerCommand } from './commands/scorer.ts';
 
 interface Command {
   /** Resolves to the exit status, or to nothing for 0. */
@@ -34,6 +35,7 @@ export const COMMANDS: Record<string, Command> = {
   models: { run: modelsCommand, usage: MODELS_USAGE, flags: MODELS_FLAGS },
   store: { run: storeCommand, usage: STORE_USAGE, flags: STORE_FLAGS },
   index: { run: indexCommand, usage: INDEX_USAGE, flags: INDEX_FLAGS },
+  scorer: { run: scorerCommand, usage: SCORER_USAGE, flags: SCORER_COMMAND_FLAGS },
   'delete-user': { run: deleteUserCommand, usage: DELETE_USER_USAGE, flags: DELETE_USER_FLAGS },
   retention: { run: retentionCommand, usage: RETENTION_USAGE, flags: RETENTION_FLAGS },
 };

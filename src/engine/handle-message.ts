@@ -9,7 +9,7 @@ import type { Reply } from '../generation/generator.ts';
 import type { FactCheckVerdict, LoggedTurn } from '../storage/types.ts';
 import { factCheckReply, runMatchingAction } from './grounding.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
-import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
+import { commit, draftOrNew, holdingConversation, refOf, type EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
 import { reportFailure } from './failures.ts';
 import { botAnswers, closeHandoff, requestHandoff, timeOutIfDue } from './handoff.ts';
@@ -17,7 +17,8 @@ import { redelivery } from './exactly-once.ts';
 import { normalizeInput } from './input.ts';
 import { say } from './options.ts';
 import { isSessionExpired, modelContext } from './session.ts';
-import type { EngineResult, InboundMessage, ReplyKind } from './types.ts';
+import type { EngineResult, FallbackEvent, InboundMessage, ReplyKind } from './types.ts';
+import type { Understanding } from './understanding.ts';
 
 /** Receives the answer's text as it is made: the generator's pieces live, or the whole text at once. */
 export type EmitPiece = (piece: string) => void;
@@ -43,8 +44,7 @@ export async function handleMessage(ctx: EngineContext, msg: InboundMessage, emi
   }
   try {
     // across instances sharing a store, one of them at a time answers this conversation
-    const task = () => answerMessage(ctx, msg, input.text, emit);
-    return await (ctx.store.exclusive ? ctx.store.exclusive(msg.conversationId, task) : task());
+    return await holdingConversation(ctx, msg.conversationId, () => answerMessage(ctx, msg, input.text, emit));
   } catch (err) {
     if (isColloquyError(err, 'storage_conversation_deleted')) {
       // a privacy deletion landed while this message was answered: not a failure, and nothing of it is kept
@@ -72,7 +72,8 @@ async function answerMessage(ctx: EngineContext, msg: InboundMessage, text: stri
   const handoffAtReceipt = draft.record.handoff.state;
   const parsed = parseCommand(text, ctx.options.commands);
   const command = parsed && 'name' in parsed ? parsed.name : undefined;
-  const userTurn = draft.addTurn({ speaker: 'user', text, userId: msg.userId, ...(msg.externalId === undefined ? {} : { externalId: msg.externalId }) });
+  const understanding = !parsed && botAnswers(draft.record.handoff) ? understand(ctx, text) : undefined;
+  const userTurn = draft.addTurn({ speaker: 'user', text, userId: msg.userId, outOfScope: understanding?.outOfScope, intent: understanding?.intent, ...(msg.externalId === undefined ? {} : { externalId: msg.externalId }) });
   draft.emit('message', {
     ...refOf(draft.record),
     text,
@@ -81,13 +82,14 @@ async function answerMessage(ctx: EngineContext, msg: InboundMessage, text: stri
     handoff: handoffAtReceipt,
     ...(msg.receivedAt ? { receivedAt: msg.receivedAt } : {}),
     ...(command ? { command } : {}),
+    ...(understanding ? { understanding } : {}),
   });
 
   let answer: Answer;
   if (command) answer = runCommand(ctx, draft, command, at);
   else if (!botAnswers(draft.record.handoff)) answer = { kind: 'silent', text: '' }; // the agent sees the message via the `message` hook
   else if (parsed) answer = notice(draft, say(ctx.options, 'unknownCommand', { command: (parsed as { unknown: string }).unknown }));
-  else answer = await generate(ctx, draft, at, emit);
+  else answer = (understanding && react(ctx, draft, understanding, at)) || (await generate(ctx, draft, at, emit, understanding));
 
   if (answer.kind !== 'silent') {
     draft.emit('reply', {
@@ -108,6 +110,7 @@ async function answerMessage(ctx: EngineContext, msg: InboundMessage, text: stri
     userTurnId: userTurn.id,
     ...(answer.turn ? { turnId: answer.turn.id } : {}),
     ...(answer.confidence !== undefined ? { confidence: answer.confidence, modelVersion: answer.modelVersion } : {}),
+    ...(understanding ? { understanding } : {}),
   };
 }
 
@@ -143,11 +146,11 @@ function runCommand(ctx: EngineContext, draft: Draft, command: CommandName, at: 
  * enough fallbacks in a row ask for a human. A fallback's or a replacement's
  * text is in the result: adapters replace what streamed.
  */
-async function generate(ctx: EngineContext, draft: Draft, at: string, emit: EmitPiece): Promise<Answer> {
+async function generate(ctx: EngineContext, draft: Draft, at: string, emit: EmitPiece, understanding?: Understanding): Promise<Answer> {
   const o = ctx.options;
   const contextOf = () => modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
   const userText = draft.record.turns[draft.record.turns.length - 1].text;
-  await runMatchingAction(ctx, draft, userText, contextOf());
+  await runMatchingAction(ctx, draft, userText, contextOf(), understanding?.intent);
   const context = contextOf();
   let reply: Reply;
   try {
@@ -176,16 +179,72 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
     return { kind: 'reply', text, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
   }
 
+  return fallback(ctx, draft, at, { reason: 'confidence', text: o.fallbackText, generated: reply.text, confidence, modelVersion: reply.modelVersion, outOfScope: understanding?.outOfScope, factCheck });
+}
+
+/** The scorer's reading, or undefined when the model has no scorer or it fails (the reply then goes ahead as without one). */
+function understand(ctx: EngineContext, text: string): Understanding | undefined {
+  try {
+    return ctx.generator.understand?.(text) ?? undefined;
+  } catch (err) {
+    ctx.logger.error('scorer failed', { error: (err as Error)?.message ?? String(err) });
+    return undefined;
+  }
+}
+
+/**
+ * Answers from the scorer's reading alone, before any generation: a request
+ * for a person hands off, frustration gets an apology with the offer of a
+ * person, an out-of-scope message the fallback. Undefined: let the model reply.
+ */
+function react(ctx: EngineContext, draft: Draft, u: Understanding, at: string): Answer | undefined {
+  const o = ctx.options;
+  if (u.kind === 'asks-for-person' && o.handoffOnRequest) {
+    if (!ctx.agentsFor(draft.record.channel)) return notice(draft, say(o, 'noAgents')); // nobody to hand to: the bot stays
+    requestHandoff(draft, 'command', at);
+    return notice(draft, say(o, 'handoffRequested'));
+  }
+  if (u.kind === 'frustrated' && o.offerPersonWhenFrustrated) {
+    if (draft.record.consecutiveFallbacks) draft.setFallbacks(0);
+    const text = say(o, 'frustrated');
+    return { kind: 'reply', text, turn: draft.addTurn({ speaker: 'bot', text }) };
+  }
+  const threshold = o.outOfScopeThreshold ?? u.threshold;
+  if (!(u.outOfScope >= threshold)) return undefined;
+  // hardly a word the bot knows: most likely another language, so say which one it speaks
+  const text = say(o, u.unknownWords >= OTHER_LANGUAGE_SHARE ? 'otherLanguage' : 'outOfScope');
+  return fallback(ctx, draft, at, { reason: 'out-of-scope', text, generated: '', modelVersion: ctx.generator.modelVersion, outOfScope: u.outOfScope });
+}
+
+/** Share of unknown words above which an out-of-scope message is answered as being in another language. */
+const OTHER_LANGUAGE_SHARE = 0.8;
+
+interface FallbackInput {
+  reason: FallbackEvent['reason'];
+  text: string;
+  generated: string;
+  confidence?: number;
+  modelVersion: string;
+  outOfScope?: number;
+  /** The fact check's verdict on `generated`, when it ran. */
+  factCheck?: FactCheckVerdict;
+}
+
+/** The fallback turn; enough of them in a row ask for a human instead. */
+function fallback(ctx: EngineContext, draft: Draft, at: string, f: FallbackInput): Answer {
+  const o = ctx.options;
   const consecutive = draft.record.consecutiveFallbacks + 1;
   const giveUp = o.maxConsecutiveFallbacks > 0 && consecutive >= o.maxConsecutiveFallbacks;
   const handOff = giveUp && ctx.agentsFor(draft.record.channel);
-  const fallbackText = handOff ? say(o, 'handoffAfterFallbacks') : giveUp ? say(o, 'noAgentsAfterFallbacks') : o.fallbackText;
-  const turn = draft.addTurn({ speaker: 'bot', text: fallbackText, fallback: true, ...logged });
+  const text = handOff ? say(o, 'handoffAfterFallbacks') : giveUp ? say(o, 'noAgentsAfterFallbacks') : f.text;
+  const confidence = f.confidence !== undefined && Number.isFinite(f.confidence) ? f.confidence : undefined;
+  const turn = draft.addTurn({ speaker: 'bot', text, fallback: true, confidence, modelVersion: f.modelVersion, factCheck: f.factCheck });
   draft.setFallbacks(consecutive);
-  draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, generated: reply.text, confidence, modelVersion: reply.modelVersion, consecutive });
+  draft.emit('fallback', { ...refOf(draft.record), turnId: turn.id, reason: f.reason, generated: f.generated, confidence: f.confidence, outOfScope: f.outOfScope, modelVersion: f.modelVersion, consecutive });
   if (handOff) requestHandoff(draft, 'fallbacks', at);
   else if (giveUp) draft.setFallbacks(0); // told how else to reach the shop: count afresh
-  return { kind: 'fallback', text: fallbackText, streamed: true, turn, confidence, modelVersion: reply.modelVersion };
+  // a generated reply already streamed (adapters replace it); an out-of-scope fallback goes out whole
+  return { kind: 'fallback', text, streamed: f.reason === 'confidence', turn, confidence: f.confidence, modelVersion: f.modelVersion };
 }
 
 /** A notice that is not logged (bad input, store failure); the `reply` hook still hears of it. */

@@ -35,6 +35,12 @@ export interface EngineMessages {
   noAgents: string;
   /** Like `handoffAfterFallbacks`, where nobody answers hand-offs. */
   noAgentsAfterFallbacks: string;
+  /** The model's scorer judged the message out of scope. `{topics}` is filled in. */
+  outOfScope: string;
+  /** Out of scope and hardly a word the bot knows: likely another language. `{language}` is filled in. */
+  otherLanguage: string;
+  /** The message sounds frustrated: an apology and the offer of a person. */
+  frustrated: string;
 }
 
 /** How the conversation engine behaves. Every key has a default; unknown keys are an error. */
@@ -52,6 +58,21 @@ export interface EngineOptions {
   fallbackText: string;
   /** How else to reach the business, told when a person is asked for and none can answer in this channel (`{contact}` in messages). */
   contactText: string;
+  /**
+   * Out-of-scope score (0–1, from the model's scorer) at and above which a
+   * message gets the `outOfScope` reply instead of a generated one; undefined
+   * uses the threshold the scorer chose at training time. Above 1 never falls
+   * back. Models without a scorer ignore it.
+   */
+  outOfScopeThreshold: number | undefined;
+  /** What the bot can help with, as the out-of-scope reply says it (`{topics}`). */
+  topics: string;
+  /** The language the bot understands, named in the reply to a message in another (`{language}`). */
+  language: string;
+  /** Hand off when the scorer reads a request for a person ("can I speak to someone?"), as `/agent` does. */
+  handoffOnRequest: boolean;
+  /** Answer a frustrated message with an apology and the offer of a person instead of a generated reply. */
+  offerPersonWhenFrustrated: boolean;
   /** Fallbacks in a row that hand the conversation to a human; 0 never does. */
   maxConsecutiveFallbacks: number;
   /** A hand-off request nobody accepts within this time goes back to the bot. */
@@ -87,6 +108,9 @@ export const DEFAULT_MESSAGES: EngineMessages = {
   handoffClosed: "The person has left the conversation. I'm back. How can I help?",
   noAgents: "Sorry, there is no person to take over in this chat. {contact} I'll keep helping you here in the meantime.",
   noAgentsAfterFallbacks: "Sorry, I'm having trouble understanding, and there is no person to take over in this chat. {contact} Could you rephrase?",
+  outOfScope: "Sorry, I can't help with that. I can help with {topics}. Type {agent} to ask for a person.",
+  otherLanguage: "Sorry, I only understand {language}. I can help with {topics}; type {agent} to ask for a person.",
+  frustrated: "I'm sorry this has been frustrating. Would you like a person to take over? Type {agent} and a colleague will join.",
 };
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'helpText'> = {
@@ -107,6 +131,12 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'helpText'> = {
   fallbackText: "Sorry, I didn't catch that — could you rephrase?",
   // a deployment sets its own (COLLOQUY_CONTACT_TEXT): an email address, a phone number, opening hours
   contactText: 'You can also reach us by email or phone; the details are on our website.',
+  // the scorer's own threshold, chosen on held-out turns for a stated fallback rate (see `colloquy scorer`)
+  outOfScopeThreshold: undefined,
+  topics: 'your orders, shipping, returns, payments and your account',
+  language: 'English',
+  handoffOnRequest: true,
+  offerPersonWhenFrustrated: true,
   // one rephrase is fair; a second miss means the bot is not going to get it
   maxConsecutiveFallbacks: 2,
   // long enough for an on-duty agent to pick up; longer and the user waits in silence
@@ -158,7 +188,10 @@ export function resolveEngineOptions(input: EngineOptionsInput = {}): EngineOpti
   if (typeof o.confidenceThreshold !== 'number' || Number.isNaN(o.confidenceThreshold) || o.confidenceThreshold > 0) {
     bad(`confidenceThreshold is a mean log-probability, a number ≤ 0 (or -Infinity to never fall back), got ${JSON.stringify(o.confidenceThreshold)}`);
   }
-  for (const key of ['fallbackText', 'helpText', 'contactText'] as const) if (typeof o[key] !== 'string' || !o[key].trim()) bad(`${key} must be a non-empty string`);
+  const t = o.outOfScopeThreshold;
+  if (t !== undefined && (typeof t !== 'number' || !(t >= 0))) bad(`outOfScopeThreshold is a score ≥ 0 (above 1 never falls back) or undefined for the model's own, got ${JSON.stringify(t)}`);
+  for (const key of ['handoffOnRequest', 'offerPersonWhenFrustrated'] as const) if (typeof o[key] !== 'boolean') bad(`${key} must be true or false, got ${JSON.stringify(o[key])}`);
+  for (const key of ['fallbackText', 'helpText', 'contactText', 'topics', 'language'] as const) if (typeof o[key] !== 'string' || !o[key].trim()) bad(`${key} must be a non-empty string`);
   const names = Object.values(commands).map((n) => n.toLowerCase());
   for (const [key, name] of Object.entries(commands)) {
     if (!/^\S+$/.test(name)) bad(`commands.${key} must be one word with no spaces, got ${JSON.stringify(name)}`);
@@ -179,5 +212,5 @@ function mergeMap<T extends object>(name: string, defaults: T, given: Partial<T>
 
 /** One of the engine's messages with its placeholders filled: command names (`{reset}`, `{agent}`, ...), `{max}`, `{contact}`, and `extra`. */
 export function say(o: EngineOptions, key: keyof EngineMessages, extra: Record<string, string | number> = {}): string {
-  return fill(o.messages[key], { ...o.commands, max: o.maxMessageChars, contact: o.contactText, ...extra });
+  return fill(o.messages[key], { ...o.commands, max: o.maxMessageChars, contact: o.contactText, topics: o.topics, language: o.language, ...extra });
 }

@@ -4,6 +4,7 @@ import type { CommandName } from './commands.ts';
 import type { HistoryPage, HistoryQuery } from './history.ts';
 import type { ChannelStateOptions } from '../storage/types.ts';
 import type { EngineOptions } from './options.ts';
+import type { Understanding } from './understanding.ts';
 
 /** What every channel hands the engine. */
 export interface InboundMessage {
@@ -43,6 +44,8 @@ export interface EngineResult {
   /** Mean token log-probability of the generated reply (reply and fallback). */
   confidence?: number;
   modelVersion?: string;
+  /** The model's scorer's reading of the message (out-of-scope score, kind, intent), when the model has a scorer and the bot answered. */
+  understanding?: Understanding;
   /**
    * Set when the message was a redelivery (its `externalId` was answered
    * before): the result is `silent` and nothing new is logged; this is the
@@ -84,6 +87,8 @@ export interface ReceivedMessageEvent extends ConversationRef {
   /** The hand-off state when the message arrived. */
   handoff: HandoffState;
   command?: CommandName;
+  /** The model's scorer's reading of the message (absent for commands, while a person is involved, or without a scorer). */
+  understanding?: Understanding;
 }
 
 /** An answer sent back for a message (every kind but silent). */
@@ -95,12 +100,17 @@ export interface ReplyEvent extends ConversationRef {
   modelVersion?: string;
 }
 
-/** A generated reply that fell below the confidence threshold. */
+/** A message that got the fallback: out of scope, or a generated reply below the confidence threshold. */
 export interface FallbackEvent extends ConversationRef {
   turnId: string;
-  /** The text the model wrote and the user did not see. */
+  /** `out-of-scope`: the scorer judged the message outside the bot's training (nothing was generated); `confidence`: the reply's own probability was too low. */
+  reason: 'out-of-scope' | 'confidence';
+  /** The text the model wrote and the user did not see ('' when nothing was generated). */
   generated: string;
-  confidence: number;
+  /** Mean token log-probability of `generated` (absent when nothing was generated). */
+  confidence?: number;
+  /** The message's out-of-scope score, when the model has a scorer. */
+  outOfScope?: number;
   modelVersion: string;
   /** Fallbacks in a row, this one included. */
   consecutive: number;

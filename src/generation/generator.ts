@@ -10,6 +10,7 @@ import { createReplyStream, type ReplyStream } from './reply-stream.ts';
 import { decodeBeam, decodeSequential, type SearchContext } from './search.ts';
 import { decodeConsensus } from './consensus.ts';
 import { contextBefore } from '../retrieval/reply-index.ts';
+import type { Understanding } from '../engine/understanding.ts';
 
 /** A finished reply. */
 export interface Reply {
@@ -27,6 +28,8 @@ export interface Reply {
 export interface Generator {
   readonly modelVersion: string;
   reply(context: Turn[], opts?: Partial<GenerateOptions>): ReplyStream<Reply>;
+  /** The model's out-of-scope scorer reading a user message; absent, or undefined, when the model has none. */
+  understand?(text: string): Understanding | undefined;
 }
 
 /** How an LstmGenerator runs, beyond the decoding defaults. */
@@ -91,6 +94,11 @@ export class LstmGenerator implements Generator {
 
   get modelVersion(): string {
     return this.model.manifest.version;
+  }
+
+  /** The model's scorer reading a user message (undefined when the model directory has no scorer). */
+  understand(text: string): Understanding | undefined {
+    return this.model.scorer?.understand(text);
   }
 
   reply(context: Turn[], opts: Partial<GenerateOptions> = {}, { signal }: ReplyControl = {}): ReplyStream<Reply> {

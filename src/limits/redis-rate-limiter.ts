@@ -43,7 +43,12 @@ export interface RedisRateLimitersOptions {
   /** While Redis is unreachable: `open` lets requests through, `closed` answers 429 (COLLOQUY_LIMITS_WHEN_REDIS_DOWN). */
   whenDown: LimitsWhenDown;
   logger?: Logger;
-  /** How long one take may wait for Redis before it counts as down (ms; default 250). */
+  /**
+   * How long one take may wait for a connected Redis before it counts as down
+   * (ms; default 2,000). Not shorter: while a reply is generated the event loop
+   * is busy for a while, and Redis's answer is read late, not missing. A
+   * Redis that is not connected fails at once.
+   */
   deadlineMs?: number;
 }
 
@@ -56,7 +61,7 @@ export interface RedisRateLimitersOptions {
  * const limiters = redisRateLimiters({ redis, prefix: 'colloquy:', whenDown: 'open' });
  * const perIp = limiters({ burst: 60, perMinute: 60 }, 'ip');
  */
-export function redisRateLimiters({ redis, prefix, whenDown, logger = silentLogger, deadlineMs = 250 }: RedisRateLimitersOptions): RateLimiterFactory {
+export function redisRateLimiters({ redis, prefix, whenDown, logger = silentLogger, deadlineMs = 2_000 }: RedisRateLimitersOptions): RateLimiterFactory {
   let failing = false;
   const failed = (err: unknown): number => {
     if (!failing) logger.warn(`rate limits cannot reach Redis; failing ${whenDown} until it is back`, { error: (err as Error)?.message ?? String(err) });
@@ -66,6 +71,7 @@ export function redisRateLimiters({ redis, prefix, whenDown, logger = silentLogg
   return ({ burst, perMinute }: RateLimit, name: string): RateLimiter => ({
     async take(key) {
       try {
+        if (!redis.isReady) throw new Error('Redis is not connected');
         const wait = await withDeadline(redis.eval(TAKE_SCRIPT, { keys: [`${prefix}rate:${name}:${key}`], arguments: [String(burst), String(perMinute / 60_000)] }), deadlineMs);
         if (failing) logger.info('rate limits reach Redis again');
         failing = false;

@@ -8,6 +8,7 @@ import { parseModelConfig, type ModelConfig } from './config.ts';
 import { hashModelFiles, rehashModel, verifyModelFiles } from './integrity.ts';
 import { disposeParams, paramsFromArrays, weightArrays, type GeneratorParams } from './params.ts';
 import { readWeights, writeWeights, type WeightSpec } from './weights-file.ts';
+import { Scorer, type ScorerManifestEntry } from '../understanding/scorer.ts';
 
 /** The manifest format this build reads and writes. */
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -34,6 +35,8 @@ export interface Manifest {
   training: Record<string, unknown>;
   metrics: Record<string, number>;
   history?: unknown[];
+  /** The out-of-scope scorer (scorer.json, scorer.bin) and its calibration; models from before it have none. */
+  scorer?: ScorerManifestEntry;
 }
 
 /** A model loaded into memory: weights, tokenizer and manifest. */
@@ -50,6 +53,8 @@ export interface LoadedModel {
    * bundled model, 1.3 s and 380 MB for SGD's 112k replies).
    */
   replies?: () => Promise<ReplyIndex | undefined>;
+  /** The out-of-scope scorer, when the manifest lists one. */
+  scorer?: Scorer;
   dispose(): void;
 }
 
@@ -144,7 +149,28 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     throw new ColloquyError('model_file_corrupt', `${path.join(dir, WEIGHTS)} does not match its manifest: ${(err as Error).message}`);
   }
   let replies: Promise<ReplyIndex | undefined> | undefined;
-  return { dir, manifest, config: manifest.config, params, tokenizer, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
+  let scorer: Scorer | undefined;
+  try {
+    scorer = manifest.scorer ? await Scorer.load(dir, manifest.scorer) : undefined;
+  } catch (err) {
+    disposeParams(params);
+    throw err;
+  }
+  return { dir, manifest, config: manifest.config, params, tokenizer, scorer, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
+}
+
+/**
+ * Puts a scorer into an existing model directory: its files, then the
+ * manifest's `scorer` entry (written atomically; the weights and the model's
+ * version are untouched, so the generator is the same model).
+ */
+export async function attachScorer(dir: string, scorer: Scorer): Promise<Manifest> {
+  await readManifest(dir); // refuses a directory that is not a model
+  const entry = await scorer.save(dir);
+  const raw = JSON.parse(await fs.readFile(path.join(dir, MANIFEST), 'utf8')) as Record<string, unknown>;
+  await writeFileAtomic(path.join(dir, MANIFEST), JSON.stringify({ ...raw, scorer: entry }, null, 2) + '\n');
+  await rehashModel(dir, [entry.file, entry.weights]);
+  return readManifest(dir);
 }
 
 /** Writes a model's reply index (`replies.json`), atomically, and records its hash in the manifest. */

@@ -12,6 +12,7 @@ import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import type { Turn } from '../data/dialogue.ts';
 import { LstmGenerator, type Generator, type Reply } from '../generation/generator.ts';
 import type { GenerateOptions } from '../generation/options.ts';
+import type { Understanding } from '../engine/understanding.ts';
 import type { ReplyStream } from '../generation/reply-stream.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { loadModel, readManifest, type LoadedModel } from '../model/model-dir.ts';
@@ -87,6 +88,11 @@ export class ReloadingGenerator implements Generator {
   /** Registry name (directory) of the model new replies start on. */
   get activeName(): string {
     return this.current.name;
+  }
+
+  /** The active model's scorer reading a user message (undefined when that model has none). */
+  understand(text: string): Understanding | undefined {
+    return this.current.generator.understand?.(text);
   }
 
   reply(context: Turn[], opts?: Partial<GenerateOptions>): ReplyStream<Reply> {

@@ -2,6 +2,7 @@
  * The conversation log's shapes and the store interface the engine writes
  * through. One record per conversation; every turn ever said is kept.
  */
+import type { IntentPrediction } from '../engine/understanding.ts';
 
 import type { ActionCall } from '../data/dialogue.ts';
 
@@ -50,6 +51,10 @@ export interface LoggedTurn extends Partial<ActionCall> {
   modelVersion?: string;
   /** Bot turns: true when the generated reply was replaced by the fallback text. */
   fallback?: boolean;
+  /** User turns: the out-of-scope score of the message (0–1), when the model has a scorer. */
+  outOfScope?: number;
+  /** User turns: the predicted intent, when the model's scorer knows intents. */
+  intent?: IntentPrediction;
   /** Agent turns: the agent's id. */
   agentId?: string;
   /** Bot turns: what the fact check found (absent when it is off). */
@@ -67,6 +72,7 @@ export interface HandoffInfo {
   acceptedAt?: string;
   closedAt?: string;
   agentId?: string;
+  /** `command`: the user asked for a person (`/agent`, or in their own words when the model's scorer reads it). */
   reason?: 'command' | 'fallbacks' | 'api';
 }
 

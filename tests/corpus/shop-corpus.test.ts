@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Dialogue } from '../../src/data/dialogue.ts';
 import { PRODUCTS } from '../../src/corpus/shop/catalog.ts';
@@ -45,10 +46,12 @@ describe('generateShopCorpus', () => {
     expect(new Set(corpus.map((d) => d.id)).size).toBe(corpus.length);
   });
 
-  it('alternates user and bot, starting with the user and ending with a bot statement', () => {
+  it('alternates user and bot (an order lookup may come between), starting with the user and ending with a bot statement', () => {
     for (const d of corpus) {
       expect(d.turns.length).toBeGreaterThanOrEqual(2);
-      d.turns.forEach((turn, i) => expect(turn.speaker).toBe(i % 2 === 0 ? 'user' : 'bot'));
+      const spoken = d.turns.filter((t) => t.speaker !== 'action');
+      spoken.forEach((turn, i) => expect(turn.speaker).toBe(i % 2 === 0 ? 'user' : 'bot'));
+      d.turns.forEach((turn, i) => turn.speaker === 'action' && expect(d.turns[i - 1].speaker).toBe('user'));
       expect(d.turns[d.turns.length - 1].speaker).toBe('bot');
       expect(d.turns[d.turns.length - 1].text.endsWith('?')).toBe(false);
     }
@@ -85,14 +88,15 @@ describe('generateShopCorpus', () => {
     }
   });
 
-  it('mentions an order number given by the user in the very next bot reply', () => {
+  it('looks up an order number given by the user, and mentions it in the very next bot reply', () => {
     let withNumber = 0;
     for (const d of corpus) {
       d.turns.forEach((turn, i) => {
         if (turn.speaker !== 'user') return;
         for (const [, num] of turn.text.matchAll(ORDER_NUMBER)) {
           withNumber++;
-          expect(d.turns[i + 1].text, `${d.id}: ${turn.text}`).toContain(`#${num}`);
+          expect(d.turns[i + 1], `${d.id}: ${turn.text}`).toMatchObject({ speaker: 'action', name: 'order_status', parameters: { order: num } });
+          expect(d.turns[i + 2].text, `${d.id}: ${turn.text}`).toContain(`#${num}`);
         }
       });
     }
@@ -117,9 +121,9 @@ describe('generateShopCorpus', () => {
     expect(emailsUsed).toBeGreaterThanOrEqual(corpus.length * 0.08);
   });
 
-  it('keeps a 4000-dialogue corpus under 3 MB of JSONL', () => {
+  it('keeps a 4000-dialogue corpus under 4.5 MB of JSONL (order lookups included)', () => {
     const stats = shopCorpusStats(generateTaggedShopCorpus({ dialogues: 4000, seed: 7 }));
-    expect(stats.jsonlBytes).toBeLessThan(3_000_000);
+    expect(stats.jsonlBytes).toBeLessThan(4_500_000);
   });
 
   it('matches the bundled conversations/corpus/shop-support.jsonl (4000 dialogues, seed 7)', () => {
@@ -127,5 +131,23 @@ describe('generateShopCorpus', () => {
     if (!existsSync(file)) return;
     const expected = generateTaggedShopCorpus({ dialogues: 4000, seed: 7 }).map((t) => toJsonlLine(t) + '\n').join('');
     expect(readFileSync(file, 'utf8') === expected).toBe(true);
+  });
+});
+
+describe('the bundled demo order backend', () => {
+  it('triggers on what the corpus looks up, and answers with the fields the corpus records hold', async () => {
+    const { loadActionsFile, matchAction } = await import('../../src/actions/index.ts');
+    const { ORDER_NUMBER_PATTERN } = await import('../../src/corpus/shop/actions.ts');
+    const file = fileURLToPath(new URL('../../conversations/corpus/shop-actions.json', import.meta.url));
+    const { actions } = await loadActionsFile(file);
+    const corpusRecords = generateTaggedShopCorpus({ dialogues: 200, seed: 3 }).flatMap((t) => t.dialogue.turns.flatMap((x) => x.results ?? []));
+    const corpusKeys = new Set(corpusRecords.flatMap((r) => Object.keys(r)));
+
+    expect(actions.map((a) => a.trigger.pattern?.source)).toEqual([ORDER_NUMBER_PATTERN]);
+    const found = matchAction(actions, { text: 'where is my order #48213?', turns: [], conversationId: 'c' })!;
+    const records = await found.action.handler(found.parameters, { conversationId: 'c', recentTurns: [], signal: new AbortController().signal });
+    expect(records).toHaveLength(1);
+    expect(Object.keys(records[0]).filter((k) => !corpusKeys.has(k))).toEqual([]);
+    expect(await found.action.handler({ order: '99999' }, { conversationId: 'c', recentTurns: [], signal: new AbortController().signal })).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ describe('confidence and fallback', () => {
     const bot = (await h.record()).turns.at(-1)!;
     expect(bot).toMatchObject({ speaker: 'bot', fallback: true, confidence: -4, text: said.text, id: said.turnId });
     expect(h.eventsOf('fallback')).toEqual([
-      { conversationId: 'c1', channel: 'test', userId: 'u1', turnId: said.turnId, generated: 'blue cheese tracking', confidence: -4, modelVersion: 'scripted-1', consecutive: 1 },
+      { conversationId: 'c1', channel: 'test', userId: 'u1', turnId: said.turnId, reason: 'confidence', generated: 'blue cheese tracking', confidence: -4, modelVersion: 'scripted-1', consecutive: 1 },
     ]);
   });
 

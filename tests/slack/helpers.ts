@@ -38,44 +38,55 @@ export interface Rig {
   message(user: string, channel: string, text: string, threadTs?: string): { ts: string; body: ReturnType<SlackStandIn['eventCallback']> };
   /** Delivers a DM and waits for the final text of the answer in its thread. */
   dm(user: string, text: string, threadTs?: string): Promise<{ ts: string; answer: BotMessage }>;
+  /** Stops the bot (adapter, engine, log) and starts it again on the same log directory and Slack stand-in: everything it kept only in memory is gone. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startRig({ socketMode = false, script = echo, generator, paceMs = 0, engineOptions, adapter: overrides }: RigOptions = {}): Promise<Rig> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'colloquy-slack-'));
   const standIn = await startSlackStandIn();
-  const store = await createLowdbStore({ dir });
-  const scripted = createScriptedGenerator(script);
-  const engine = createEngine({ generator: generator ?? (paceMs ? paced(scripted, paceMs) : scripted), store, options: engineOptions, tickIntervalMs: false });
   const logger = createFakeLogger();
   const o = standIn.options;
-  const adapter = createSlackAdapter({
-    botToken: o.botToken,
-    ...(socketMode ? { appToken: o.appToken } : { signingSecret: o.signingSecret }),
-    port: 0,
-    agentsChannel: AGENTS,
-    apiUrl: standIn.apiUrl,
-    apiRetries: 0,
-    editIntervalMs: 50,
-    logger,
-    ...overrides,
-  });
-  await adapter.start(engine);
-  standIn.useHttp(adapter.url);
+  /** What lives in the bot's process: the log opened from `dir`, the engine, the adapter. */
+  const boot = async () => {
+    const store = await createLowdbStore({ dir });
+    const scripted = createScriptedGenerator(script);
+    const engine = createEngine({ generator: generator ?? (paceMs ? paced(scripted, paceMs) : scripted), store, options: engineOptions, tickIntervalMs: false });
+    const adapter = createSlackAdapter({
+      botToken: o.botToken,
+      ...(socketMode ? { appToken: o.appToken } : { signingSecret: o.signingSecret }),
+      port: 0,
+      agentsChannel: AGENTS,
+      apiUrl: standIn.apiUrl,
+      apiRetries: 0,
+      editIntervalMs: 50,
+      logger,
+      ...overrides,
+    });
+    await adapter.start(engine);
+    standIn.useHttp(adapter.url);
+    return { store, engine, adapter };
+  };
+  const shutdown = async (p: Awaited<ReturnType<typeof boot>>) => {
+    await p.adapter.stop();
+    if (socketMode) await waitFor(() => standIn.openSockets === 0, 'the socket to close').catch(() => {});
+    await p.engine.close();
+    await p.store.close();
+  };
+  let running = await boot();
 
   const message: Rig['message'] = (user, channel, text, threadTs) => {
     const ts = standIn.nextTs();
     const event = { type: 'message', channel, channel_type: channel.startsWith('D') ? 'im' : 'channel', user, text, ts, ...(threadTs ? { thread_ts: threadTs } : {}) };
     return { ts, body: standIn.eventCallback(event) };
   };
-  return {
+  const rig: Rig = {
     standIn,
-    adapter,
-    engine,
-    store,
+    ...running,
     logger,
     async record(conversationId) {
-      const r = await store.get(conversationId);
+      const r = await rig.store.get(conversationId);
       if (!r) throw new Error(`nothing logged for ${conversationId}`);
       return r;
     },
@@ -88,15 +99,18 @@ export async function startRig({ socketMode = false, script = echo, generator, p
       const answer = await finalAnswer(standIn, channel, threadTs ?? ts, before);
       return { ts, answer };
     },
+    async restart() {
+      await shutdown(running);
+      running = await boot();
+      Object.assign(rig, running);
+    },
     async close() {
-      await adapter.stop();
-      if (socketMode) await waitFor(() => standIn.openSockets === 0, 'the socket to close').catch(() => {});
+      await shutdown(running);
       await standIn.close();
-      await engine.close();
-      await store.close();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+  return rig;
 }
 
 /** Waits for the bot's answer in a thread (posted after message number `after` of the stand-in) to show its final text. */

@@ -1,5 +1,7 @@
 import { readCorpus } from '../../data/corpus-file.ts';
-import { ColloquyError } from '../../errors.ts';
+import { ColloquyError, isColloquyError } from '../../errors.ts';
+import { attachScorer } from '../../model/model-dir.ts';
+import { SCORER_FLAGS, buildScorer, describeScorer } from './scorer.ts';
 import type { CliContext } from '../context.ts';
 import { num, parseFlags, required } from '../args.ts';
 import { createProgressBar, formatDuration } from '../progress-bar.ts';
@@ -21,7 +23,9 @@ export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
   --max-minutes N      time budget: the learning rate decays over it and the run stops cleanly when it is spent
   --max-dialogues N    train on the first N dialogues only
   --lowercase          lowercase all text before training
-  --strict             stop at the first malformed line instead of skipping it`;
+  --strict             stop at the first malformed line instead of skipping it
+  --ood FILE --fallback-rate X   out-of-scope examples and target fallback rate for the scorer trained after the model (see colloquy scorer)
+  --no-scorer          skip the out-of-scope scorer`;
 
 /** The flags `colloquy train` accepts (its --help lists each). */
 export const TRAIN_FLAGS = {
@@ -30,7 +34,7 @@ export const TRAIN_FLAGS = {
   clip: { type: 'string' }, 'weight-decay': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
   hidden: { type: 'string' }, embed: { type: 'string' }, layers: { type: 'string' }, dropout: { type: 'string' }, vocab: { type: 'string' },
   'max-dialogues': { type: 'string' }, 'max-minutes': { type: 'string' }, 'copy-window': { type: 'string' }, 'valid-fraction': { type: 'string' }, lowercase: { type: 'boolean' }, strict: { type: 'boolean' },
-  backend: { type: 'string' }, init: { type: 'string' },
+  backend: { type: 'string' }, init: { type: 'string' }, 'no-scorer': { type: 'boolean' }, ...SCORER_FLAGS,
 } as const;
 
 /** `colloquy train`: trains a model with a progress bar; Ctrl-C saves a checkpoint to resume from. */
@@ -62,9 +66,26 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
     });
     const t = manifest.training as { epochsRun: number; seconds: number };
     ctx.print(`saved ${out} (version ${manifest.version}): ${t.epochsRun} epochs in ${formatDuration(t.seconds)}, valid loss ${manifest.metrics.validLoss.toFixed(3)}, valid ppl/token ${manifest.metrics.validTokenPpl.toFixed(2)}`);
+    if (!f['no-scorer']) await trainScorerInto(out, data, f, ctx);
   } finally {
     interrupt.release();
     parent?.dispose();
+  }
+}
+
+/**
+ * Trains the out-of-scope scorer into the new model from the same data. A
+ * corpus too small for it keeps the model without one (it then answers as
+ * models always did), with a warning.
+ */
+async function trainScorerInto(out: string, data: string, f: Record<string, unknown>, ctx: CliContext): Promise<void> {
+  try {
+    const scorer = await buildScorer(data, f, ctx.logger);
+    await attachScorer(out, scorer);
+    ctx.print(`scorer: ${describeScorer(scorer)}`);
+  } catch (err) {
+    if (!isColloquyError(err, 'scorer_data_too_small')) throw err;
+    ctx.logger.warn(`no out-of-scope scorer: ${err.message}`);
   }
 }
 

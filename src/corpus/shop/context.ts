@@ -39,6 +39,8 @@ export class DialogueContext {
   readonly turns: Turn[] = [];
   /** The bot has been told the customer's name. */
   nameKnown = false;
+  /** Every order made for this dialogue (what the shop's order system knows about the customer). */
+  readonly orders: Order[] = [];
   /** The customer's email has appeared in the dialogue. */
   emailKnown = false;
   /** "Today" in the fictional calendar; order dates are placed before it. */
@@ -89,7 +91,7 @@ export class DialogueContext {
     const status = opts.status ?? rng.weighted<OrderStatus>([['processing', 0.25], ['shipped', 0.45], ['out-for-delivery', 0.1], ['delivered', 0.2]]);
     const placed = this.today - rng.int(2, 9);
     const carrier = rng.pick(CARRIERS);
-    return {
+    const order: Order = {
       number: makeOrderNumber(rng),
       product,
       quantity,
@@ -101,6 +103,8 @@ export class DialogueContext {
       eta: this.today + rng.int(1, 4),
       tracking: makeTracking(carrier, rng),
     };
+    this.orders.push(order);
+    return order;
   }
 
   /** Template variables describing an order ({order}, {num}, {total}, {eta}...) plus its product. */

@@ -110,10 +110,14 @@ export function collectOrderNumber(ctx: DialogueContext, order: Order, lead?: st
     return ctx.say(['Thanks! I found your order under {email}.', 'Thank you. I see one recent order under {email}.', 'Got it, I found it using {email}.'], vars);
   }
   if (path === 'typo') {
-    const cut = rng.int(0, 4);
-    const wrong = order.number.slice(0, cut) + order.number.slice(cut + 1);
+    // a dropped digit (not an order number at all) or two swapped ones (a number the order system does not know)
+    const cut = rng.int(0, 3);
+    const swapped = order.number.slice(0, cut) + order.number[cut + 1] + order.number[cut] + order.number.slice(cut + 2);
+    const wrong = swapped !== order.number && rng.chance(0.5) ? swapped : order.number.slice(0, cut) + order.number.slice(cut + 1);
     ctx.user(rng.pick([`#${wrong}`, `it's ${wrong}`, `order ${wrong}`]));
-    ctx.bot(`I couldn't find an order #${wrong}. Order numbers have five digits. Could you double-check it?`);
+    ctx.bot(wrong.length === 5
+      ? rng.pick([`I can't find an order #${wrong}. Could you double-check the number?`, `Sorry, there is no order #${wrong} in our system. Could you check the number in your confirmation email?`])
+      : `I couldn't find an order #${wrong}. Order numbers have five digits. Could you double-check it?`);
     ctx.user(ctx.say(['sorry, typo. {order}', "Oops, it's {order}.", 'my bad, {num}', 'Sorry! {order}'], vars));
     return rng.pick(['Thanks, found it.', 'Got it, that one worked.', 'No problem, found it.']);
   }

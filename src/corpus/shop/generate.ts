@@ -5,13 +5,14 @@
  * applied to their turns. Dialogue `i` depends only on the seed and `i`.
  */
 import type { Dialogue } from '../../data/dialogue.ts';
+import { withActionTurns } from './actions.ts';
 import { DialogueContext, makeCustomer } from './context.ts';
 import type { Flow, ShopTopic } from './flow.ts';
 import { ACCOUNT_FLOWS } from './intents/account.ts';
 import { askAnythingElse, runClosing } from './intents/closings.ts';
 import { COMPLAINT_FLOWS } from './intents/complaints.ts';
 import { mergeGreeting, planGreeting, runSeparateGreeting } from './intents/greetings.ts';
-import { ORDER_FLOWS } from './intents/orders.ts';
+import { ORDER_FLOWS, revisitOrder } from './intents/orders.ts';
 import { PAYMENT_FLOWS } from './intents/payments.ts';
 import { PRODUCT_FLOWS } from './intents/products.ts';
 import { RETURN_FLOWS } from './intents/returns.ts';
@@ -108,6 +109,11 @@ export function buildShopDialogue(seed: number, index: number): TaggedDialogue {
       tag('smalltalk');
     }
   }
+  // multi-topic conversations come back to the first order now and then (it is looked up again)
+  if (count > 1 && ctx.orders.length > 0 && ctx.orders[0].status !== 'delivered' && rng.chance(0.3)) {
+    revisitOrder(ctx, ctx.orders[0]);
+    flowNames.push('revisit-order');
+  }
   if (rng.chance(0.05)) {
     runSmalltalkAside(ctx);
     tag('smalltalk');
@@ -123,7 +129,7 @@ export function buildShopDialogue(seed: number, index: number): TaggedDialogue {
     if (turn.speaker === 'user') turn.text = roughen(turn.text, style, rng);
   }
   const id = `shop-${String(index + 1).padStart(5, '0')}`;
-  return { dialogue: { id, turns: ctx.turns }, topics, flows: flowNames };
+  return { dialogue: { id, turns: withActionTurns(ctx, ctx.turns) }, topics, flows: flowNames };
 }
 
 function pickTopic(rng: Rng, used: readonly ShopTopic[]): readonly [ShopTopic, readonly Flow[]] {

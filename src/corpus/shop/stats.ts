@@ -2,6 +2,7 @@
  * Summary numbers for a generated shop corpus: sizes, how varied the user and
  * bot turns are, and how often each topic appears.
  */
+import { turnToJson } from '../../data/action-text.ts';
 import { SHOP_TOPICS, type ShopTopic } from './flow.ts';
 import type { TaggedDialogue } from './generate.ts';
 
@@ -11,6 +12,8 @@ export interface ShopCorpusStats {
   turns: number;
   userTurns: number;
   botTurns: number;
+  /** Order lookups the shop's system answered (not counted in `turns`). */
+  actionTurns: number;
   distinctUserTurns: number;
   distinctBotTurns: number;
   /** Distinct first user turns (how varied the openings are). */
@@ -24,7 +27,7 @@ export interface ShopCorpusStats {
 /** One dialogue as a JSONL line (without the newline). */
 export function toJsonlLine(tagged: TaggedDialogue): string {
   const { id, turns } = tagged.dialogue;
-  return JSON.stringify({ id, turns: turns.map(({ speaker, text }) => ({ speaker, text })) });
+  return JSON.stringify({ id, turns: turns.map(turnToJson) });
 }
 
 /** Computes the summary numbers of a tagged corpus. */
@@ -35,12 +38,14 @@ export function shopCorpusStats(corpus: readonly TaggedDialogue[]): ShopCorpusSt
   const topics = Object.fromEntries(SHOP_TOPICS.map((t) => [t, 0])) as Record<ShopTopic, number>;
   let userTurns = 0;
   let botTurns = 0;
+  let actionTurns = 0;
   let jsonlBytes = 0;
   for (const tagged of corpus) {
     const { turns } = tagged.dialogue;
     if (turns.length > 0) openings.add(turns[0].text);
     for (const turn of turns) {
-      if (turn.speaker === 'user') {
+      if (turn.speaker === 'action') actionTurns++;
+      else if (turn.speaker === 'user') {
         userTurns++;
         user.add(turn.text);
       } else {
@@ -56,6 +61,7 @@ export function shopCorpusStats(corpus: readonly TaggedDialogue[]): ShopCorpusSt
     turns: userTurns + botTurns,
     userTurns,
     botTurns,
+    actionTurns,
     distinctUserTurns: user.size,
     distinctBotTurns: bot.size,
     distinctOpenings: openings.size,

@@ -151,6 +151,21 @@ function missingConfirmation(ctx: DialogueContext): void {
 }
 
 /** The orders and tracking flows. */
+const REVISIT = [
+  'Going back to order {order}, when will it get here?', 'Sorry, one more about {order}: where is it now?', 'What was the status of {order} again?',
+  'wait, and order {order}? is that one on its way?', 'Can you check {order} one more time?', 'Back to {order} for a second, what is happening with it?',
+];
+
+/**
+ * The customer comes back to an order from earlier in the conversation, after
+ * talking about something else: the bot looks it up again and states its status.
+ */
+export function revisitOrder(ctx: DialogueContext, order: Order): void {
+  const vars = { ...ctx.orderVars(order), shipBy: ctx.dateIn(1) };
+  ctx.user(ctx.say(REVISIT, vars));
+  ctx.bot(ctx.say(STATUS_REPLIES[order.status], vars));
+}
+
 export const ORDER_FLOWS: readonly Flow[] = [
   { topic: 'orders', name: 'track-order', weight: 5, thanks: ['for checking my order', 'for the update', 'for looking into it'], run: trackOrder },
   { topic: 'orders', name: 'cancel-order', weight: 2, thanks: ['for the help', 'for sorting that out'], run: cancelOrder },

@@ -1,0 +1,63 @@
+/**
+ * Reads the messages a scorer learns from or is evaluated on: JSONL whose lines
+ * are either single messages (`{"text": ..., "intent"?: ...}`, as CLINC150) or
+ * dialogues (`{"turns": [{"speaker": "user", "text": ..., "intent"?: ...}]}`),
+ * of which the user turns count. Unreadable lines are skipped and counted.
+ */
+import { openCorpusLines } from '../data/corpus-read.ts';
+import { normalizeSpeaker } from '../data/dialogue.ts';
+import { ColloquyError } from '../errors.ts';
+
+export interface Message {
+  text: string;
+  intent?: string;
+}
+
+export interface ReadMessagesOptions {
+  /** Lines whose intent is this are left out (CLINC150 marks out-of-scope queries with "oos"). */
+  skipIntent?: string;
+  /** Keep only lines whose intent is this. */
+  onlyIntent?: string;
+}
+
+/** The user messages of a JSONL file, in order. Fails naming the file when none is usable. */
+export async function readMessages(file: string, { skipIntent, onlyIntent }: ReadMessagesOptions = {}): Promise<{ messages: Message[]; skipped: number }> {
+  const messages: Message[] = [];
+  let skipped = 0;
+  const take = (text: unknown, intent: unknown) => {
+    if (typeof text !== 'string' || !text.trim()) return void skipped++;
+    const i = typeof intent === 'string' && intent && intent !== 'NONE' ? intent : undefined;
+    if (skipIntent !== undefined && i === skipIntent) return;
+    if (onlyIntent !== undefined && i !== onlyIntent) return;
+    messages.push(i ? { text: text.trim(), intent: i } : { text: text.trim() });
+  };
+  for await (const line of await openCorpusLines(file)) {
+    if (!line.trim()) continue;
+    let row: { text?: unknown; intent?: unknown; turns?: unknown };
+    try {
+      row = JSON.parse(line);
+    } catch {
+      skipped++;
+      continue;
+    }
+    if (Array.isArray(row?.turns)) {
+      for (const t of row.turns as { speaker?: unknown; text?: unknown; intent?: unknown }[]) if (normalizeSpeaker(t?.speaker) === 'user') take(t.text, t.intent);
+    } else if (row && typeof row === 'object' && 'text' in row) take(row.text, row.intent);
+    else skipped++;
+  }
+  if (!messages.length) throw new ColloquyError('corpus_empty', `No user messages in ${file} (${skipped} unreadable lines)`, 'Lines are {"text": ...} messages or {"turns": [...]} dialogues in JSONL.');
+  return { messages, skipped };
+}
+
+/**
+ * Out-of-scope examples from a file: when some lines are marked `"intent": "oos"`
+ * (CLINC150), only those; otherwise every message.
+ */
+export async function readOutOfScope(file: string): Promise<string[]> {
+  const { messages } = await readMessages(file);
+  const marked = messages.filter((m) => m.intent === OOS_INTENT);
+  return (marked.length ? marked : messages).map((m) => m.text);
+}
+
+/** How CLINC150 marks out-of-scope queries; such lines never count as in-domain. */
+export const OOS_INTENT = 'oos';
