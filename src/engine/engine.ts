@@ -73,7 +73,12 @@ export function createEngine({ generator, store, options, logger = silentLogger,
   const live = () => {
     if (closed) throw new ColloquyError('engine_closed', 'The engine is closed');
   };
-  const timer = tickIntervalMs === false ? undefined : setInterval(() => void desk.tick(), tickIntervalMs);
+  // with a store shared by instances, a request made on another instance (perhaps one that died) times out here too
+  const tick = async () => {
+    if (store.exclusive) await seedPending(ctx);
+    await desk.tick();
+  };
+  const timer = tickIntervalMs === false ? undefined : setInterval(() => void tick(), tickIntervalMs);
   timer?.unref();
   void seedPending(ctx);
 
@@ -136,7 +141,7 @@ export function createEngine({ generator, store, options, logger = silentLogger,
       get: async (key) => (live(), store.getChannelState(key)),
       set: async (key, value, options) => (live(), store.setChannelState(key, value, options)),
     },
-    tick: () => desk.tick(),
+    tick,
 
     async close() {
       closed = true;

@@ -74,7 +74,8 @@ export async function runMigrations(pool: PgPool, { dir = MIGRATIONS_DIR, logger
   let report: MigrationReport;
   try {
     report = await inTransaction(pool, async (client) => {
-      // held until COMMIT/ROLLBACK, and released by the server if this process dies
+      // held until COMMIT/ROLLBACK, and released by the server if this process dies; an instance waits as long as another migrates
+      await client.query('SET LOCAL lock_timeout = 0');
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, pool.schema]);
       return applyPending(client, pool.schema, migrations, logger);
     });
