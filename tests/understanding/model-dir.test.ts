@@ -74,7 +74,24 @@ describe('the scorer in a model directory', () => {
     expect(run.stdout).toMatch(/saved the scorer in .*threshold .* \(chosen for 10\.0 % in-domain fallbacks\).*intent accuracy/);
     const manifest = await readManifest(dir);
     expect(manifest.scorer).toMatchObject({ fallbackRate: 0.1, intents: 4 });
-  }, 60_000);
+
+    // and `colloquy eval --ood` measures it beside the generator-confidence baseline
+    const evalRun = await runColloquy(['eval', '--model', dir, '--data', data, '--ood', ood, '--baseline-turns', '3', '--json']);
+    expect(evalRun.stderr).not.toMatch(STACK_TRACE);
+    const report = JSON.parse(evalRun.stdout);
+    expect(report).toMatchObject({ in_domain: madeUpShopTurns().length, out_of_scope: 3, threshold: manifest.scorer!.threshold });
+    for (const key of ['ood_auroc', 'ood_fallback_rate', 'in_domain_fallback_rate', 'intent_accuracy']) expect(report[key], key).toBeTypeOf('number');
+    expect(report.intent_accuracy).toBeGreaterThan(0.8);
+    expect(report.baseline).toMatchObject({ in_domain: 3, out_of_scope: 3, threshold: -2.5 });
+  }, 90_000);
+
+  it('`colloquy eval --ood` on a model without a scorer says how to train one', async () => {
+    const run = await runColloquy(['eval', '--model', plain, '--data', 'x.jsonl', '--ood', 'y.jsonl']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('has no out-of-scope scorer');
+    expect(run.stderr).toContain('colloquy scorer --model');
+  });
 
   it('`colloquy scorer` names a bad flag value instead of training', async () => {
     const run = await runColloquy(['scorer', '--model', plain, '--data', 'nowhere.jsonl', '--fallback-rate', '2']);

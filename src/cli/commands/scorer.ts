@@ -3,7 +3,7 @@ import type { Logger } from '../../logger.ts';
 import { attachScorer, readManifest } from '../../model/model-dir.ts';
 import { OOS_INTENT, readMessages, readOutOfScope } from '../../understanding/read-examples.ts';
 import type { Scorer } from '../../understanding/scorer.ts';
-import { trainScorer } from '../../understanding/train-scorer.ts';
+import { trainScorer, type TrainScorerOptions } from '../../understanding/train-scorer.ts';
 import { num, parseFlags, required } from '../args.ts';
 import type { CliContext } from '../context.ts';
 
@@ -12,13 +12,13 @@ export const SCORER_USAGE = `colloquy scorer --model DIR --data FILE [options]
   --data FILE          the bot's user turns: its training dialogues, or {"text", "intent"?} lines
   --ood FILE           out-of-scope examples to learn from besides the built-in ones (lines marked "intent": "oos" when some are)
   --fallback-rate X    share of held-out in-domain turns the stored threshold sends to the fallback (default 0.05)
-  --epochs N --dim N --hidden N --seed N   training settings (defaults 6, 48, 64, 1)`;
+  --epochs N --dim N --hidden N --buckets N --seed N   training settings (defaults 6, 48, 64, 32768, 1); fewer buckets and a smaller dim make a smaller file`;
 
 /** The scorer flags `train` shares. */
 export const SCORER_FLAGS = { ood: { type: 'string' }, 'fallback-rate': { type: 'string' } } as const;
 
 /** The flags `colloquy scorer` accepts (its --help lists each). */
-export const SCORER_COMMAND_FLAGS = { model: { type: 'string' }, data: { type: 'string' }, epochs: { type: 'string' }, dim: { type: 'string' }, hidden: { type: 'string' }, seed: { type: 'string' }, ...SCORER_FLAGS } as const;
+export const SCORER_COMMAND_FLAGS = { model: { type: 'string' }, data: { type: 'string' }, epochs: { type: 'string' }, dim: { type: 'string' }, hidden: { type: 'string' }, buckets: { type: 'string' }, seed: { type: 'string' }, ...SCORER_FLAGS } as const;
 
 /** `colloquy scorer`: (re)trains a model directory's scorer; the generator's weights are untouched. */
 export async function scorerCommand(argv: string[], ctx: CliContext): Promise<void> {
@@ -27,13 +27,13 @@ export async function scorerCommand(argv: string[], ctx: CliContext): Promise<vo
   const model = required(f, 'model', example);
   const data = required(f, 'data', example);
   await readManifest(model); // fail before training when DIR is not a model
-  const scorer = await buildScorer(data, f, ctx.logger, { epochs: num(f, 'epochs'), dim: num(f, 'dim'), hidden: num(f, 'hidden'), seed: num(f, 'seed') });
+  const scorer = await buildScorer(data, f, ctx.logger, { epochs: num(f, 'epochs'), dim: num(f, 'dim'), hidden: num(f, 'hidden'), buckets: num(f, 'buckets'), seed: num(f, 'seed') });
   await attachScorer(model, scorer);
   ctx.print(`saved the scorer in ${model}: ${describeScorer(scorer)}`);
 }
 
 /** Trains a scorer from a data file and the scorer flags, logging each epoch. */
-export async function buildScorer(data: string, f: Record<string, unknown>, logger: Logger, extra: { epochs?: number; dim?: number; hidden?: number; seed?: number } = {}): Promise<Scorer> {
+export async function buildScorer(data: string, f: Record<string, unknown>, logger: Logger, extra: Pick<TrainScorerOptions, 'epochs' | 'dim' | 'hidden' | 'buckets' | 'seed'> = {}): Promise<Scorer> {
   const fallbackRate = num(f, 'fallback-rate');
   if (fallbackRate !== undefined && !(fallbackRate > 0 && fallbackRate < 1)) throw new ColloquyError('usage', `--fallback-rate must be between 0 and 1, got ${fallbackRate}`);
   const { messages } = await readMessages(data, { skipIntent: OOS_INTENT });
