@@ -6,8 +6,16 @@ import type { ChannelVariable, ChannelVariableValues } from './channels/types.ts
 import type { LogLevel } from './logger.ts';
 import type { BackendName } from './runtime/backend.ts';
 
-/** The project's root (where package.json, models/ and conversations/ live). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The project's root (where package.json, models/ and conversations/ live): one level up from
+ * src/ in a clone, two from dist/src/ in an installed package.
+ */
+export const PROJECT_ROOT = projectRootFrom(path.dirname(fileURLToPath(import.meta.url)));
+
+function projectRootFrom(srcDir: string): string {
+  const up = path.resolve(srcDir, '..');
+  return path.basename(up) === 'dist' ? path.resolve(up, '..') : up;
+}
 
 /** Settings read from the environment — the only place Colloquy reads `process.env`. */
 export interface EnvConfig {
@@ -83,8 +91,14 @@ export const DEFAULT_ACTIONS_FILE = path.join(PROJECT_ROOT, 'conversations', 'co
 /** The model registry: `models/<version>/` and `models/registry.json`. */
 export const DEFAULT_MODELS_DIR = path.join(PROJECT_ROOT, 'models');
 
-/** Where conversations are logged unless told otherwise (runtime data, git-ignored). */
-export const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, 'conversations');
+/** True when running from an installed package (under node_modules/), not a clone. */
+const INSTALLED = PROJECT_ROOT.split(path.sep).includes('node_modules');
+
+/**
+ * Where conversations are logged unless told otherwise (runtime data, git-ignored): the clone's
+ * conversations/, or for an installed package ./conversations — never inside node_modules.
+ */
+export const DEFAULT_DATA_DIR = INSTALLED ? path.resolve('conversations') : path.join(PROJECT_ROOT, 'conversations');
 
 /** Reads the environment once; the CLI passes the result down. */
 export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {

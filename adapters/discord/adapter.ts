@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials, type Interaction, type Message, type MessageReaction, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
-import { ColloquyError, silentLogger, createRecentMap, errorText, type Engine, type Logger } from '../../src/index.ts';
+import { ColloquyError, silentLogger, createTurnRefs, errorText, type Engine, type Logger } from '../../src/index.ts';
 import { createAgentsDesk, type AgentsDesk } from './agents-desk.ts';
 import { DISCORD_CHANNEL, dmConversationId, guildConversationId } from './conversation-id.ts';
 import { deliverReply } from './deliver-reply.ts';
@@ -12,8 +12,6 @@ import { createWorkTracker } from './work-tracker.ts';
 export const DEFAULT_EDIT_INTERVAL_MS = 1200;
 /** A typing indicator lasts about 10 s; it is sent again this often while a reply is generated. */
 export const TYPING_REPEAT_MS = 8000;
-/** Bot messages remembered for feedback reactions. */
-const REMEMBERED_REPLIES = 20_000;
 
 export interface DiscordAdapterOptions {
   /** The bot token (DISCORD_TOKEN). */
@@ -64,7 +62,6 @@ export function createDiscordAdapter({
   stopTimeoutMs = 30_000,
 }: DiscordAdapterOptions): DiscordAdapter {
   const work = createWorkTracker();
-  const turnOfMessage = createRecentMap<{ conversationId: string; turnId: string }>({ max: REMEMBERED_REPLIES, ttlMs: Infinity });
   let client: Client | undefined;
   let starting = false;
   let unsubscribe: (() => void) | undefined;
@@ -73,9 +70,12 @@ export function createDiscordAdapter({
   const answer = async (engine: Engine, desk: AgentsDesk, message: Message, conversationId: string, text: string) => {
     const typing = desk.isHeld(conversationId) ? undefined : startTyping(message, typingIntervalMs, logger);
     try {
-      const reply = await engine.handle({ channel: DISCORD_CHANNEL, conversationId, userId: message.author.id, text, receivedAt: message.createdAt });
+      // the message's id: a duplicate delivery (a resumed gateway, another instance) is answered once
+      const reply = await engine.handle({ channel: DISCORD_CHANNEL, conversationId, userId: message.author.id, text, receivedAt: message.createdAt, externalId: message.id });
       const { result, messageIds } = await deliverReply({ source: message, reply, editIntervalMs, logger });
-      if (result.turnId) for (const id of messageIds) turnOfMessage.set(id, { conversationId, turnId: result.turnId });
+      // which reply message shows which turn, in the store: reactions count after a restart too
+      const turns = createTurnRefs(engine, DISCORD_CHANNEL);
+      if (result.turnId) for (const id of messageIds) await turns.remember(id, { conversationId, turnId: result.turnId });
     } finally {
       typing?.stop();
     }
@@ -89,12 +89,23 @@ export function createDiscordAdapter({
     return answer(engine, desk, message, guildConversationId(message.guildId, message.channelId), stripMention(message.content, bot.id));
   };
 
+  /** A 👍/👎 (any skin tone) by a person on one of the bot's replies becomes feedback on its turn. */
+  const feedback = async (engine: Engine, messageId: string, emoji: string | null | undefined, userId: string) => {
+    const value = FEEDBACK_EMOJI[(emoji ?? '').replace(/[\u{1F3FB}-\u{1F3FF}]/gu, '')];
+    const turn = value && (await createTurnRefs(engine, DISCORD_CHANNEL).find(messageId));
+    if (value && turn) await engine.feedback({ ...turn, value, userId });
+  };
   const onReaction = async (engine: Engine, reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
-    if (user.bot) return;
-    const value = FEEDBACK_EMOJI[(reaction.emoji.name ?? '').replace(/[\u{1F3FB}-\u{1F3FF}]/gu, '')];
-    const turn = value && turnOfMessage.get(reaction.message.id);
-    if (!value || !turn) return;
-    await engine.feedback({ ...turn, value, userId: user.id });
+    if (!user.bot) await feedback(engine, reaction.message.id, reaction.emoji.name, user.id);
+  };
+  /**
+   * discord.js drops a reaction in a DM channel it has not seen since it
+   * started (it cannot tell the channel's type): after a restart, such a 👍 is
+   * taken from the gateway's raw event instead.
+   */
+  const onRawReaction = async (engine: Engine, c: Client, d: { channel_id: string; message_id: string; user_id: string; guild_id?: string; emoji: { name: string | null } }) => {
+    if (d.guild_id || c.channels.cache.has(d.channel_id) || d.user_id === c.user?.id) return;
+    await feedback(engine, d.message_id, d.emoji.name, d.user_id);
   };
 
   /** Runs a platform event's work, tracked for `stop()`, with failures logged. */
@@ -130,6 +141,9 @@ export function createDiscordAdapter({
     c.on(Events.ShardResume, () => logger.info('discord: gateway resumed'));
     c.on(Events.MessageCreate, (m) => handleEvent('reply', () => onMessage(engine, desk, c.user!, m)));
     c.on(Events.MessageReactionAdd, (r, u) => handleEvent('feedback', () => onReaction(engine, r, u)));
+    c.on(Events.Raw, (packet: { t?: string; d?: unknown }) => {
+      if (packet.t === 'MESSAGE_REACTION_ADD') handleEvent('feedback', () => onRawReaction(engine, c, packet.d as Parameters<typeof onRawReaction>[2]));
+    });
     c.on(Events.InteractionCreate, (i: Interaction) => {
       if (i.isButton()) handleEvent('button', () => desk.onButton(i));
     });

@@ -6,7 +6,7 @@
  * person is involved, the user's messages are copied into the thread.
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, type ButtonInteraction, type Client, type Message } from 'discord.js';
-import { createHandoffDesk, errorText, type AgentsPlatform, type DeskNote, type Engine, type HandoffAnnouncement, type HandoffDesk, type HandoffEvent, type Logger } from '../../src/index.ts';
+import { ColloquyError, createHandoffDesk, errorText, type AgentsPlatform, type DeskNote, type Engine, type HandoffAnnouncement, type HandoffDesk, type HandoffEvent, type Logger } from '../../src/index.ts';
 import { channelOfConversation, DISCORD_CHANNEL, isDmConversation } from './conversation-id.ts';
 import { sendToChannel, type Pusher } from './push.ts';
 import { stripMention } from './mention.ts';
@@ -47,7 +47,7 @@ export function createAgentsDesk({ client, engine, agentsChannelId, pusher, logg
   const platform: AgentsPlatform = {
     async announce(a) {
       const channel = await client.channels.fetch(agentsChannelId!);
-      if (!channel || !channel.isTextBased() || channel.isDMBased() || channel.isThread()) throw new Error(`${agentsChannelId} is not a guild text channel (DISCORD_AGENTS_CHANNEL)`);
+      if (!channel || !channel.isTextBased() || channel.isDMBased() || channel.isThread()) throw new ColloquyError('config_invalid', `${agentsChannelId} is not a guild text channel (DISCORD_AGENTS_CHANNEL)`, 'Set DISCORD_AGENTS_CHANNEL to the id of a text channel on a server the bot is in.');
       const button = new ButtonBuilder().setCustomId(HANDBACK_BUTTON_PREFIX + a.conversationId).setLabel('Give back to the bot').setStyle(ButtonStyle.Secondary);
       const announcement = await channel.send({ content: announcementText(a, engine.options.commands.bot), components: [new ActionRowBuilder<ButtonBuilder>().addComponents(button)] });
       const thread = await announcement.startThread({ name: THREAD_NAME_PREFIX + a.conversationId });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { ColloquyError } from '../errors.ts';
 import type { ActionHandler, ActionResults } from './types.ts';
 
 export interface LookupOptions {
@@ -24,7 +25,7 @@ export function lookupHandler({ file, field, parameter = field }: LookupOptions)
     if (!wanted) return [];
     const json: unknown = JSON.parse(await readFile(file, 'utf8'));
     const records = Array.isArray(json) ? json : (json as { records?: unknown })?.records;
-    if (!Array.isArray(records)) throw new Error(`${file} holds no list of records`);
+    if (!Array.isArray(records)) throw new ColloquyError('actions_invalid', `${file} holds no list of records`, 'A lookup file is a JSON array of records, or {"records": [...]}.');
     return (records as ActionResults).filter((r) => normalize(r?.[field]) === wanted);
   };
 }

@@ -122,8 +122,17 @@ export function createHandoffDesk({ engine, channel, platform, staffed, logger, 
   const announcements = storedMap<Announced>(engine, `${channel}:handoff:`);
   const byThread = storedMap<string>(engine, `${channel}:handoff-thread:`);
   const states = createRecentMap<HandoffEvent['state']>({ max: REMEMBERED, ttlMs: WEEK_MS });
+  /** One change at a time per conversation: an announcement's read-modify-write must not interleave with the next event's. */
+  const tails = new Map<string, Promise<unknown>>();
+  const serially = (conversationId: string, work: () => Promise<unknown>) => {
+    const next = (tails.get(conversationId) ?? Promise.resolve()).then(work);
+    const tail = next.catch(() => undefined);
+    tails.set(conversationId, tail);
+    void tail.then(() => tails.get(conversationId) === tail && tails.delete(conversationId));
+    return next;
+  };
   const background = (what: string, conversationId: string, work: () => Promise<unknown>) =>
-    track(work().catch((err) => logger.error(`${channel}: ${what} failed`, { conversationId, error: errorText(err) })));
+    track(serially(conversationId, work).catch((err) => logger.error(`${channel}: ${what} failed`, { conversationId, error: errorText(err) })));
   const open = async (conversationId: string) => {
     const a = await announcements.get(conversationId);
     return a && a.state !== 'closed' ? a : undefined;

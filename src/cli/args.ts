@@ -1,17 +1,21 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ColloquyError } from '../errors.ts';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** A command's flags as `parseArgs` takes them (named here so the build can emit declarations). */
+export type Options = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+/** What parsing yields: each flag given, as a string or (for boolean flags) true. */
+export type FlagValues<O extends Options> = { -readonly [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
 
 /** Parses a command's flags; unknown flags are an error naming the flag. */
-export function parseFlags<O extends Options>(argv: string[], options: O) {
+export function parseFlags<O extends Options>(argv: string[], options: O): FlagValues<O> {
   return parseCommandLine(argv, options, false).values;
 }
 
 /** Parses a command's flags and its positional arguments (`colloquy delete-user <id> --data-dir D`). */
-export function parseCommandLine<O extends Options>(argv: string[], options: O, allowPositionals = true) {
+export function parseCommandLine<O extends Options>(argv: string[], options: O, allowPositionals = true): { values: FlagValues<O>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals, strict: true }) as { values: FlagValues<O>; positionals: string[] };
   } catch (err) {
     throw new ColloquyError('usage', (err as Error).message.replace(/\. To specify.*$/, ''), 'Run `colloquy help` for the commands and their flags.');
   }

@@ -14,6 +14,8 @@ import type { RateLimiterFactory } from '../limits/rate-limiter.ts';
 import { redisRateLimiters } from '../limits/redis-rate-limiter.ts';
 import { copyRegistryToDatabase } from '../registry/database/copy.ts';
 import { createRegistryFollower, type RegistryFollower } from '../registry/database/follow.ts';
+import { listDbVersions } from '../registry/database/registry-db.ts';
+import type { ModelVersion } from '../registry/versions.ts';
 import { openDatabase } from '../storage/postgres/open.ts';
 import type { PgPool } from '../storage/postgres/pool.ts';
 import type { RunningBot } from './bot.ts';
@@ -33,6 +35,8 @@ export interface ServeCluster {
   attach(bot: RunningBot): Promise<void>;
   /** Runs `start` in one instance at a time (elected) with a database, else right here. */
   asLeader(role: string, start: () => Stoppable | undefined): void;
+  /** The versions of the database registry (the admin page lists these), when a database is configured. */
+  listModels?: () => Promise<ModelVersion[]>;
   /** `/health` fields: this instance's name and the roles it leads. */
   health(): Record<string, unknown>;
   stop(): Promise<void>;
@@ -79,6 +83,7 @@ export async function openServeCluster(ctx: CliContext, { modelsDir, followRegis
   const database = env.database;
   const pool: PgPool = await openDatabase(database, { logger, max: 3, applicationName: 'colloquy-cluster' });
   stops.push(() => pool.end());
+  cluster.listModels = () => listDbVersions(pool);
   let follower: RegistryFollower | undefined;
   if (followRegistry) {
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM model_versions');

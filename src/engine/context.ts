@@ -51,3 +51,12 @@ export async function commit(ctx: EngineContext, draft: Draft): Promise<void> {
 export function refOf(record: ConversationRecord): { conversationId: string; channel: string; userId: string } {
   return { conversationId: record.id, channel: record.channel, userId: record.userId };
 }
+
+/**
+ * Runs `task` holding conversation `id` across every instance sharing the
+ * store (its `exclusive`); with a single-process store, the engine's own
+ * queue already serializes it and `task` just runs.
+ */
+export function holdingConversation<T>(ctx: EngineContext, id: string, task: () => Promise<T>): Promise<T> {
+  return ctx.store.exclusive ? ctx.store.exclusive(id, task) : task();
+}

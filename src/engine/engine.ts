@@ -14,7 +14,7 @@ import { createRouter, type ConversationEvent } from './routing.ts';
 import type { LiveBus } from './live-bus.ts';
 import { reportFailure } from './failures.ts';
 import type { ActionDefinition } from '../actions/index.ts';
-import { resolveFactCheck, type FactCheckOptions, type IntentPredictor } from './grounding.ts';
+import { resolveFactCheck, type FactCheckOptions } from './grounding.ts';
 import { resolveEngineOptions, type EngineOptionsInput } from './options.ts';
 import { createKeyedQueue } from './queue.ts';
 import type { Clock, Engine, EngineReply, FeedbackInput, InboundMessage } from './types.ts';
@@ -32,8 +32,6 @@ export interface CreateEngineInput {
   actions?: ActionDefinition[];
   /** The fact check on every generated reply: `true` or options to turn it on (`colloquy serve` and `chat` do). Default off. */
   factCheck?: FactCheckOptions | boolean;
-  /** Predicts a message's intent, for actions triggered by one. */
-  predictIntent?: IntentPredictor;
   /** Carries conversation events between instances (`createRedisLiveBus`), so `watch` hears events raised on any of them. */
   bus?: LiveBus;
 }
@@ -53,7 +51,7 @@ const systemClock: Clock = { now: () => new Date() };
  * for await (const piece of reply.stream) write(piece);
  * const { turnId, confidence } = await reply.result;
  */
-export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000, bus, actions = [], factCheck, predictIntent }: CreateEngineInput): Engine {
+export function createEngine({ generator, store, options, logger = silentLogger, clock = systemClock, tickIntervalMs = 10_000, bus, actions = [], factCheck }: CreateEngineInput): Engine {
   const global = createHooks(logger);
   const router = createRouter(logger);
   const hooks: Hooks = {
@@ -68,14 +66,19 @@ export function createEngine({ generator, store, options, logger = silentLogger,
   const frozen = Object.freeze({ ...o, commands: Object.freeze(o.commands), messages: Object.freeze(o.messages) });
   const staffed = new Map<string, number>(); // channel ('*': every channel) → desks that joined
   const agentsFor = (channel: string) => (staffed.get('*') ?? 0) + (staffed.get(channel) ?? 0) > 0;
-  const grounding = { actions: [...actions], factCheck: resolveFactCheck(factCheck), ...(predictIntent ? { predictIntent } : {}) };
+  const grounding = { actions: [...actions], factCheck: resolveFactCheck(factCheck) };
   const ctx: EngineContext = { generator, store, options: frozen, logger, clock, hooks, queue: createKeyedQueue(), pending: new Map(), agentsFor, grounding };
   const desk = createHandoffDesk(ctx);
   let closed = false;
   const live = () => {
     if (closed) throw new ColloquyError('engine_closed', 'The engine is closed');
   };
-  const timer = tickIntervalMs === false ? undefined : setInterval(() => void desk.tick(), tickIntervalMs);
+  // with a store shared by instances, a request made on another instance (perhaps one that died) times out here too
+  const tick = async () => {
+    if (store.exclusive) await seedPending(ctx);
+    await desk.tick();
+  };
+  const timer = tickIntervalMs === false ? undefined : setInterval(() => void tick(), tickIntervalMs);
   timer?.unref();
   void seedPending(ctx);
 
@@ -138,7 +141,7 @@ export function createEngine({ generator, store, options, logger = silentLogger,
       get: async (key) => (live(), store.getChannelState(key)),
       set: async (key, value, options) => (live(), store.setChannelState(key, value, options)),
     },
-    tick: () => desk.tick(),
+    tick,
 
     async close() {
       closed = true;

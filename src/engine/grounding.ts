@@ -1,6 +1,6 @@
 /**
  * Grounding in the engine: before the model answers, the first action whose
- * trigger matches runs and its results are logged as an action turn the model
+ * trigger (a pattern, the scorer's intent, a function) matches runs and its results are logged as an action turn the model
  * reads; after, the fact check holds the reply to the facts the conversation
  * supports, trying other candidates before giving up.
  */
@@ -23,30 +23,24 @@ export interface FactCheckOptions {
   candidates?: number;
 }
 
-/** Predicts a message's intent (the out-of-scope scorer); actions with an `intent` trigger use it. */
-export type IntentPredictor = (text: string, turns: Turn[]) => IntentPrediction | undefined | Promise<IntentPrediction | undefined>;
-
 /** What the engine needs for grounding. */
 export interface Grounding {
   actions: readonly ActionDefinition[];
   /** Undefined: the fact check is off. */
   factCheck?: Required<FactCheckOptions>;
-  predictIntent?: IntentPredictor;
 }
 
 /** Turns a handler sees as `recentTurns`. */
 const RECENT_TURNS = 6;
 
-/** Runs the matching action, if any, and logs its call as an action turn (before the reply is generated). */
-export async function runMatchingAction(ctx: EngineContext, draft: Draft, text: string, turns: Turn[]): Promise<void> {
-  const { actions, predictIntent } = ctx.grounding;
+/**
+ * Runs the matching action, if any, and logs its call as an action turn
+ * (before the reply is generated). `intent`: the model's scorer's prediction
+ * for the message, for actions triggered by an intent.
+ */
+export async function runMatchingAction(ctx: EngineContext, draft: Draft, text: string, turns: Turn[], intent?: IntentPrediction): Promise<void> {
+  const { actions } = ctx.grounding;
   if (actions.length === 0) return;
-  let intent: IntentPrediction | undefined;
-  try {
-    intent = await predictIntent?.(text, turns);
-  } catch (err) {
-    ctx.logger.warn('intent prediction failed', { conversationId: draft.record.id, error: (err as Error)?.message ?? String(err) });
-  }
   let match;
   try {
     match = matchAction(actions, { text, turns, conversationId: draft.record.id, ...(intent ? { intent } : {}) });

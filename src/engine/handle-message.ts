@@ -9,7 +9,7 @@ import type { Reply } from '../generation/generator.ts';
 import type { FactCheckVerdict, LoggedTurn } from '../storage/types.ts';
 import { factCheckReply, runMatchingAction } from './grounding.ts';
 import { isCommand, parseCommand, type CommandName } from './commands.ts';
-import { commit, draftOrNew, refOf, type EngineContext } from './context.ts';
+import { commit, draftOrNew, holdingConversation, refOf, type EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
 import { reportFailure } from './failures.ts';
 import { botAnswers, closeHandoff, requestHandoff, timeOutIfDue } from './handoff.ts';
@@ -44,8 +44,7 @@ export async function handleMessage(ctx: EngineContext, msg: InboundMessage, emi
   }
   try {
     // across instances sharing a store, one of them at a time answers this conversation
-    const task = () => answerMessage(ctx, msg, input.text, emit);
-    return await (ctx.store.exclusive ? ctx.store.exclusive(msg.conversationId, task) : task());
+    return await holdingConversation(ctx, msg.conversationId, () => answerMessage(ctx, msg, input.text, emit));
   } catch (err) {
     if (isColloquyError(err, 'storage_conversation_deleted')) {
       // a privacy deletion landed while this message was answered: not a failure, and nothing of it is kept
@@ -151,7 +150,7 @@ async function generate(ctx: EngineContext, draft: Draft, at: string, emit: Emit
   const o = ctx.options;
   const contextOf = () => modelContext(draft.record, { maxHistoryTurns: o.maxHistoryTurns, isCommand: (t) => isCommand(t, o.commands) });
   const userText = draft.record.turns[draft.record.turns.length - 1].text;
-  await runMatchingAction(ctx, draft, userText, contextOf());
+  await runMatchingAction(ctx, draft, userText, contextOf(), understanding?.intent);
   const context = contextOf();
   let reply: Reply;
   try {

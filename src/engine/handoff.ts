@@ -5,7 +5,7 @@
  */
 import { ColloquyError } from '../errors.ts';
 import type { HandoffInfo } from '../storage/types.ts';
-import { commit, draftFor, refOf, type EngineContext } from './context.ts';
+import { commit, draftFor, holdingConversation, refOf, type EngineContext } from './context.ts';
 import { Draft } from './draft.ts';
 import { reportFailure } from './failures.ts';
 import { normalizeInput } from './input.ts';
@@ -120,15 +120,17 @@ export function createHandoffDesk(ctx: EngineContext): Omit<AgentDesk, 'join'> &
       await Promise.all(
         due.map(([id]) =>
           queue
-            .run(id, async () => {
+            .run(id, () => holdingConversation(ctx, id, async () => {
+              // under the conversation's lock: of several instances, one times it out, once
               const record = await ctx.store.get(id);
               if (!record || record.handoff.state !== 'requested') return void ctx.pending.delete(id);
               const draft = new Draft(record, t.toISOString());
               if (timeOutIfDue(ctx, draft, t)) await commit(ctx, draft);
-            })
+            }))
             .catch((err) => reportFailure(ctx, 'store', err, { conversationId: id })),
         ),
       );
     },
   };
 }
+

@@ -1,4 +1,7 @@
-import type { Dialogue } from '../data/dialogue.ts';
+import type { Dialogue, Turn } from '../data/dialogue.ts';
+import { DEFAULT_ENGINE_OPTIONS } from '../engine/options.ts';
+import { checkReply, factSupport } from '../facts/index.ts';
+import { groundingFigures } from './grounding.ts';
 import type { LstmGenerator } from '../generation/generator.ts';
 import type { GenerateOptions } from '../generation/options.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
@@ -32,6 +35,25 @@ export interface EvalReport {
   msPerToken: number;
   strategy: string;
   seconds: number;
+  /** Replies stating a fact absent from what the model was shown (no fact check). */
+  unsupported_fact_rate: number;
+  /** The same for the reference replies: the floor the data sets. */
+  reference_unsupported_fact_rate: number;
+  /** Of the facts in the references that the context holds, the share the replies state too. */
+  inform_recall: number;
+  /** The same replies after the fact check, when it ran (`factCheck`). */
+  fact_check?: FactCheckedFigures;
+}
+
+/** Replies after the fact check: passed, replaced by a sampled candidate that passes, or the fallback. */
+export interface FactCheckedFigures {
+  unsupported_fact_rate: number;
+  inform_recall: number;
+  /** Share of replies that became the fallback (no candidate passed). */
+  fallback_rate: number;
+  /** Share replaced by another candidate. */
+  replaced_rate: number;
+  bleu4: number;
 }
 
 export interface EvaluateInput {
@@ -46,7 +68,14 @@ export interface EvaluateInput {
   /** Writes one JSONL line per evaluated turn: {id, context, reference, hypothesis}. */
   predictionsFile?: string;
   onProgress?: (done: number, total: number) => void;
+  /** Runs the fact check as the engine does (sampled candidates, then the fallback) and reports `fact_check`. */
+  factCheck?: { allowlist?: string[]; candidates?: number };
+  /** Facts the bot may state without the conversation holding them (for the unsupported-fact rates). */
+  allowlist?: string[];
 }
+
+/** What the fact-checked figures count a fallback as (the engine's default fallback text). */
+const FALLBACK_TEXT = DEFAULT_ENGINE_OPTIONS.fallbackText;
 
 function quality(hyps: string[], refs: string[]): ReplyQuality {
   return { bleu4: corpusBleu(hyps, refs), distinct1: distinctN(hyps, 1), distinct2: distinctN(hyps, 2), avgLength: averageLength(hyps) };
@@ -79,9 +108,12 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
     input.onProgress?.(i + 1, turns.length);
   }
   const refs = turns.map((t) => t.reference);
+  const histories = turns.map((t) => t.history);
+  const allowlist = input.factCheck?.allowlist ?? input.allowlist ?? [];
+  const checked = input.factCheck ? await factChecked(input, histories, hyps, refs, allowlist) : undefined;
   const baselineHyps = input.baseline ? turns.map((t) => input.baseline!.reply(t.history)) : undefined;
   if (input.predictionsFile) {
-    const lines = turns.map((t, i) => JSON.stringify({ id: t.id, context: t.history, reference: t.reference, hypothesis: hyps[i], ...(baselineHyps ? { baseline: baselineHyps[i] } : {}) }));
+    const lines = turns.map((t, i) => JSON.stringify({ id: t.id, context: t.history, reference: t.reference, hypothesis: hyps[i], ...(checked ? { checked: checked.replies[i] } : {}), ...(baselineHyps ? { baseline: baselineHyps[i] } : {}) }));
     await writeFileAtomic(input.predictionsFile, lines.join('\n') + (lines.length ? '\n' : ''));
   }
   return {
@@ -96,7 +128,33 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
     msPerToken: generationMs / Math.max(1, generatedTokens),
     strategy: input.generate?.strategy ?? 'greedy',
     seconds: Math.round((Date.now() - started) / 1000),
+    ...groundingFigures(histories, hyps, refs, allowlist),
+    ...(checked ? { fact_check: checked.figures } : {}),
   };
+}
+
+/** The replies the fact check lets through (a failing one replaced by the first sampled candidate that passes, else the fallback), and their figures. */
+async function factChecked(input: EvaluateInput, histories: Turn[][], hyps: string[], refs: string[], allowlist: string[]): Promise<{ replies: string[]; figures: FactCheckedFigures }> {
+  const candidates = input.factCheck?.candidates ?? 4;
+  const replies: string[] = [];
+  let fallbacks = 0;
+  let replaced = 0;
+  for (const [i, history] of histories.entries()) {
+    const support = factSupport(history, allowlist);
+    let text: string | undefined = checkReply(hyps[i], support).passed ? hyps[i] : undefined;
+    for (let seed = 1; text === undefined && seed <= candidates; seed++) {
+      const candidate = (await input.generator.reply(history, { ...input.generate, strategy: 'sample', temperature: 0.7, seed }).result).text;
+      if (candidate.trim() && checkReply(candidate, support).passed) {
+        text = candidate;
+        replaced++;
+      }
+    }
+    if (text === undefined) fallbacks++;
+    replies.push(text ?? FALLBACK_TEXT);
+  }
+  const n = Math.max(1, histories.length);
+  const g = groundingFigures(histories, replies, refs, allowlist);
+  return { replies, figures: { unsupported_fact_rate: g.unsupported_fact_rate, inform_recall: g.inform_recall, fallback_rate: fallbacks / n, replaced_rate: replaced / n, bleu4: corpusBleu(replies, refs) } };
 }
 
 /** The report as a plain-text table. */
@@ -110,8 +168,15 @@ export function formatReport(r: EvalReport): string {
     row('retrieval (TF-IDF)', r.baseline, '—'),
     `per-token perplexity ${r.perTokenPerplexity.toFixed(2)}; reference avg len ${r.referenceAvgLength.toFixed(1)}`,
     `trained ${r.trainingMinutes == null ? '—' : `${r.trainingMinutes.toFixed(1)} min`}; replies took ${r.msPerToken.toFixed(2)} ms/token`,
+    `unsupported facts: replies ${pct(r.unsupported_fact_rate)}, references ${pct(r.reference_unsupported_fact_rate)}; inform recall ${pct(r.inform_recall)}`,
+    r.fact_check
+      ? `with the fact check: unsupported ${pct(r.fact_check.unsupported_fact_rate)}, fallbacks ${pct(r.fact_check.fallback_rate)}, replaced ${pct(r.fact_check.replaced_rate)}, inform recall ${pct(r.fact_check.inform_recall)}, BLEU-4 ${r.fact_check.bleu4.toFixed(2)}`
+      : '',
   ]
     .filter(Boolean)
     .join('\n');
 }
 
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)} %`;
+}

@@ -6,6 +6,7 @@
  */
 import type { Tokenizer } from '../tokenizer/index.ts';
 import type { ModelConfig } from './config.ts';
+import { ColloquyError } from '../errors.ts';
 
 /** Weights as named arrays (the form warm starts and checkpoints use). */
 export type WeightArrays = Map<string, Float32Array>;
@@ -26,7 +27,7 @@ export function withActionToken(tokenizer: Tokenizer, config: ModelConfig, weigh
   const embedding = weights.get('embedding');
   const outW = weights.get('out.w');
   const outB = weights.get('out.b');
-  if (!embedding || !outW || !outB) throw new Error('weights lack embedding, out.w or out.b');
+  if (!embedding || !outW || !outB) throw new ColloquyError('model_file_corrupt', 'The model weights lack embedding, out.w or out.b', 'The model directory is incomplete: train or copy it again.');
   const E = config.embedDim;
   const H = config.hiddenSize;
   const emb = new Float32Array((V + 1) * E);

@@ -15,7 +15,7 @@ import { ColloquyError, isColloquyError } from '../errors.ts';
 import { listReviewItems, reviewConversation } from '../learning/review.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { isVersionName } from '../registry/registry-file.ts';
-import { listVersions } from '../registry/versions.ts';
+import { listVersions, type ModelVersion } from '../registry/versions.ts';
 import type { ConversationStore } from '../storage/types.ts';
 import { createPrivacyRouter } from './privacy-router.ts';
 
@@ -43,6 +43,8 @@ export interface AdminRouterOptions {
   token: string;
   /** Where the model versions live (`models/`); without it the models list is empty. */
   modelsDir?: string;
+  /** Lists the versions instead of reading `modelsDir` (the database registry, shared by instances). */
+  listModels?: () => Promise<ModelVersion[]>;
   /** The engine's confidence threshold and command words, so the queue flags what the engine would. */
   minConfidence?: number;
   commands?: CommandNames;
@@ -73,7 +75,7 @@ function reportSignature(token: string, name: string, expires: number): string {
  * createWebServer({ engine, secret, mounts: { '/admin': router } }); // the web server applies its per-IP limit first
  */
 export function createAdminRouter(opts: AdminRouterOptions): express.Router {
-  const { store, token, modelsDir, minConfidence, commands, bodyBytes = 64 * 1024, logger = silentLogger, now = Date.now } = opts;
+  const { store, token, modelsDir, listModels, minConfidence, commands, bodyBytes = 64 * 1024, logger = silentLogger, now = Date.now } = opts;
   if (typeof token !== 'string' || token.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new ColloquyError('config_invalid', `The admin token (COLLOQUY_ADMIN_TOKEN) must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`, 'Generate one: openssl rand -base64 24');
   }
@@ -126,9 +128,9 @@ export function createAdminRouter(opts: AdminRouterOptions): express.Router {
   });
 
   api.get('/models', async (_req, res) => {
-    if (!modelsDir) return void res.json({ versions: [] });
+    if (!modelsDir && !listModels) return void res.json({ versions: [] });
     const expires = now() + REPORT_LINK_MS;
-    const versions = (await listVersions(modelsDir, logger)).map((v) => ({
+    const versions = (await (listModels ? listModels() : listVersions(modelsDir!, logger))).map((v) => ({
       name: v.name,
       version: v.version,
       status: v.status,

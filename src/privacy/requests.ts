@@ -19,6 +19,9 @@ import { silentLogger, type Logger } from '../logger.ts';
 import type { ConversationStore, DeletionReport } from '../storage/types.ts';
 import { checkPrivacyRequest, runPrivacyRequest, type PrivacyRequest } from './operations.ts';
 
+/** The commands that hold the log and run the requests dropped for them (see `watchPrivacyRequests`). */
+export const WATCHING_COMMANDS: readonly string[] = ['serve', 'chat'];
+
 /** The directory of pending requests inside a data directory. */
 export const requestsDir = (dataDir: string): string => join(dataDir, 'requests');
 

@@ -324,6 +324,7 @@ export async function createLowdbStore({
       const tempsBefore = leftovers.tempFilesRemoved;
       const report = await deleteUserRecords(store, tombstones, userId);
       const needle = `"userId":${JSON.stringify(userId)}`;
+      await channelState.purge((json) => json.includes(needle)); // e.g. a hand-off announcement naming them
       return finishDeletion(report, tempsBefore, (text) => text.includes(needle));
     },
 

@@ -7,6 +7,7 @@
  * embedding rows a message uses (fastText's trick), so a pass over 100k turns
  * takes seconds on one core.
  */
+import { ColloquyError } from '../errors.ts';
 
 /** Shapes of a scorer network. */
 export interface NetworkShape {
@@ -59,7 +60,7 @@ export class Network {
     const { rows, dim, dense, hidden, kinds, intents } = shape;
     const sizes = [rows * dim, hidden * (dim + dense), hidden, kinds * hidden, kinds, intents * hidden, intents];
     if (arrays) {
-      if (arrays.length !== sizes.length || arrays.some((a, i) => a.length !== sizes[i])) throw new Error(`scorer weights do not match the shape ${JSON.stringify(shape)}`);
+      if (arrays.length !== sizes.length || arrays.some((a, i) => a.length !== sizes[i])) throw new ColloquyError('model_file_corrupt', `The scorer weights do not match the shape ${JSON.stringify(shape)}`, 'Retrain the scorer: colloquy scorer --help.');
       [this.emb, this.w1, this.b1, this.wk, this.bk, this.wi, this.bi] = arrays;
       return;
     }

@@ -57,6 +57,19 @@ describe('loadActionsFile', () => {
     expect(await match.action.handler({ order: '99999' }, { conversationId: 'c1', recentTurns: [], signal: new AbortController().signal })).toEqual([]);
   });
 
+  it('answers a lookup from a file without a list of records with a coded error naming the file', async () => {
+    const file = await write({
+      'actions.json': { actions: [{ name: 'order_status', pattern: 'order (?<order>\\d+)', lookup: { file: 'orders.json', field: 'order' } }] },
+      'orders.json': { order: '48213' },
+    });
+    const { actions: loaded } = await loadActionsFile(file);
+
+    const err = await rejectionOf(loaded[0].handler({ order: '48213' }, { conversationId: 'c1', recentTurns: [], signal: new AbortController().signal }));
+
+    expect(err.code).toBe('colloquy_actions_invalid');
+    expect(err.message).toContain('orders.json holds no list of records');
+  });
+
   it('names the file and the action for each mistake', async () => {
     const cases: Array<[unknown, RegExp]> = [
       ['{not json', /cannot be read as JSON/],

@@ -4,7 +4,7 @@ import { COMMANDS } from '../../src/cli/main.ts';
 import { runColloquy, STACK_TRACE } from '../helpers/cli.ts';
 
 describe('colloquy <verb> --help', () => {
-  it.each(Object.keys(COMMANDS))('%s --help lists its flags and exits 0', async (verb) => {
+  it.concurrent.each(Object.keys(COMMANDS))('%s --help lists its flags and exits 0', async (verb) => {
     const run = await runColloquy([verb, '--help']);
 
     expect(run.stderr).not.toMatch(STACK_TRACE);

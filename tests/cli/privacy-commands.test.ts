@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLowdbStore } from '../../src/storage/lowdb-store.ts';
 import { acquireWriterLock } from '../../src/storage/writer-lock.ts';
-import { runColloquy, STACK_TRACE } from '../helpers/cli.ts';
+import { DEFAULT_MODEL_DIR } from '../../src/config.ts';
+import { runColloquy, STACK_TRACE, startColloquy } from '../helpers/cli.ts';
 import { createRecord, createTempDir, createTurn } from '../storage/fixtures/records.ts';
 
 let tmp: Awaited<ReturnType<typeof createTempDir>>;
@@ -58,4 +59,24 @@ describe('colloquy delete-user / retention', () => {
       await release();
     }
   }, 60_000);
+
+  it('goes through a running colloquy chat session, which holds the log', async () => {
+    const chat = startColloquy(['chat', '--data-dir', tmp.dir, '--model', DEFAULT_MODEL_DIR, '--backend', 'wasm'], { COLLOQUY_LOG_LEVEL: 'info' });
+    let err = '';
+    chat.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise((resolve) => chat.on('close', resolve));
+    try {
+      for (const end = Date.now() + 60_000; !/logging the conversation/.test(err); ) {
+        if (Date.now() > end) throw new Error(`chat did not start: ${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const run = await runColloquy(['delete-user', 'ana', '--data-dir', tmp.dir]);
+      expect(run.stdout.trim()).toMatch(/^removed 1 conversation, 2 turns, .*through the running colloquy chat, pid \d+\)$/);
+      expect(run.code).toBe(0);
+    } finally {
+      chat.stdin!.end();
+      await exited;
+    }
+    expect(await readFile(join(tmp.dir, 'index.jsonl'), 'utf8')).not.toContain('ana');
+  }, 120_000);
 });

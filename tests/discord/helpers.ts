@@ -20,6 +20,8 @@ export interface DiscordSetup {
   generator: Generator;
   adapter: DiscordAdapter;
   logger: ReturnType<typeof createFakeLogger>;
+  /** Stops the bot (adapter, engine, log) and starts it again on the same log and stand-in: what it kept only in memory is gone. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,27 +38,39 @@ export interface SetupInput {
 export async function startDiscordSetup({ script = echo, generator: given, engineOptions, adapter: adapterOptions, standIn: standInOptions }: SetupInput = {}): Promise<DiscordSetup> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'colloquy-discord-'));
   const standIn = await startDiscordStandIn(standInOptions);
-  const store = await createLowdbStore({ dir });
   const generator = given ?? createScriptedGenerator(script);
-  const engine = createEngine({ generator, store, options: engineOptions, tickIntervalMs: false });
   const logger = createFakeLogger();
-  const adapter = createDiscordAdapter({ token: standIn.token, apiUrl: standIn.apiUrl, agentsChannelId: standIn.agents, logger, editIntervalMs: 100, ...adapterOptions });
-  await adapter.start(engine);
-  return {
+  /** What lives in the bot's process: the log opened from `dir`, the engine, the adapter. */
+  const boot = async () => {
+    const store = await createLowdbStore({ dir });
+    const engine = createEngine({ generator, store, options: engineOptions, tickIntervalMs: false });
+    const adapter = createDiscordAdapter({ token: standIn.token, apiUrl: standIn.apiUrl, agentsChannelId: standIn.agents, logger, editIntervalMs: 100, ...adapterOptions });
+    await adapter.start(engine);
+    return { store, engine, adapter };
+  };
+  const shutdown = async (p: Awaited<ReturnType<typeof boot>>) => {
+    await p.adapter.stop();
+    await p.engine.close();
+    await p.store.close();
+  };
+  let running = await boot();
+  const setup: DiscordSetup = {
     standIn,
-    engine,
-    store,
+    ...running,
     generator,
-    adapter,
     logger,
+    async restart() {
+      await shutdown(running);
+      running = await boot();
+      Object.assign(setup, running);
+    },
     async close() {
-      await adapter.stop();
-      await engine.close();
-      await store.close();
+      await shutdown(running);
       await standIn.close();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+  return setup;
 }
 
 /**

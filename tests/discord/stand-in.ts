@@ -106,6 +106,8 @@ export interface DiscordStandIn {
   channel(id: string): StandInChannel | undefined;
   /** `author` posts a message; resolves once the client has received it (after a reconnect if the socket is down). */
   send(input: SendInput): Promise<StoredMessage>;
+  /** Delivers a message already sent once more (a duplicate dispatch, as a resumed gateway may send). */
+  redeliver(message: StoredMessage): Promise<void>;
   /** `user` reacts to a message with `emoji`; resolves once the client has received it. */
   react(input: { messageId: string; user: StandInUser; emoji: string }): Promise<void>;
   /** `user` presses a button (`customId`) on a message; resolves once the client has received it. */
@@ -464,6 +466,9 @@ export async function startDiscordStandIn({ token = 'stand-in-token', badTokenAt
       const m = userMessage(input);
       await received(dispatch('MESSAGE_CREATE', apiMessage(m)));
       return m;
+    },
+    async redeliver(m) {
+      await received(dispatch('MESSAGE_CREATE', apiMessage(m)));
     },
     async react({ messageId, user, emoji }) {
       const m = messages.find((x) => x.id === messageId);

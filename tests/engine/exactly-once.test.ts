@@ -63,6 +63,29 @@ for (const { kind, skip } of STORE_KINDS) {
     });
 
     if (kind === 'postgres') {
+      it('a hand-off requested on an instance that died times out on another, once', async () => {
+        h = await createStoreHarness(kind, 'handofftimeout');
+        let now = Date.parse('2026-01-01T10:00:00.000Z');
+        const clock = { now: () => new Date(now) };
+        const open = async () => {
+          const store = await h.open();
+          stores.push(store);
+          const engine = createEngine({ generator: createScriptedGenerator(), store, clock, tickIntervalMs: false, options: { handoffTimeoutMinutes: 5 } });
+          engines.push(engine);
+          return { engine, store };
+        };
+        const [a, b, c] = [await open(), await open(), await open()];
+        await (await a.engine.handle(message('hello'))).result;
+        await a.engine.requestHandoff('slack:T1:C1');
+        await a.engine.close(); // the instance that took the request is gone
+
+        now += 6 * 60_000;
+        await Promise.all([b.engine.tick(), c.engine.tick()]);
+        const record = (await b.store.get('slack:T1:C1'))!;
+        expect(record.handoff.state).toBe('closed');
+        expect(record.turns.filter((t) => t.speaker === 'notice' && t.text.startsWith('Sorry, nobody is available'))).toHaveLength(1);
+      });
+
       it('the same event reaching two instances at once is answered by one of them, once, in order with the next message', async () => {
         h = await createStoreHarness(kind, 'twoinst');
         const [a, b] = [await instance(300), await instance(300)];

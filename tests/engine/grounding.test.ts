@@ -65,6 +65,21 @@ describe('actions in the engine', () => {
     expect(context[1].text).toBe('order status order: 48213 => order: 48213, status: shipped, carrier: UPS');
   });
 
+  it("runs an intent-triggered action on the model's scorer's prediction", async () => {
+    const store = await openStore();
+    const scripted = createScriptedGenerator(inOrder('We have the Summit Hiking Boots in size 9.'));
+    const generator = Object.assign(scripted, {
+      understand: (text: string) => ({ outOfScope: 0.01, threshold: 0.5, kind: 'ordinary' as const, kindProbability: 0.9, unknownWords: 0, intent: { name: /boots/.test(text) ? 'product_stock' : 'other', probability: 0.8 } }),
+    });
+    const actions: ActionDefinition[] = [{ name: 'stock', trigger: { intent: 'product_stock' }, handler: async () => [{ product: 'Summit Hiking Boots', sizes: '8, 9, 10' }] }];
+    const engine = createEngine({ generator, store, actions, tickIntervalMs: false });
+    cleanup.push(() => engine.close());
+
+    await readReply(await engine.handle({ channel: 'test', conversationId: 'c1', userId: 'u1', text: 'do you have the boots in 9?' }));
+
+    expect((await store.get('c1'))!.turns.map((t) => t.speaker)).toEqual(['user', 'action', 'bot']);
+  });
+
   it('logs a failing backend as an action turn with an error and still answers', async () => {
     const server = await webhook((_, res) => json(res, 503, {}));
     const actions: ActionDefinition[] = [{ name: 'order_status', trigger: { pattern: ORDER }, handler: webhookHandler({ url: server.url }) }];

@@ -1,19 +1,21 @@
 /** Error codes are a closed union: a misspelt code is a compile error, not a check that silently never matches. */
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ColloquyError, isColloquyError } from '../../src/errors.ts';
 import { PROJECT_ROOT } from '../helpers/tiny.ts';
 
-const scratch = path.join(PROJECT_ROOT, 'tests', 'errors', `.typecheck-${process.pid}`);
-afterAll(() => fs.rm(scratch, { recursive: true, force: true }));
+let scratch: string;
+afterAll(() => (scratch ? fs.rm(scratch, { recursive: true, force: true }) : undefined));
+const ERRORS_MODULE = path.join(PROJECT_ROOT, 'src', 'errors.ts');
 
 /** Type-checks a snippet that imports src/errors.ts; returns the compiler's messages. */
 async function typeErrorsOf(snippet: string): Promise<string[]> {
-  await fs.mkdir(scratch, { recursive: true });
+  scratch ??= await fs.mkdtemp(path.join(os.tmpdir(), 'colloquy-error-codes-'));
   const file = path.join(scratch, `snippet-${Math.random().toString(36).slice(2)}.ts`);
-  await fs.writeFile(file, `import { ColloquyError, isColloquyError } from '../../../src/errors.ts';\n${snippet}\n`);
+  await fs.writeFile(file, `import { ColloquyError, isColloquyError } from ${JSON.stringify(ERRORS_MODULE)};\n${snippet}\n`);
   const program = ts.createProgram([file], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, allowImportingTsExtensions: true, types: [] });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }

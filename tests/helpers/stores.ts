@@ -4,7 +4,7 @@
  * its own on the test database. `open()` after `close()` is a restart;
  * `cleanup()` removes the directory or the schema.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLowdbStore } from '../../src/storage/lowdb-store.ts';
@@ -48,7 +48,7 @@ export async function createStoreHarness(kind: StoreKind, label = 'store'): Prom
       },
       async isStored(id) {
         const probe = last ?? (await createLowdbStore({ dir }));
-        return import('node:fs/promises').then((fs) => fs.stat(probe.fileFor(id)).then((s) => s.isFile(), () => false));
+        return stat(probe.fileFor(id)).then((s) => s.isFile(), () => false);
       },
       cleanup: () => rm(dir, { recursive: true, force: true }),
     };

@@ -169,5 +169,15 @@ for (const { kind, skip } of STORE_KINDS) {
       expect(await again.getChannelState('turn:C1:1.1')).toEqual({ turnId: 't1' });
       for (let i = 0; i < 200; i++) expect(await again.getChannelState(`burst:${i}`)).toEqual({ i });
     });
+
+    it("a user's deletion removes the channel state that names them", async () => {
+      const s = await store();
+      await s.setChannelState('slack:handoff:c1', { conversationId: 'c1', userId: 'U_1%', turns: [{ who: 'user', text: 'my address is …' }] });
+      await s.setChannelState('slack:handoff:c2', { conversationId: 'c2', userId: 'U_10' });
+      await s.deleteUser('U_1%');
+      const again = await restart(s);
+      expect(await again.getChannelState('slack:handoff:c1')).toBeUndefined();
+      expect(await again.getChannelState('slack:handoff:c2')).toEqual({ conversationId: 'c2', userId: 'U_10' });
+    });
   });
 }

@@ -9,6 +9,7 @@ import { openLogForWriting } from './log-dir.ts';
 import { generateFlags, GROUNDING_USAGE, groundingFlags } from './generate-flags.ts';
 import { startBot } from '../bot.ts';
 import { configuredChannels } from '../channels.ts';
+import { watchPrivacyRequests } from '../../privacy/requests.ts';
 
 export const CHAT_USAGE = `colloquy chat [--model DIR | --models-dir DIR] [--data-dir DIR | --no-log] [decoding flags]
   chats in the terminal through the conversation engine (/reset, /help, /agent, /bot),
@@ -31,11 +32,15 @@ export async function chatCommand(argv: string[], ctx: CliContext): Promise<void
   const dataDir = (f['data-dir'] as string | undefined) ?? DEFAULT_DATA_DIR;
   const specs = configuredChannels(BUILTIN_CHANNELS, ctx.env, { foreground: true });
   const bot = await startBot(f, ctx, () => openStore(f['no-log'] === true, dataDir, ctx));
+  let privacyRequests: Awaited<ReturnType<typeof watchPrivacyRequests>> | undefined;
   try {
+    // `colloquy delete-user` / `retention` while this session holds the log go through it
+    if (!f['no-log'] && !ctx.env.database) privacyRequests = await watchPrivacyRequests({ dataDir, store: bot.store, logger: ctx.logger });
     // the foreground channels (the terminal) run until their input ends
     const running = await Promise.all(specs.map((s) => s.channel.start({ engine: bot.engine, logger: ctx.logger, host: ctx.env.host, dataDir })));
     await Promise.all(running.map((r) => r.done));
   } finally {
+    await privacyRequests?.stop();
     await bot.close();
   }
 }

@@ -1,3 +1,4 @@
+import { loadActionsFile } from '../../actions/index.ts';
 import { readCorpus } from '../../data/corpus-file.ts';
 import { evaluate, formatReport } from '../../eval/evaluate.ts';
 import { createRetrievalBaseline } from '../../eval/retrieval.ts';
@@ -14,7 +15,11 @@ export const EVAL_USAGE = `colloquy eval --model DIR --data FILE [options] [deco
   --max-turns N        evaluate a fixed sample of N bot turns (default 2000; 0 = all)
   --baseline retrieval --train FILE   also score the TF-IDF retrieval baseline on the same turns
   --predictions FILE   write {id, context, reference, hypothesis} per turn (JSONL)
+  --fact-check         also report the replies after the fact check (sampled candidates, then the fallback)
+  --actions FILE       the bot's actions file, for its allowlist of facts it may always state
   --json               print the report as JSON
+  Always reported: unsupported_fact_rate (replies stating a fact absent from the context),
+  reference_unsupported_fact_rate (the same for the references) and inform_recall
   --ood FILE           instead: out-of-scope detection — the scorer's AUROC, fallback rates at the stored threshold and
                        intent accuracy on --data's user turns against FILE's messages, beside the generator-confidence baseline
   --baseline-turns N   messages of each side the confidence baseline replies to (default 300; 0 = no baseline)`;
@@ -22,7 +27,8 @@ export const EVAL_USAGE = `colloquy eval --model DIR --data FILE [options] [deco
 /** The flags `colloquy eval` accepts (its --help lists each). */
 export const EVAL_FLAGS = {
   model: { type: 'string' }, data: { type: 'string' }, 'max-turns': { type: 'string' }, baseline: { type: 'string' }, train: { type: 'string' },
-  predictions: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ood: { type: 'string' }, 'baseline-turns': { type: 'string' }, ...generateFlags,
+  predictions: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ood: { type: 'string' }, 'baseline-turns': { type: 'string' },
+  'fact-check': { type: 'boolean' }, actions: { type: 'string' }, ...generateFlags,
 } as const;
 
 /** `colloquy eval`: held-out perplexity, BLEU-4, distinct-n and length, beside a retrieval baseline. */
@@ -38,10 +44,11 @@ export async function evalCommand(argv: string[], ctx: CliContext): Promise<void
   const generator = new LstmGenerator(model);
   const { dialogues } = await readCorpus(data, { logger: ctx.logger });
   const baseline = f.baseline ? createRetrievalBaseline((await readCorpus(f.train as string, { logger: ctx.logger })).dialogues) : undefined;
+  const allowlist = typeof f.actions === 'string' ? (await loadActionsFile(f.actions)).allowlist : [];
   const tty = process.stderr.isTTY;
   const report = await evaluate({
     model, generator, dialogues, baseline, maxTurns: num(f, 'max-turns') ?? 2000, predictionsFile: f.predictions as string | undefined,
-    generate: generateOptionsFrom(f),
+    generate: generateOptionsFrom(f), allowlist, ...(f['fact-check'] ? { factCheck: { allowlist } } : {}),
     onProgress: (done, total) => {
       if (tty && (done % 20 === 0 || done === total)) process.stderr.write(`\rgenerating ${done}/${total}`);
       if (tty && done === total) process.stderr.write('\n');

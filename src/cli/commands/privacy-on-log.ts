@@ -1,15 +1,15 @@
 import { ColloquyError } from '../../errors.ts';
 import { describeDeletion, runPrivacyRequest, type PrivacyRequest } from '../../privacy/operations.ts';
-import { submitPrivacyRequest } from '../../privacy/requests.ts';
+import { submitPrivacyRequest, WATCHING_COMMANDS } from '../../privacy/requests.ts';
 import { writerLockHolder } from '../../storage/writer-lock.ts';
 import type { CliContext } from '../context.ts';
 import { logDirOf, openExistingLog } from './log-dir.ts';
 
 /**
  * Runs a privacy request on the log of `--data-dir` and prints what it
- * removed. When `colloquy serve` holds the log, the request goes through the
- * server (its store holds conversations in memory; deleting files behind its
- * back would be undone); otherwise the command takes the writer lock itself.
+ * removed. When `colloquy serve` (or `chat`) holds the log, the request goes
+ * through it (its store holds conversations in memory; deleting files behind
+ * its back would be undone); otherwise the command takes the writer lock itself.
  *
  * @example
  * await runPrivacyOnLog(flags['data-dir'], ctx, 'delete-user', { op: 'delete-user', userId: 'u1' });
@@ -17,9 +17,9 @@ import { logDirOf, openExistingLog } from './log-dir.ts';
 export async function runPrivacyOnLog(dirFlag: unknown, ctx: CliContext, command: string, request: PrivacyRequest, timeoutMs?: number): Promise<void> {
   const dir = logDirOf(dirFlag);
   const holder = await writerLockHolder(dir);
-  if (holder?.command === 'serve') {
+  if (holder && WATCHING_COMMANDS.includes(holder.command)) {
     const report = await submitPrivacyRequest(dir, request, { timeoutMs });
-    ctx.print(`${describeDeletion(report)} (through the running server, pid ${holder.pid})`);
+    ctx.print(`${describeDeletion(report)} (through the running ${holder.command === 'serve' ? 'server' : `colloquy ${holder.command}`}, pid ${holder.pid})`);
     return;
   }
   const store = await openExistingLog(dirFlag, ctx, command).catch((err) => {

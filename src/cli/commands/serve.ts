@@ -81,7 +81,7 @@ export async function serveCommand(argv: string[], ctx: CliContext): Promise<voi
     const sharedSecret = shared ? (name: string) => loadOrCreateSharedSecret(shared, name) : undefined;
     const { rateLimiters } = cluster;
     const { adminToken } = ctx.env;
-    const mounts = adminToken === undefined ? undefined : { '/admin': createAdminRouter({ store, token: adminToken, modelsDir, minConfidence: engine.options.confidenceThreshold, commands: engine.options.commands, logger: ctx.logger }) };
+    const mounts = adminToken === undefined ? undefined : { '/admin': createAdminRouter({ store, token: adminToken, modelsDir, ...(cluster.listModels ? { listModels: cluster.listModels } : {}), minConfidence: engine.options.confidenceThreshold, commands: engine.options.commands, logger: ctx.logger }) };
     // readiness at start: one probe reply with the decoding the server runs, and a write to the log
     const healthCheck = createHealthCheck({ engine, generator, logger: ctx.logger, probeStore: shared ? async () => void (await shared.query('select 1')) : () => probeWritable(dataDir) });
     onStop.push(() => healthCheck.close());

@@ -14,7 +14,7 @@ import type pg from 'pg';
 import { PROJECT_ROOT } from '../../config.ts';
 import { ColloquyError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
-import { databaseError, type PgPool } from './pool.ts';
+import { databaseError, inTransaction, type PgPool } from './pool.ts';
 
 /** The migrations shipped with Colloquy. */
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
@@ -71,51 +71,49 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
  */
 export async function runMigrations(pool: PgPool, { dir = MIGRATIONS_DIR, logger = silentLogger }: RunMigrationsOptions = {}): Promise<MigrationReport> {
   const migrations = await readMigrations(dir);
-  let client: pg.PoolClient;
+  let report: MigrationReport;
   try {
-    client = await pool.connect();
+    report = await inTransaction(pool, async (client) => {
+      // held until COMMIT/ROLLBACK, and released by the server if this process dies; an instance waits as long as another migrates
+      await client.query('SET LOCAL lock_timeout = 0');
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, pool.schema]);
+      return applyPending(client, pool.schema, migrations, logger);
+    });
   } catch (err) {
-    throw databaseError(`connect to the database to migrate schema ${pool.schema}`, err);
-  }
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    // held until COMMIT/ROLLBACK, and released by the server if this process dies
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, pool.schema]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pool.schema}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      id integer PRIMARY KEY,
-      name text NOT NULL,
-      checksum text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    const { rows } = await client.query<{ id: number; checksum: string }>('SELECT id, checksum FROM schema_migrations');
-    const done = new Map(rows.map((r) => [r.id, r.checksum]));
-    const report: MigrationReport = { applied: [], skipped: [] };
-    for (const m of migrations) {
-      const checksum = done.get(m.id);
-      if (checksum !== undefined) {
-        if (checksum !== m.checksum) logger.warn('an applied migration file has changed since; the change is not applied (add a new migration instead)', { migration: `${m.id}_${m.name}` });
-        report.skipped.push(m.id);
-        continue;
-      }
-      try {
-        await client.query(m.sql);
-      } catch (err) {
-        throw databaseError(`apply migration ${String(m.id).padStart(3, '0')}_${m.name}`, err);
-      }
-      await client.query('INSERT INTO schema_migrations (id, name, checksum) VALUES ($1, $2, $3)', [m.id, m.name, m.checksum]);
-      report.applied.push(m.id);
-    }
-    const newer = [...done.keys()].filter((id) => !migrations.some((m) => m.id === id));
-    if (newer.length) logger.info('the database has migrations this version does not know (a newer instance applied them)', { migrations: newer });
-    await client.query('COMMIT');
-    if (report.applied.length) logger.info('database migrated', { schema: pool.schema, applied: report.applied });
-    return report;
-  } catch (err) {
-    await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
     throw databaseError(`migrate schema ${pool.schema}`, err);
-  } finally {
-    client.release(broken);
   }
+  if (report.applied.length) logger.info('database migrated', { schema: pool.schema, applied: report.applied });
+  return report;
+}
+
+/** Creates the schema and the migrations table when missing, then applies what `schema_migrations` lacks (inside the caller's transaction). */
+async function applyPending(client: pg.PoolClient, schema: string, migrations: Migration[], logger: Logger): Promise<MigrationReport> {
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const { rows } = await client.query<{ id: number; checksum: string }>('SELECT id, checksum FROM schema_migrations');
+  const done = new Map(rows.map((r) => [r.id, r.checksum]));
+  const report: MigrationReport = { applied: [], skipped: [] };
+  for (const m of migrations) {
+    const checksum = done.get(m.id);
+    if (checksum !== undefined) {
+      if (checksum !== m.checksum) logger.warn('an applied migration file has changed since; the change is not applied (add a new migration instead)', { migration: `${m.id}_${m.name}` });
+      report.skipped.push(m.id);
+      continue;
+    }
+    try {
+      await client.query(m.sql);
+    } catch (err) {
+      throw databaseError(`apply migration ${String(m.id).padStart(3, '0')}_${m.name}`, err);
+    }
+    await client.query('INSERT INTO schema_migrations (id, name, checksum) VALUES ($1, $2, $3)', [m.id, m.name, m.checksum]);
+    report.applied.push(m.id);
+  }
+  const newer = [...done.keys()].filter((id) => !migrations.some((m) => m.id === id));
+  if (newer.length) logger.info('the database has migrations this version does not know (a newer instance applied them)', { migrations: newer });
+  return report;
 }

@@ -23,6 +23,12 @@ export interface PgPoolOptions extends DatabaseEnvConfig {
   connectTimeoutMs?: number;
   /** Shown in pg_stat_activity (default `colloquy`). */
   applicationName?: string;
+  /**
+   * Longest wait for a lock, such as a conversation another instance is
+   * answering (ms, default 30 000): past it, that one message fails politely
+   * instead of holding a connection for as long as the other instance is stuck.
+   */
+  lockTimeoutMs?: number;
 }
 
 /** A pool that knows its schema. */
@@ -41,7 +47,7 @@ export interface PgPool extends pg.Pool {
  * const { rows } = await pool.query('SELECT count(*) FROM conversations');
  * await pool.end();
  */
-export function createPgPool({ url, schema, logger = silentLogger, max = 10, connectTimeoutMs = 10_000, applicationName = 'colloquy' }: PgPoolOptions): PgPool {
+export function createPgPool({ url, schema, logger = silentLogger, max = 10, connectTimeoutMs = 10_000, applicationName = 'colloquy', lockTimeoutMs = 30_000 }: PgPoolOptions): PgPool {
   if (!isSqlName(schema)) throw new ColloquyError('config_invalid', `Not a usable schema name: ${JSON.stringify(schema)}`, 'Use lower-case letters, digits and _.');
   const pool = new pg.Pool({
     connectionString: url,
@@ -49,7 +55,7 @@ export function createPgPool({ url, schema, logger = silentLogger, max = 10, con
     connectionTimeoutMillis: connectTimeoutMs,
     application_name: applicationName,
     // every connection resolves unqualified names in Colloquy's schema (public stays visible for extensions)
-    options: `-c search_path=${schema},public`,
+    options: `-c search_path=${schema},public -c lock_timeout=${Math.max(0, Math.round(lockTimeoutMs))}`,
   });
   pool.on('error', (err) => logger.warn('an idle database connection failed; it is replaced on next use', { error: err.message }));
   return Object.assign(pool, { schema });
@@ -60,15 +66,22 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
+    return await onClientInTransaction(client, () => fn(client), (rollbackErr) => { broken = rollbackErr; });
+  } finally {
+    client.release(broken); // a connection that could not roll back is closed, not reused
+  }
+}
+
+/** Runs `fn` inside BEGIN/COMMIT on a connection the caller holds (ROLLBACK when it throws; `onRollbackFailed` hears when that fails too). */
+export async function onClientInTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>, onRollbackFailed: (err: Error) => void = () => undefined): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await fn();
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch((rollbackErr: Error) => { broken = rollbackErr; });
+    await client.query('ROLLBACK').catch(onRollbackFailed);
     throw err;
-  } finally {
-    client.release(broken); // a connection that could not roll back is closed, not reused
   }
 }
 
@@ -79,6 +92,11 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
 export function databaseError(what: string, err: unknown): ColloquyError {
   if (err instanceof ColloquyError) return err;
   const pgCode = (err as { code?: string }).code;
+  if (pgCode === '55P03') {
+    const e = new ColloquyError('database_failed', `Could not ${what}: it stayed locked past the lock timeout (another instance is still working on it)`, 'Retry in a moment; if it persists, look for a stuck instance. Nothing already stored was lost.');
+    e.cause = err;
+    return e;
+  }
   const unreachable = pgCode === 'ECONNREFUSED' || pgCode === 'ENOTFOUND' || pgCode === '57P01' || /timeout|terminat|Connection/i.test((err as Error)?.message ?? '');
   const e = new ColloquyError(
     'database_failed',

@@ -17,7 +17,7 @@ import { silentLogger, type Logger } from '../../logger.ts';
 import { createTombstones, deleteRecordsOlderThan, deleteUserRecords, TOMBSTONE_MS } from '../deletion.ts';
 import { redactText } from '../redact.ts';
 import type { ConversationRecord, ConversationStore, ConversationSummary } from '../types.ts';
-import { databaseError, type PgPool } from './pool.ts';
+import { databaseError, onClientInTransaction, type PgPool } from './pool.ts';
 import { SUMMARY_COLUMNS, UPSERT_SQL, keyOf, lockKeyOf, rowValues, summaryOf, whereOf, type SummaryRow } from './rows.ts';
 
 /** The advisory lock's first key: "a conversation" (the second is the conversation's hash). */
@@ -104,19 +104,6 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
     return run;
   };
 
-  /** `fn` inside BEGIN/COMMIT on `client`, rolled back when it throws. */
-  const transaction = async <T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> => {
-    await client.query('BEGIN');
-    try {
-      const result = await fn();
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  };
-
   const readRecord = async (client: pg.PoolClient, id: string, forUpdate = false): Promise<ConversationRecord | undefined> => {
     const { rows } = await client.query<{ record: ConversationRecord }>(`SELECT record FROM conversations WHERE key = $1${forUpdate ? ' FOR UPDATE' : ''}`, [keyOf(id)]);
     return rows[0]?.record;
@@ -137,7 +124,7 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
 
     async update(id, mutate) {
       try {
-        return await withClient(id, (client) => transaction(client, async () => {
+        return await withClient(id, (client) => onClientInTransaction(client, async () => {
           // re-entrant: free when this connection already holds the lock (inside `exclusive`)
           await client.query('SELECT pg_advisory_xact_lock($1, $2)', [CONVERSATION_LOCK_CLASS, lockKeyOf(id)]);
           const prev = await readRecord(client, id, true);
@@ -195,7 +182,11 @@ export async function createPostgresStore({ pool, logger = silentLogger, redactL
         await pool.query('INSERT INTO deleted_users (user_key, deleted_at) VALUES ($1, now()) ON CONFLICT (user_key) DO UPDATE SET deleted_at = now()', [keyOf(userId)])
           .catch((err) => { throw databaseError('record a user deletion', err); });
       }
-      return deleteUserRecords(store, NO_TOMBSTONES, userId);
+      const report = await deleteUserRecords(store, NO_TOMBSTONES, userId);
+      // channel state naming the user (a hand-off announcement) goes too
+      const needle = `"userId":${JSON.stringify(userId)}`.replace(/[\\%_]/g, (c) => `\\${c}`);
+      await pool.query("DELETE FROM channel_state WHERE value::text LIKE '%' || $1 || '%'", [needle]).catch((err) => { throw databaseError('delete the channel state of a user', err); });
+      return report;
     },
 
     deleteOlderThan: (cutoff) => deleteRecordsOlderThan(store, cutoff),

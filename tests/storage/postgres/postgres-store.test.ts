@@ -81,6 +81,13 @@ describe.skipIf(withoutDatabase)('PostgreSQL store across instances', () => {
       child.on('exit', () => reject(new Error(`holder exited early: ${stderr}`)));
     });
     const s = await instance();
+    // a holder that does not let go: a waiter gives up at the lock timeout, politely, and the store stays usable
+    const impatient = await createPostgresStore({ pool: createPgPool({ url: testDatabaseUrl, schema, max: 2, lockTimeoutMs: 300 }) });
+    stores.push(impatient);
+    const gaveUp = await impatient.exclusive('web:1', async () => 'ran').catch((e: unknown) => e);
+    expect((gaveUp as { code?: string; message?: string })).toMatchObject({ code: 'colloquy_database_failed', message: expect.stringMatching(/lock timeout/) });
+    expect(await impatient.exclusive('web:2', async () => 'other conversation')).toBe('other conversation');
+
     let ran = false;
     const waiting = s.exclusive('web:1', async () => { ran = true; });
     await sleep(300);
