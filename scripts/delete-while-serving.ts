@@ -79,18 +79,20 @@ export async function runDeleteWhileServing({ users = 4, messages = 3 } = {}): P
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     })();
+    const deletionStartedAt = Date.now();
     const cli = await runCli(['delete-user', target.userId, '--data-dir', dataDir]);
     deleting = false;
     await chatter;
     if (cli.code !== 0) throw new Error(`colloquy delete-user failed (${cli.code}): ${cli.stderr}`);
-    const throughServer = await leftoversAround(dataDir, server.url, target);
+    const throughServer = await leftoversAround(dataDir, server.url, target, deletionStartedAt);
 
     // baseline, measured after: the old way, a second store deleting files behind the server's back
     // (it also breaks the server's index handle, so it must not run before the measurement above)
+    const baselineDeletedAt = Date.now();
     const second = await createLowdbStore({ dir: dataDir });
     await second.deleteUser(baseline.userId);
     await second.close();
-    const behindServer = await leftoversAround(dataDir, server.url, baseline);
+    const behindServer = await leftoversAround(dataDir, server.url, baseline, baselineDeletedAt);
 
     return {
       throughServer,
@@ -106,14 +108,16 @@ export async function runDeleteWhileServing({ users = 4, messages = 3 } = {}): P
 
 /**
  * What is left of a deleted user: right after the deletion, anything that
- * mentions them (their messages' marker, their user or conversation id); then,
- * once they wrote again (a new conversation, legitimately theirs), anything
+ * mentions them (their messages' marker, or their user or conversation id in
+ * a record created before the deletion began: a message that arrives once the
+ * deletion is done starts a new conversation, legitimately theirs, which may
+ * reuse the widget's conversation id); then, once they wrote again, anything
  * from before the deletion that came back. The larger count of each.
  */
-async function leftoversAround(dataDir: string, url: string, p: WebUser): Promise<Leftovers> {
-  const afterDeletion = await leftovers(dataDir, url, p, true);
+async function leftoversAround(dataDir: string, url: string, p: WebUser, deletedAt: number): Promise<Leftovers> {
+  const afterDeletion = await leftovers(dataDir, url, p, deletedAt);
   await say(url, p, 'hello again');
-  const afterWritingAgain = await leftovers(dataDir, url, p, false);
+  const afterWritingAgain = await leftovers(dataDir, url, p);
   return {
     files: Math.max(afterDeletion.files, afterWritingAgain.files),
     tempFiles: Math.max(afterDeletion.tempFiles, afterWritingAgain.tempFiles),
@@ -122,9 +126,11 @@ async function leftoversAround(dataDir: string, url: string, p: WebUser): Promis
   };
 }
 
-/** Counts files, temp files, index lines and served turns holding the marker (or, with `ids`, the user's ids). */
-async function leftovers(dataDir: string, url: string, p: WebUser, ids: boolean): Promise<Leftovers> {
-  const mentions = (text: string) => text.includes(p.marker) || (ids && (text.includes(p.userId) || text.includes(p.conversationId)));
+/** Counts files, temp files, index lines and served turns holding the marker (or, with `idsBefore`, the user's ids in a record created before then). */
+async function leftovers(dataDir: string, url: string, p: WebUser, idsBefore?: number): Promise<Leftovers> {
+  const mentionsId = (text: string) => text.includes(p.userId) || text.includes(p.conversationId);
+  const mentions = (text: string) =>
+    text.includes(p.marker) || (idsBefore !== undefined && mentionsId(text) && createdBefore(text, idsBefore));
   const result: Leftovers = { files: 0, tempFiles: 0, indexLines: 0, servedTurns: 0 };
   for (const e of await readdir(dataDir, { withFileTypes: true, recursive: true })) {
     if (!e.isFile()) continue;
@@ -139,6 +145,11 @@ async function leftovers(dataDir: string, url: string, p: WebUser, ids: boolean)
   const history = await fetchJson(`${url}/api/conversations/${encodeURIComponent(p.conversationId)}/messages?limit=100`, p.token);
   result.servedTurns = (history.messages as Array<{ text: string }>).filter((t) => t.text.includes(p.marker)).length;
   return result;
+}
+
+/** Whether a record (or index line) in `text` was created before `time`. */
+function createdBefore(text: string, time: number): boolean {
+  return [...text.matchAll(/"createdAt":"([^"]+)"/g)].some((m) => Date.parse(m[1]) < time);
 }
 
 async function servedTurns(url: string, people: WebUser[]): Promise<number> {

@@ -29,7 +29,7 @@ export const ACTION_TOKEN = '<act>';
 
 /** Options for {@link Tokenizer.train}. */
 export interface TokenizerTrainOptions {
-  /** Total vocabulary size including the 5 specials and 256 bytes (an upper bound); default 4000. */
+  /** Upper bound on the ids before `<act>`: the 5 specials, 256 bytes and the merges; `<act>` is one more. Default 4000. */
   vocabSize: number;
   /** Stop merging when the best pair occurs fewer times than this; default 2. */
   minPairCount?: number;
