@@ -7,8 +7,8 @@
  *   npm run bench:understanding -- --clinc DIR --sgd DIR     # + a scorer trained on SGD train (SGD dev vs CLINC150 out-of-scope; ~6 min)
  *
  * Speed: scorer ms per message vs greedy reply ms per message (medians).
- * Kinds: hand-written phrasings the built-in examples do not contain
- * (bench/fixtures/understanding-*.jsonl) vs ordinary turns of fresh shop
+ * Kinds: two sets of hand-written phrasings the built-in examples do not contain
+ * (bench/fixtures/understanding-{person,frustrated}{,-2}.jsonl) vs ordinary turns of fresh shop
  * dialogues (a seed the bundled corpus did not use). Anchors: the generator's
  * confidence on the bundled model, TF-IDF nearest training turn on CLINC/SGD.
  */
@@ -65,12 +65,14 @@ const sMs = median(scorerMs);
 const rMs = median(replyMs);
 out(`speed (${modelDir}, ${sample.length} messages × ${rounds} rounds, medians): scorer ${sMs.toFixed(3)} ms/message, greedy reply ${rMs.toFixed(1)} ms/message → scoring adds ${pct(sMs / rMs)} to a reply`);
 
-// 2. kinds on hand-written phrasings vs ordinary shop turns
-const person = fixture('understanding-person.jsonl');
-const angry = fixture('understanding-frustrated.jsonl');
+// 2. kinds on two sets of hand-written phrasings (the second written later, before the built-in examples were broadened) vs ordinary shop turns
 const share = (texts: string[], kind: string) => texts.filter((t) => scorer.understand(t).kind === kind).length / texts.length;
 const ordinaryReacts = fresh.filter((t) => ['asks-for-person', 'frustrated'].includes(scorer.understand(t).kind)).length / fresh.length;
-out(`kinds: "get me a person" ${pct(share(person, 'asks-for-person'))} of ${person.length} hand off; angry ${pct(share(angry, 'frustrated'))} of ${angry.length} get the apology; ordinary shop turns doing either ${pct(ordinaryReacts)} of ${fresh.length}`);
+for (const suffix of ['', '-2']) {
+  const person = fixture(`understanding-person${suffix}.jsonl`);
+  const angry = fixture(`understanding-frustrated${suffix}.jsonl`);
+  out(`kinds${suffix && ` (set ${suffix.slice(1)})`}: "get me a person" ${pct(share(person, 'asks-for-person'))} of ${person.length} hand off; angry ${pct(share(angry, 'frustrated'))} of ${angry.length} get the apology; ordinary shop turns doing either ${pct(ordinaryReacts)} of ${fresh.length}`);
+}
 out(`  anchor: the engine without a scorer hands off only on the literal /agent command (0 % of these) and never reads frustration`);
 
 // 3. the bundled model against CLINC150's out-of-scope queries, beside the confidence baseline
