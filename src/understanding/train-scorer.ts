@@ -59,8 +59,12 @@ const DEFAULTS = {
   maxInDomain: 60_000, // SGD's 112k user turns hold ~70k distinct texts; more adds time, not accuracy
   seed: 1,
 };
-/** Shares of an epoch's steps given to the rarer kinds (each oversampled to about this much). */
-const KIND_SHARE: Partial<Record<MessageKind, number>> = { 'off-topic': 0.15, 'asks-for-person': 0.05, frustrated: 0.05 };
+/**
+ * Shares of an epoch's steps given to the rarer kinds beside a large corpus, drawn at random from their
+ * examples (each example at least once an epoch); the ordinary turns take the rest, each once.
+ */
+const KIND_SHARE: Partial<Record<MessageKind, number>> = { 'off-topic': 0.15, 'asks-for-person': 0.2, frustrated: 0.2 };
+const ORDINARY_SHARE = 1 - Object.values(KIND_SHARE).reduce((a, b) => a + b, 0);
 /** A word needs this many training occurrences to get its own embedding row. */
 const MIN_WORD_COUNT = 2;
 const MAX_VOCAB = 30_000;
@@ -123,7 +127,7 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
   const byKind = MESSAGE_KINDS.map((_, k) => prepared.filter((p) => p.kind === k));
   const ordinary = byKind[0].length;
   // steps per epoch: every ordinary example once, the rarer kinds drawn up to their share
-  const draws = MESSAGE_KINDS.map((kind, k) => (k === 0 ? ordinary : byKind[k].length ? Math.max(byKind[k].length, Math.round((ordinary * (KIND_SHARE[kind] ?? 0)) / (1 - 0.25))) : 0));
+  const draws = MESSAGE_KINDS.map((kind, k) => (k === 0 ? ordinary : byKind[k].length ? Math.max(byKind[k].length, Math.round((ordinary * (KIND_SHARE[kind] ?? 0)) / ORDINARY_SHARE)) : 0));
   const total = draws.reduce((a, b) => a + b, 0) * o.epochs;
   let step = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
