@@ -1,7 +1,8 @@
 /**
  * Retraining from reviewed conversations: fine-tune the active model on the
- * base corpus plus the reviewed export, score the candidate and the current
- * model on the same fixed held-out set, and let the gate decide.
+ * base corpus plus the reviewed export, train the candidate's out-of-scope
+ * scorer on the same dialogues, score the candidate and the current model on
+ * the same fixed held-out set, and let the gate decide.
  *
  * Crash safety, in order: training writes only under `<modelsDir>/.retrain/`
  * (checkpoints there let a rerun resume); the finished candidate, with its
@@ -27,6 +28,7 @@ import { listVersions, resolveActive } from '../registry/versions.ts';
 import { DEFAULT_TRAINING_OPTIONS, resolveTrainingOptions, type TrainingOptions } from '../training/options.ts';
 import type { ProgressEvent } from '../training/trainer.ts';
 import { trainModel } from '../training/train-model.ts';
+import { attachTrainedScorer, scorerSettingsOf, trainScorerLogged, userMessages } from '../understanding/scorer-for-model.ts';
 import { sha256, writeFileAtomic } from '../util/fs-atomic.ts';
 import { baseEvalSlice, type EvalSliceOptions } from './eval-set.ts';
 import { applyGate, resolveGate } from './gate.ts';
@@ -131,6 +133,10 @@ export async function retrain(input: RetrainInput): Promise<RetrainResult> {
       onProgress: input.onProgress,
       signal: input.signal,
     });
+
+    // the candidate's scorer learns the same dialogues, at the size and fallback rate of the active model's
+    input.onStage?.('training the out-of-scope scorer on the same dialogues');
+    await attachTrainedScorer(out, () => trainScorerLogged(userMessages(mix.dialogues), logger, current.scorer ? scorerSettingsOf(current.scorer) : {}), logger);
 
     input.onStage?.(`evaluating both models on ${evalTurns} held-out bot turns`);
     candidate = await loadModel(out);

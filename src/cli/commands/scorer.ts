@@ -3,7 +3,8 @@ import type { Logger } from '../../logger.ts';
 import { attachScorer, readManifest } from '../../model/model-dir.ts';
 import { OOS_INTENT, readMessages, readOutOfScope } from '../../understanding/read-examples.ts';
 import type { Scorer } from '../../understanding/scorer.ts';
-import { trainScorer, type TrainScorerOptions } from '../../understanding/train-scorer.ts';
+import { trainScorerLogged } from '../../understanding/scorer-for-model.ts';
+import type { TrainScorerOptions } from '../../understanding/train-scorer.ts';
 import { num, parseFlags, required } from '../args.ts';
 import type { CliContext } from '../context.ts';
 
@@ -38,10 +39,7 @@ export async function buildScorer(data: string, f: Record<string, unknown>, logg
   if (fallbackRate !== undefined && !(fallbackRate > 0 && fallbackRate < 1)) throw new ColloquyError('usage', `--fallback-rate must be between 0 and 1, got ${fallbackRate}`);
   const { messages } = await readMessages(data, { skipIntent: OOS_INTENT });
   const outOfScope = typeof f.ood === 'string' ? await readOutOfScope(f.ood) : [];
-  logger.info(`training the scorer on ${messages.length} user turns and ${outOfScope.length} out-of-scope examples (plus the built-in ones)`);
-  const started = Date.now();
-  const scorer = trainScorer({ inDomain: messages, outOfScope, fallbackRate, ...extra, onEpoch: (epoch, loss) => logger.info(`scorer epoch ${epoch}: loss ${loss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(1)} s)`) });
-  return scorer;
+  return trainScorerLogged(messages, logger, { outOfScope, fallbackRate, ...extra });
 }
 
 /** One line: threshold and what it does on held-out data. */

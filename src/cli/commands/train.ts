@@ -1,6 +1,6 @@
 import { readCorpus } from '../../data/corpus-file.ts';
-import { ColloquyError, isColloquyError } from '../../errors.ts';
-import { attachScorer } from '../../model/model-dir.ts';
+import { ColloquyError } from '../../errors.ts';
+import { attachTrainedScorer } from '../../understanding/scorer-for-model.ts';
 import { SCORER_FLAGS, buildScorer, describeScorer } from './scorer.ts';
 import type { CliContext } from '../context.ts';
 import { num, parseFlags, required } from '../args.ts';
@@ -79,14 +79,8 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
  * models always did), with a warning.
  */
 async function trainScorerInto(out: string, data: string, f: Record<string, unknown>, ctx: CliContext): Promise<void> {
-  try {
-    const scorer = await buildScorer(data, f, ctx.logger);
-    await attachScorer(out, scorer);
-    ctx.print(`scorer: ${describeScorer(scorer)}`);
-  } catch (err) {
-    if (!isColloquyError(err, 'scorer_data_too_small')) throw err;
-    ctx.logger.warn(`no out-of-scope scorer: ${err.message}`);
-  }
+  const scorer = await attachTrainedScorer(out, () => buildScorer(data, f, ctx.logger), ctx.logger);
+  if (scorer) ctx.print(`scorer: ${describeScorer(scorer)}`);
 }
 
 /** `--copy-window N` as the model's copy config (validated with the rest of the config). */
