@@ -80,5 +80,5 @@ export function cleanDialogue(d: Dialogue, opts: CleanOptions = {}): Dialogue | 
     turns.push({ speaker: turn.speaker, text });
   }
   if (nonEmpty === 0) return undefined;
-  return { id: d.id, turns };
+  return { ...d, turns };
 }

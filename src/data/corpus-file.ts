@@ -43,7 +43,8 @@ function parseDialogueLine(line: string, fallbackId: string): Dialogue | string 
     turns.push({ speaker, text: t.text });
   }
   const id = typeof obj.id === 'string' && obj.id.trim() !== '' ? obj.id : typeof obj.id === 'number' ? String(obj.id) : fallbackId;
-  return { id, turns };
+  const topics = Array.isArray(obj.topics) && obj.topics.every((t) => typeof t === 'string') ? (obj.topics as string[]) : undefined;
+  return { id, turns, ...(topics ? { topics } : {}) };
 }
 
 /**
@@ -94,7 +95,7 @@ export async function writeCorpus(file: string, dialogues: Iterable<Dialogue>): 
     let chunk: string[] = [];
     let size = 0;
     for (const d of dialogues) {
-      const line = JSON.stringify({ id: d.id, turns: d.turns.map(turnToJson) }) + '\n';
+      const line = JSON.stringify({ id: d.id, turns: d.turns.map(turnToJson), ...(d.topics ? { topics: d.topics } : {}) }) + '\n';
       chunk.push(line);
       size += line.length;
       if (size >= 1 << 20) {

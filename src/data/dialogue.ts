@@ -32,6 +32,8 @@ export interface Turn extends Partial<ActionCall> {
 export interface Dialogue {
   id: string;
   turns: Turn[];
+  /** What the dialogue is about, in order (e.g. `["orders", "returns"]`), when the corpus says: eval reports single- and multi-topic dialogues apart. */
+  topics?: string[];
 }
 
 /** Speaker names accepted in corpus files, mapped to ours (`system` is how SGD writes the bot). */

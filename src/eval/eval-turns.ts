@@ -6,6 +6,8 @@ export interface EvalTurn {
   id: string;
   history: Turn[];
   reference: string;
+  /** How many topics the turn's dialogue covers, when the corpus says. */
+  topics?: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export function collectEvalTurns(dialogues: Dialogue[], maxTurns = 0, seed = 1):
   for (const d of dialogues) {
     d.turns.forEach((turn, i) => {
       if (i > 0 && isBotSide(turn.speaker) && !isBotSide(d.turns[i - 1].speaker) && turn.text.trim()) {
-        all.push({ id: `${d.id}#${i}`, history: d.turns.slice(0, i), reference: turn.text });
+        all.push({ id: `${d.id}#${i}`, history: d.turns.slice(0, i), reference: turn.text, ...(d.topics ? { topics: d.topics.length } : {}) });
       }
     });
   }

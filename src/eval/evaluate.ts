@@ -43,6 +43,14 @@ export interface EvalReport {
   inform_recall: number;
   /** The same replies after the fact check, when it ran (`factCheck`). */
   fact_check?: FactCheckedFigures;
+  /** BLEU-4 of turns from single-topic and from multi-topic dialogues, when the corpus tags dialogues with topics. */
+  by_topics?: { single: TopicFigures; multi: TopicFigures };
+}
+
+/** Reply quality on the turns of one kind of dialogue. */
+export interface TopicFigures {
+  turns: number;
+  bleu4: number;
 }
 
 /** Replies after the fact check: passed, replaced by a sampled candidate that passes, or the fallback. */
@@ -130,20 +138,48 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
     seconds: Math.round((Date.now() - started) / 1000),
     ...groundingFigures(histories, hyps, refs, allowlist),
     ...(checked ? { fact_check: checked.figures } : {}),
+    ...byTopics(turns, hyps),
   };
 }
 
-/** The replies the fact check lets through (a failing one replaced by the first sampled candidate that passes, else the fallback), and their figures. */
+/** BLEU-4 split by how many topics each turn's dialogue covers (nothing when no turn says). */
+function byTopics(turns: EvalTurn[], hyps: string[]): Pick<EvalReport, 'by_topics'> {
+  if (!turns.some((t) => t.topics !== undefined)) return {};
+  const figures = (multi: boolean): TopicFigures => {
+    const picked = turns.flatMap((t, i) => ((t.topics ?? 0) > 1 === multi ? [i] : []));
+    return { turns: picked.length, bleu4: picked.length ? corpusBleu(picked.map((i) => hyps[i]), picked.map((i) => turns[i].reference)) : 0 };
+  };
+  return { by_topics: { single: figures(false), multi: figures(true) } };
+}
+
+/** The replies the fact check lets through, and their figures. */
 async function factChecked(input: EvaluateInput, histories: Turn[][], hyps: string[], refs: string[], allowlist: string[]): Promise<{ replies: string[]; figures: FactCheckedFigures }> {
-  const candidates = input.factCheck?.candidates ?? 4;
+  const { replies, fallbacks, replaced } = await applyFactCheck(input.generator, histories, hyps, { allowlist, candidates: input.factCheck?.candidates, generate: input.generate });
+  const n = Math.max(1, histories.length);
+  const g = groundingFigures(histories, replies, refs, allowlist);
+  return { replies, figures: { unsupported_fact_rate: g.unsupported_fact_rate, inform_recall: g.inform_recall, fallback_rate: fallbacks / n, replaced_rate: replaced / n, bleu4: corpusBleu(replies, refs) } };
+}
+
+/**
+ * The fact check as the engine runs it, over replies already generated: a
+ * reply stating an unsupported fact is replaced by the first of `candidates`
+ * (default 4) sampled replies that passes, else by the fallback text.
+ */
+export async function applyFactCheck(
+  generator: LstmGenerator,
+  histories: Turn[][],
+  hyps: string[],
+  opts: { allowlist?: string[]; candidates?: number; generate?: Partial<GenerateOptions> } = {},
+): Promise<{ replies: string[]; fallbacks: number; replaced: number }> {
+  const candidates = opts.candidates ?? 4;
   const replies: string[] = [];
   let fallbacks = 0;
   let replaced = 0;
   for (const [i, history] of histories.entries()) {
-    const support = factSupport(history, allowlist);
+    const support = factSupport(history, opts.allowlist ?? []);
     let text: string | undefined = checkReply(hyps[i], support).passed ? hyps[i] : undefined;
     for (let seed = 1; text === undefined && seed <= candidates; seed++) {
-      const candidate = (await input.generator.reply(history, { ...input.generate, strategy: 'sample', temperature: 0.7, seed }).result).text;
+      const candidate = (await generator.reply(history, { ...opts.generate, strategy: 'sample', temperature: 0.7, seed }).result).text;
       if (candidate.trim() && checkReply(candidate, support).passed) {
         text = candidate;
         replaced++;
@@ -152,9 +188,7 @@ async function factChecked(input: EvaluateInput, histories: Turn[][], hyps: stri
     if (text === undefined) fallbacks++;
     replies.push(text ?? FALLBACK_TEXT);
   }
-  const n = Math.max(1, histories.length);
-  const g = groundingFigures(histories, replies, refs, allowlist);
-  return { replies, figures: { unsupported_fact_rate: g.unsupported_fact_rate, inform_recall: g.inform_recall, fallback_rate: fallbacks / n, replaced_rate: replaced / n, bleu4: corpusBleu(replies, refs) } };
+  return { replies, fallbacks, replaced };
 }
 
 /** The report as a plain-text table. */
@@ -171,6 +205,9 @@ export function formatReport(r: EvalReport): string {
     `unsupported facts: replies ${pct(r.unsupported_fact_rate)}, references ${pct(r.reference_unsupported_fact_rate)}; inform recall ${pct(r.inform_recall)}`,
     r.fact_check
       ? `with the fact check: unsupported ${pct(r.fact_check.unsupported_fact_rate)}, fallbacks ${pct(r.fact_check.fallback_rate)}, replaced ${pct(r.fact_check.replaced_rate)}, inform recall ${pct(r.fact_check.inform_recall)}, BLEU-4 ${r.fact_check.bleu4.toFixed(2)}`
+      : '',
+    r.by_topics
+      ? `single-topic dialogues: ${r.by_topics.single.turns} turns, BLEU-4 ${r.by_topics.single.bleu4.toFixed(2)}; multi-topic: ${r.by_topics.multi.turns} turns, BLEU-4 ${r.by_topics.multi.bleu4.toFixed(2)}`
       : '',
   ]
     .filter(Boolean)

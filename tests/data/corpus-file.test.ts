@@ -115,10 +115,10 @@ describe('readCorpus', () => {
 });
 
 describe('writeCorpus', () => {
-  it('round-trips through readCorpus and leaves no temp file behind', async () => {
+  it('round-trips through readCorpus (topics too) and leaves no temp file behind', async () => {
     const dialogues: Dialogue[] = [
       { id: 'a', turns: [{ speaker: 'user', text: 'Line\nbreak "quoted"' }, { speaker: 'agent', text: 'Ok ✓' }] },
-      { id: 'b', turns: [{ speaker: 'user', text: 'x' }] },
+      { id: 'b', turns: [{ speaker: 'user', text: 'x' }], topics: ['orders', 'smalltalk'] },
     ];
     const file = join(dir, 'nested', 'out.jsonl');
     await writeCorpus(file, [{ id: 'old', turns: [{ speaker: 'user', text: 'old' }] }]);

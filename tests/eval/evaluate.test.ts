@@ -115,6 +115,22 @@ describe('evaluate', () => {
 });
 
 describe('scoreReferences', () => {
+  it('reports single- and multi-topic dialogues apart when the corpus tags their topics, and nothing extra when it does not', async () => {
+    const single = heldOut.map((d) => ({ ...d, topics: ['orders'] }));
+    const multi = heldOut.map((d) => ({
+      id: `${d.id}-multi`,
+      topics: ['orders', 'returns'],
+      turns: [d.turns[0], { speaker: 'bot' as const, text: 'completely unrelated words about a parcel nobody ordered' }],
+    }));
+    const report = await run([...single, ...multi]);
+    expect(report.by_topics?.single).toEqual({ turns: heldOut.length, bleu4: expect.any(Number) });
+    expect(report.by_topics?.multi.turns).toBe(heldOut.length);
+    expect(report.by_topics!.single.bleu4).toBeGreaterThan(99);
+    expect(report.by_topics!.multi.bleu4).toBeLessThan(10);
+    expect(formatReport(report)).toMatch(/single-topic dialogues: \d+ turns, BLEU-4 \d+\.\d\d; multi-topic: \d+ turns/);
+    expect((await run(heldOut)).by_topics).toBeUndefined();
+  });
+
   it('gives each turn the same score whether scored alone or batched with longer and shorter turns', () => {
     const turns = collectEvalTurns(heldOut);
     const batched = scoreReferences(g.model, turns, 256, 32);

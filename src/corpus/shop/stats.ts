@@ -24,10 +24,13 @@ export interface ShopCorpusStats {
   topics: Record<ShopTopic, number>;
 }
 
-/** One dialogue as a JSONL line (without the newline). */
+/** Tags that frame any dialogue rather than being what it is about. */
+const FRAMING: readonly ShopTopic[] = ['greeting', 'goodbye'];
+
+/** One dialogue as a JSONL line (without the newline), with the topics it is about (small talk counts; greetings and goodbyes do not). */
 export function toJsonlLine(tagged: TaggedDialogue): string {
   const { id, turns } = tagged.dialogue;
-  return JSON.stringify({ id, turns: turns.map(turnToJson) });
+  return JSON.stringify({ id, turns: turns.map(turnToJson), topics: tagged.topics.filter((t) => !FRAMING.includes(t)) });
 }
 
 /** Computes the summary numbers of a tagged corpus. */
