@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/config.ts';
+import { actionTurn } from '../src/data/action-text.ts';
 import type { Turn } from '../src/data/dialogue.ts';
 import { StepDecoder } from '../src/generation/decoder.ts';
 import { LstmGenerator } from '../src/generation/generator.ts';
@@ -150,6 +151,13 @@ const models = await loadBenchModels();
 say('generation at batch 1…');
 const gen = await generationRow(models.plain, ttftHistory, quick ? 50 : 200, true);
 const genShipped = await generationRow(models.shipped, ttftHistory, quick ? 50 : 200, false);
+// the same history with an order lookup's results after its last user turn, as the engine logs one
+const lookup = actionTurn({
+  name: 'order_status',
+  parameters: { order: '48213' },
+  results: [{ order: '48213', status: 'shipped', product: 'Harbor Rain Jacket', carrier: 'UPS', placed: 'May 2', shipped: 'May 3', eta: 'Tuesday, May 7', tracking: '1ZA40000000000482', total: '$89.00' }],
+});
+const genShippedLookup = await generationRow(models.shipped, [...ttftHistory, lookup], quick ? 50 : 200, false);
 say('50 concurrent conversations (batched vs one at a time)…');
 const conc = await concurrencyRow(models.plain, conversations);
 const concShipped = await concurrencyRow(models.shipped, conversations);
@@ -216,6 +224,7 @@ const results = {
     gen_ms_per_token: round(genShipped.carried),
     ttft_ms: round(genShipped.ttft),
     ttft_ms_continuing: round(genShipped.ttftContinuing),
+    with_lookup: { gen_ms_per_token: round(genShippedLookup.carried), ttft_ms: round(genShippedLookup.ttft), prompt_tokens: genShippedLookup.promptTokens },
     batched_replies_s_50: round(concShipped.batched.rps),
     sequential_replies_s_50: round(concShipped.sequential.rps),
     batched_latency_ms: { p50: round(concShipped.batched.p50), p99: round(concShipped.batched.p99) },
@@ -249,6 +258,8 @@ const rows: string[][] = [
   ['decoder step ms per row, batch 50', '', 'the most batching can give:', x(conc.stepCeiling)],
   ['shipped model (copy): generation ms/token', f(genShipped.carried), `plain LSTM: ${f(gen.carried)}`, ''],
   ['shipped model (copy): TTFT ms, new / going on', `${f(genShipped.ttft)} / ${f(genShipped.ttftContinuing)}`, '', ''],
+  [`shipped model: TTFT ms with an order lookup (${genShippedLookup.promptTokens} tokens)`, f(genShippedLookup.ttft), `without (${genShipped.promptTokens}): ${f(genShipped.ttft)}`, x(ratio(genShippedLookup.ttft, genShipped.ttft))],
+  ['shipped model: ms/token with an order lookup', f(genShippedLookup.carried), `without: ${f(genShipped.carried)}`, x(ratio(genShippedLookup.carried, genShipped.carried))],
   ['shipped model (copy): replies/s, 50 in flight', f(concShipped.batched.rps), `one at a time: ${f(concShipped.sequential.rps)}`, x(ratio(concShipped.batched.rps, concShipped.sequential.rps))],
   [`cpu: training tokens/s (B=8, T=16)`, f(cpuTrain.ours), `tfjs-layers LSTM: ${f(cpuTrain.layers)}`, x(ratio(cpuTrain.ours, cpuTrain.layers))],
   ['cpu: generation ms/token, batch 1', f(cpuGen.carried), '', ''],
