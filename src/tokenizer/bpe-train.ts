@@ -7,7 +7,7 @@
  * Ties are broken by the smaller pair (left id, then right id), so the same
  * input always yields the same merges.
  */
-import { prepareTurn, pretokenize } from './pretokenize.ts';
+import { prepareTurn, pretokenize, type DigitStyle } from './pretokenize.ts';
 
 /** Token ids are below this; a pair (a, b) is keyed as `a * PAIR_BASE + b`. */
 export const PAIR_BASE = 2 ** 20;
@@ -26,10 +26,10 @@ export interface MergeTrainingOptions {
 export type MergePair = [left: number, right: number];
 
 /** Normalizes and pre-tokenizes each text (one turn) and counts its words. */
-export function countWords(texts: Iterable<string>): Map<string, number> {
+export function countWords(texts: Iterable<string>, digits: DigitStyle = 'bare'): Map<string, number> {
   const counts = new Map<string, number>();
   for (const text of texts) {
-    for (const word of pretokenize(prepareTurn(text))) {
+    for (const word of pretokenize(prepareTurn(text), digits)) {
       counts.set(word, (counts.get(word) ?? 0) + 1);
     }
   }

@@ -11,16 +11,29 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const WHITESPACE_RUN = /\s+/g;
 
 /**
+ * How a number's first digit meets the space before it:
+ * - `'bare'` (tokenizers from version 2 on): a digit never carries a space, the space is a
+ *   word of its own (` 48213` → ` `, `4`, `8`, …), so a number the user typed after a space
+ *   and the same number after `#` or `$` in a reply are the same tokens, and the copy
+ *   mechanism can copy every digit of it;
+ * - `'attached'` (version 1 tokenizers, kept for the models trained with them): the first
+ *   digit carries the space (` 4`, then `8`, …), a different token from `4` after `#`.
+ */
+export type DigitStyle = 'bare' | 'attached';
+
+/**
  * GPT-2 style word pattern. Each word keeps its leading space:
  * - letters (with combining marks), optionally one apostrophe part: ` don't`, ` café`;
- * - a single digit: ` 4`, `5`, `0` — numbers split digit by digit so times,
- *   prices and phone numbers generalize;
+ * - a single digit: `4`, `5`, `0` (or ` 4` in the attached style) — numbers split digit
+ *   by digit so times, prices and phone numbers generalize;
  * - a run of anything else (punctuation, symbols, emoji, control characters);
- * - whitespace runs, only reached for text that was not normalized first.
+ * - whitespace runs: a space before a bare digit, or text that was not normalized first.
  * Every character of any string belongs to exactly one match.
  */
-const WORD_PATTERN =
-  / ?\p{L}[\p{L}\p{M}]*(?:['\u2019]\p{L}[\p{L}\p{M}]*)?| ?\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+const WORD_PATTERNS: Record<DigitStyle, RegExp> = {
+  bare: / ?\p{L}[\p{L}\p{M}]*(?:['\u2019]\p{L}[\p{L}\p{M}]*)?|\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
+  attached: / ?\p{L}[\p{L}\p{M}]*(?:['\u2019]\p{L}[\p{L}\p{M}]*)?| ?\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
+};
 
 /** Words longer than this (UTF-16 code units) are cut into chunks, keeping BPE cost bounded. */
 export const MAX_WORD_LENGTH = 64;
@@ -40,8 +53,8 @@ export function normalizeText(text: string): string {
  * Concatenating the result gives back `text` exactly. Words longer than
  * {@link MAX_WORD_LENGTH} are cut into chunks, never inside a surrogate pair.
  */
-export function pretokenize(text: string): string[] {
-  const words = text.match(WORD_PATTERN);
+export function pretokenize(text: string, digits: DigitStyle = 'bare'): string[] {
+  const words = text.match(WORD_PATTERNS[digits]);
   if (words === null) return [];
   let needsChunking = false;
   for (const word of words) {

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ColloquyError, isColloquyError } from '../errors.ts';
 import { countWords, learnMerges, pairKey, PAIR_BASE, type MergePair } from './bpe-train.ts';
-import { prepareTurn, pretokenize } from './pretokenize.ts';
+import { prepareTurn, pretokenize, type DigitStyle } from './pretokenize.ts';
 import { createByteStreamDecoder, type StreamDecoder } from './stream-decoder.ts';
 
 export type { StreamDecoder } from './stream-decoder.ts';
@@ -36,7 +36,12 @@ export interface TokenizerTrainOptions {
 }
 
 const FORMAT = 'colloquy-bpe';
-const VERSION = 1;
+/**
+ * Version 2: a space before a digit is a token of its own (see `DigitStyle`). Version 1
+ * files (the first digit carries the space) still load and encode as they were trained.
+ */
+const VERSION = 2;
+const DIGITS_BY_VERSION: Record<number, DigitStyle> = { 1: 'attached', 2: 'bare' };
 const BYTE_OFFSET = SPECIAL_TOKENS.length;
 const FIRST_MERGE_ID = BYTE_OFFSET + 256;
 const CACHE_LIMIT = 50_000;
@@ -60,13 +65,17 @@ export class Tokenizer {
   /** Id of `<act>` (the last id): an action turn follows. Undefined for tokenizers trained before action turns existed. */
   readonly act: number | undefined;
 
+  /** How numbers are pre-tokenized: `'bare'` for tokenizers trained now, `'attached'` for version 1 files. */
+  readonly digits: DigitStyle;
+
   private readonly merges: readonly MergePair[];
   private readonly ranks = new Map<number, number>();
   private readonly tokenBytes: Uint8Array[] = [];
   private readonly cache = new Map<string, number[]>();
 
-  private constructor(merges: readonly MergePair[], hasActionToken: boolean) {
+  private constructor(merges: readonly MergePair[], hasActionToken: boolean, digits: DigitStyle) {
     this.merges = merges;
+    this.digits = digits;
     this.vocabSize = FIRST_MERGE_ID + merges.length + (hasActionToken ? 1 : 0);
     this.act = hasActionToken ? FIRST_MERGE_ID + merges.length : undefined;
     for (let i = 0; i < BYTE_OFFSET; i++) this.tokenBytes.push(new Uint8Array(0));
@@ -97,23 +106,23 @@ export class Tokenizer {
     if (!Number.isInteger(minPairCount) || minPairCount < 1) {
       throw new ColloquyError('tokenizer_options_invalid', `minPairCount must be a positive integer, got ${minPairCount}`);
     }
-    const merges = learnMerges(countWords(texts), {
+    const merges = learnMerges(countWords(texts, 'bare'), {
       maxMerges: vocabSize - FIRST_MERGE_ID,
       minPairCount,
       byteOffset: BYTE_OFFSET,
     });
-    return new Tokenizer(merges, true);
+    return new Tokenizer(merges, true, 'bare');
   }
 
   /** Rebuilds a tokenizer from {@link Tokenizer.toJSON} output; throws ColloquyError('tokenizer_invalid') on malformed input. */
   static fromJSON(json: unknown): Tokenizer {
-    const { merges, hasActionToken } = parseTokenizerJson(json);
-    return new Tokenizer(merges, hasActionToken);
+    const { merges, hasActionToken, digits } = parseTokenizerJson(json);
+    return new Tokenizer(merges, hasActionToken, digits);
   }
 
   /** This tokenizer with `<act>` appended as a new last id (itself when it has one): every other id stays. */
   withActionToken(): Tokenizer {
-    return this.act === undefined ? new Tokenizer(this.merges, true) : this;
+    return this.act === undefined ? new Tokenizer(this.merges, true, this.digits) : this;
   }
 
   /** Reads a tokenizer JSON file; throws `model_file_missing` or `model_file_corrupt` naming the file. */
@@ -158,11 +167,11 @@ export class Tokenizer {
     }
   }
 
-  /** Compact JSON form: `{ format: 'colloquy-bpe', version: 1, vocabSize, specials, merges: [[left, right], ...], extraSpecials?: ['<act>'] }`. */
+  /** Compact JSON form: `{ format: 'colloquy-bpe', version: 2 (1 for attached digits), vocabSize, specials, merges: [[left, right], ...], extraSpecials?: ['<act>'] }`. */
   toJSON(): object {
     return {
       format: FORMAT,
-      version: VERSION,
+      version: this.digits === 'attached' ? 1 : VERSION,
       vocabSize: this.vocabSize,
       specials: [...SPECIAL_TOKENS],
       merges: this.merges.map(([left, right]) => [left, right]),
@@ -173,7 +182,7 @@ export class Tokenizer {
   /** Encodes one turn's text (normalized first; no specials added). Never throws for any string. */
   encode(text: string): number[] {
     const ids: number[] = [];
-    for (const word of pretokenize(prepareTurn(String(text)))) {
+    for (const word of pretokenize(prepareTurn(String(text)), this.digits)) {
       for (const id of this.encodeWord(word)) ids.push(id);
     }
     return ids;
@@ -256,15 +265,16 @@ export class Tokenizer {
   }
 }
 
-/** Validates tokenizer JSON and returns its merges and whether it has `<act>`; throws ColloquyError('tokenizer_invalid'). */
-function parseTokenizerJson(json: unknown): { merges: MergePair[]; hasActionToken: boolean } {
+/** Validates tokenizer JSON and returns its merges, whether it has `<act>` and its digit style; throws ColloquyError('tokenizer_invalid'). */
+function parseTokenizerJson(json: unknown): { merges: MergePair[]; hasActionToken: boolean; digits: DigitStyle } {
   const fail = (message: string): never => {
     throw new ColloquyError('tokenizer_invalid', `Invalid tokenizer JSON: ${message}`);
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('expected an object');
   const obj = json as Record<string, unknown>;
   if (obj.format !== FORMAT) fail(`format must be "${FORMAT}", got ${JSON.stringify(obj.format)}`);
-  if (obj.version !== VERSION) fail(`unsupported version ${JSON.stringify(obj.version)} (expected ${VERSION})`);
+  const digits = DIGITS_BY_VERSION[obj.version as number];
+  if (typeof obj.version !== 'number' || digits === undefined) fail(`unsupported version ${JSON.stringify(obj.version)} (expected 1 or ${VERSION})`);
   const specials = obj.specials;
   if (!Array.isArray(specials) || specials.length !== SPECIAL_TOKENS.length || specials.some((s, i) => s !== SPECIAL_TOKENS[i])) {
     fail(`specials must be ${JSON.stringify(SPECIAL_TOKENS)}`);
@@ -293,5 +303,5 @@ function parseTokenizerJson(json: unknown): { merges: MergePair[]; hasActionToke
   if (obj.vocabSize !== undefined && obj.vocabSize !== expected) {
     fail(`vocabSize ${JSON.stringify(obj.vocabSize)} does not match ${FIRST_MERGE_ID} + ${merges.length} merges${hasActionToken ? ' + 1 extra special' : ''}`);
   }
-  return { merges, hasActionToken };
+  return { merges, hasActionToken, digits };
 }

@@ -48,8 +48,10 @@ describe('countWords', () => {
     expect(counts.get(' world')).toBe(2);
     expect(counts.get(' hello')).toBe(1);
     expect(counts.get('!')).toBe(1);
-    expect(counts.get(' 4')).toBe(1);
+    expect(counts.get(' ')).toBe(1);
+    expect(counts.get('4')).toBe(1);
     expect(counts.get('2')).toBe(1);
+    expect(countWords(['Hello 42'], 'attached').get(' 4')).toBe(1);
   });
 });
 
@@ -123,10 +125,10 @@ describe('Tokenizer.train', () => {
     }
   });
 
-  it('serializes compactly as colloquy-bpe v1', () => {
+  it('serializes compactly as colloquy-bpe v2', () => {
     const json = Tokenizer.train(corpusTurns(), { vocabSize: 300 }).toJSON() as Record<string, unknown>;
     expect(json.format).toBe('colloquy-bpe');
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     expect(json.vocabSize).toBe(301);
     expect(json.specials).toEqual(['<pad>', '<dlg>', '<user>', '<bot>', '<eot>']);
     expect(json.merges).toHaveLength(39);

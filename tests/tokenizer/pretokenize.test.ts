@@ -34,10 +34,22 @@ describe('pretokenize', () => {
     expect(pretokenize(" Hi, I don't know!")).toEqual([' Hi', ',', ' I', " don't", ' know', '!']);
   });
 
-  it('splits numbers digit by digit', () => {
+  it('splits numbers digit by digit, the space before a number a word of its own', () => {
     expect(pretokenize(' call 555-0142 at 7:30')).toEqual([
-      ' call', ' 5', '5', '5', '-', '0', '1', '4', '2', ' at', ' 7', ':', '3', '0',
+      ' call', ' ', '5', '5', '5', '-', '0', '1', '4', '2', ' at', ' ', '7', ':', '3', '0',
     ]);
+  });
+
+  it('gives a number the same digits after a space as after # or $', () => {
+    const digitsOf = (text: string) => pretokenize(text).filter((w) => /\d/.test(w));
+    expect(digitsOf(' order 48213')).toEqual(['4', '8', '2', '1', '3']);
+    expect(digitsOf(' order #48213')).toEqual(digitsOf(' order 48213'));
+    expect(digitsOf(' total: $79.00')).toEqual(['7', '9', '0', '0']);
+  });
+
+  it('keeps the space on the first digit in the attached style of version 1 tokenizers', () => {
+    expect(pretokenize(' order 48213', 'attached')).toEqual([' order', ' 4', '8', '2', '1', '3']);
+    expect(pretokenize(' order #48213', 'attached')).toEqual([' order', ' #', '4', '8', '2', '1', '3']);
   });
 
   it('keeps accented letters and combining marks inside words', () => {
@@ -48,8 +60,10 @@ describe('pretokenize', () => {
     const rand = seededRandom(11);
     const inputs = [...ROUND_TRIP_STRINGS, ...Array.from({ length: 300 }, () => randomString(rand))];
     for (const text of inputs) {
-      expect(pretokenize(text).join('')).toBe(text);
-      expect(pretokenize(' ' + normalizeText(text)).join('')).toBe(' ' + normalizeText(text));
+      for (const digits of ['bare', 'attached'] as const) {
+        expect(pretokenize(text, digits).join('')).toBe(text);
+        expect(pretokenize(' ' + normalizeText(text), digits).join('')).toBe(' ' + normalizeText(text));
+      }
     }
   });
 

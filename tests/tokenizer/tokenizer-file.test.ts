@@ -72,13 +72,34 @@ describe('save and load', () => {
   });
 });
 
+describe('version 1 files (the first digit carries the space before it)', () => {
+  // one merge: the space (byte 32, id 37) with the digit 4 (byte 52, id 57) — id 261 is ' 4'
+  const file = { format: 'colloquy-bpe', version: 1, specials: ['<pad>', '<dlg>', '<user>', '<bot>', '<eot>'], merges: [[37, 57]] };
+  const v1 = Tokenizer.fromJSON(file);
+  const v2 = Tokenizer.fromJSON({ ...file, version: 2 });
+
+  it('encode numbers as they were trained, and save as version 1 again', () => {
+    expect([v1.digits, v2.digits]).toEqual(['attached', 'bare']);
+    expect(v1.encode('order 48213')).toContain(261);
+    expect(v1.decode(v1.encode('order 48213 at 7:30'))).toBe('order 48213 at 7:30');
+    expect((v1.toJSON() as { version: number }).version).toBe(1);
+    expect((v1.withActionToken().toJSON() as { version: number }).version).toBe(1);
+  });
+
+  it('version 2 gives a number the same tokens after a space as after #', () => {
+    expect(v2.encode('order 48213')).not.toContain(261);
+    expect(v2.encode('order 48213').slice(-5)).toEqual(v2.encode('order #48213').slice(-5));
+    expect(v1.encode('order 48213').slice(-5)).not.toEqual(v1.encode('order #48213').slice(-5));
+  });
+});
+
 describe('fromJSON validation', () => {
   const good = trainedTokenizer().toJSON() as Record<string, unknown>;
   const cases: Array<[string, unknown, RegExp]> = [
     ['null', null, /expected an object/],
     ['an array', [], /expected an object/],
     ['a wrong format', { ...good, format: 'gpt2' }, /format/],
-    ['a future version', { ...good, version: 2 }, /version/],
+    ['a future version', { ...good, version: 3 }, /version/],
     ['different specials', { ...good, specials: ['<pad>'] }, /specials/],
     ['merges not an array', { ...good, merges: 'abc' }, /merges must be an array/],
     ['a merge of a special', { ...good, merges: [[0, 5]] }, /merges\[0\]/],
