@@ -21,7 +21,8 @@ export function corpusWorkload(turnsPerConversation: number, count = 150): Workl
     .filter((turns) => turns.length >= turnsPerConversation)
     .map((turns) => turns.slice(0, turnsPerConversation));
   const conversations = Array.from({ length: count }, (_, i) => usable[i % usable.length]);
-  const long = dialogues.reduce((a, b) => (b.turns.length > a.turns.length ? b : a));
-  const lastUser = long.turns.map((t) => t.speaker).lastIndexOf('user');
-  return { conversations, history: long.turns.slice(0, lastUser + 1) };
+  // the longest conversation's user and bot turns (its order lookups left out: the bench adds one where it measures them)
+  const long = dialogues.map((d) => d.turns.filter((t) => t.speaker !== 'action')).reduce((a, b) => (b.length > a.length ? b : a));
+  const lastUser = long.map((t) => t.speaker).lastIndexOf('user');
+  return { conversations, history: long.slice(0, lastUser + 1) };
 }
