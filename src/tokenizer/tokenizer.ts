@@ -37,11 +37,11 @@ export interface TokenizerTrainOptions {
 
 const FORMAT = 'colloquy-bpe';
 /**
- * Version 2: a space before a digit is a token of its own (see `DigitStyle`). Version 1
- * files (the first digit carries the space) still load and encode as they were trained.
+ * The file version of each digit style. Version 2: a space before a digit is a token of its
+ * own (see `DigitStyle`); version 1 files (the first digit carries the space) still load and
+ * encode as they were trained.
  */
-const VERSION = 2;
-const DIGITS_BY_VERSION: Record<number, DigitStyle> = { 1: 'attached', 2: 'bare' };
+const VERSION_OF_DIGITS: Record<DigitStyle, number> = { attached: 1, bare: 2 };
 const BYTE_OFFSET = SPECIAL_TOKENS.length;
 const FIRST_MERGE_ID = BYTE_OFFSET + 256;
 const CACHE_LIMIT = 50_000;
@@ -171,7 +171,7 @@ export class Tokenizer {
   toJSON(): object {
     return {
       format: FORMAT,
-      version: this.digits === 'attached' ? 1 : VERSION,
+      version: VERSION_OF_DIGITS[this.digits],
       vocabSize: this.vocabSize,
       specials: [...SPECIAL_TOKENS],
       merges: this.merges.map(([left, right]) => [left, right]),
@@ -273,8 +273,8 @@ function parseTokenizerJson(json: unknown): { merges: MergePair[]; hasActionToke
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('expected an object');
   const obj = json as Record<string, unknown>;
   if (obj.format !== FORMAT) fail(`format must be "${FORMAT}", got ${JSON.stringify(obj.format)}`);
-  const digits = DIGITS_BY_VERSION[obj.version as number];
-  if (typeof obj.version !== 'number' || digits === undefined) fail(`unsupported version ${JSON.stringify(obj.version)} (expected 1 or ${VERSION})`);
+  const digits = (Object.keys(VERSION_OF_DIGITS) as DigitStyle[]).find((style) => VERSION_OF_DIGITS[style] === obj.version);
+  if (digits === undefined) return fail(`unsupported version ${JSON.stringify(obj.version)} (expected ${Object.values(VERSION_OF_DIGITS).join(' or ')})`);
   const specials = obj.specials;
   if (!Array.isArray(specials) || specials.length !== SPECIAL_TOKENS.length || specials.some((s, i) => s !== SPECIAL_TOKENS[i])) {
     fail(`specials must be ${JSON.stringify(SPECIAL_TOKENS)}`);
