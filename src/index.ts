@@ -64,7 +64,7 @@ export { ReloadingGenerator, type ReloadingGeneratorOptions } from './registry/r
 
 /** Grounding: actions put facts into the conversation, the fact check holds replies to them. */
 export { matchAction, runAction, webhookHandler, lookupHandler, loadActionsFile, DEFAULT_ACTION_TIMEOUT_MS, type ActionDefinition, type ActionHandler, type ActionTrigger, type ActionResults, type ActionCallContext, type TriggerInput, type ActionsFile } from './actions/index.ts';
-export { checkReply, extractFacts, factSupport, type Fact, type FactKind, type FactCheckResult, type FactSupport } from './facts/index.ts';
+export { checkReply, ClaimIndex, extractFacts, factSupport, type ClaimPhrase, type Fact, type FactKind, type FactCheckResult, type FactSupport } from './facts/index.ts';
 export type { FactCheckOptions } from './engine/grounding.ts';
 export type { IntentPrediction } from './engine/understanding.ts';
 export { renderAction } from './data/action-text.ts';

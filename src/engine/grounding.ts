@@ -68,7 +68,7 @@ export interface CheckedReply {
  */
 export async function factCheckReply(ctx: EngineContext, context: Turn[], reply: Reply): Promise<CheckedReply> {
   const options = ctx.grounding.factCheck!;
-  const support = factSupport(context, options.allowlist);
+  const support = factSupport(context, options.allowlist, ctx.generator.claims);
   const first = checkReply(reply.text, support);
   if (first.passed) return { text: reply.text, confidence: reply.meanLogProb, verdict: { verdict: 'passed' } };
   for (let seed = 1; seed <= options.candidates; seed++) {

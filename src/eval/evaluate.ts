@@ -41,6 +41,9 @@ export interface EvalReport {
   reference_unsupported_fact_rate: number;
   /** Of the facts in the references that the context holds, the share the replies state too. */
   inform_recall: number;
+  /** Replies contradicting the action just before them, by the model's claim phrases (absent when the model has none). */
+  contradiction_rate?: number;
+  reference_contradiction_rate?: number;
   /** The same replies after the fact check, when it ran (`factCheck`). */
   fact_check?: FactCheckedFigures;
   /** BLEU-4 of turns from single-topic and from multi-topic dialogues, when the corpus tags dialogues with topics. */
@@ -56,6 +59,7 @@ export interface TopicFigures {
 /** Replies after the fact check: passed, replaced by a sampled candidate that passes, or the fallback. */
 export interface FactCheckedFigures {
   unsupported_fact_rate: number;
+  contradiction_rate?: number;
   inform_recall: number;
   /** Share of replies that became the fallback (no candidate passed). */
   fallback_rate: number;
@@ -136,7 +140,7 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
     msPerToken: generationMs / Math.max(1, generatedTokens),
     strategy: input.generate?.strategy ?? 'greedy',
     seconds: Math.round((Date.now() - started) / 1000),
-    ...groundingFigures(histories, hyps, refs, allowlist),
+    ...groundingFigures(histories, hyps, refs, allowlist, input.model.claims),
     ...(checked ? { fact_check: checked.figures } : {}),
     ...byTopics(turns, hyps),
   };
@@ -156,8 +160,8 @@ function byTopics(turns: EvalTurn[], hyps: string[]): Pick<EvalReport, 'by_topic
 async function factChecked(input: EvaluateInput, histories: Turn[][], hyps: string[], refs: string[], allowlist: string[]): Promise<{ replies: string[]; figures: FactCheckedFigures }> {
   const { replies, fallbacks, replaced } = await applyFactCheck(input.generator, histories, hyps, { allowlist, candidates: input.factCheck?.candidates, generate: input.generate });
   const n = Math.max(1, histories.length);
-  const g = groundingFigures(histories, replies, refs, allowlist);
-  return { replies, figures: { unsupported_fact_rate: g.unsupported_fact_rate, inform_recall: g.inform_recall, fallback_rate: fallbacks / n, replaced_rate: replaced / n, bleu4: corpusBleu(replies, refs) } };
+  const g = groundingFigures(histories, replies, refs, allowlist, input.model.claims);
+  return { replies, figures: { unsupported_fact_rate: g.unsupported_fact_rate, ...(g.contradiction_rate === undefined ? {} : { contradiction_rate: g.contradiction_rate }), inform_recall: g.inform_recall, fallback_rate: fallbacks / n, replaced_rate: replaced / n, bleu4: corpusBleu(replies, refs) } };
 }
 
 /**
@@ -176,7 +180,7 @@ export async function applyFactCheck(
   let fallbacks = 0;
   let replaced = 0;
   for (const [i, history] of histories.entries()) {
-    const support = factSupport(history, opts.allowlist ?? []);
+    const support = factSupport(history, opts.allowlist ?? [], generator.claims);
     let text: string | undefined = checkReply(hyps[i], support).passed ? hyps[i] : undefined;
     for (let seed = 1; text === undefined && seed <= candidates; seed++) {
       const candidate = (await generator.reply(history, { ...opts.generate, strategy: 'sample', temperature: 0.7, seed }).result).text;
@@ -203,8 +207,9 @@ export function formatReport(r: EvalReport): string {
     `per-token perplexity ${r.perTokenPerplexity.toFixed(2)}; reference avg len ${r.referenceAvgLength.toFixed(1)}`,
     `trained ${r.trainingMinutes == null ? '—' : `${r.trainingMinutes.toFixed(1)} min`}; replies took ${r.msPerToken.toFixed(2)} ms/token`,
     `unsupported facts: replies ${pct(r.unsupported_fact_rate)}, references ${pct(r.reference_unsupported_fact_rate)}; inform recall ${pct(r.inform_recall)}`,
+    r.contradiction_rate === undefined ? '' : `contradicting the action just before: replies ${pct(r.contradiction_rate)}, references ${pct(r.reference_contradiction_rate!)}`,
     r.fact_check
-      ? `with the fact check: unsupported ${pct(r.fact_check.unsupported_fact_rate)}, fallbacks ${pct(r.fact_check.fallback_rate)}, replaced ${pct(r.fact_check.replaced_rate)}, inform recall ${pct(r.fact_check.inform_recall)}, BLEU-4 ${r.fact_check.bleu4.toFixed(2)}`
+      ? `with the fact check: unsupported ${pct(r.fact_check.unsupported_fact_rate)}${r.fact_check.contradiction_rate === undefined ? '' : `, contradicting ${pct(r.fact_check.contradiction_rate)}`}, fallbacks ${pct(r.fact_check.fallback_rate)}, replaced ${pct(r.fact_check.replaced_rate)}, inform recall ${pct(r.fact_check.inform_recall)}, BLEU-4 ${r.fact_check.bleu4.toFixed(2)}`
       : '',
     r.by_topics
       ? `single-topic dialogues: ${r.by_topics.single.turns} turns, BLEU-4 ${r.by_topics.single.bleu4.toFixed(2)}; multi-topic: ${r.by_topics.multi.turns} turns, BLEU-4 ${r.by_topics.multi.bleu4.toFixed(2)}`

@@ -4,6 +4,7 @@
  * in the bot's allowlist (its own phone number, brand and product names).
  */
 import { actionOf, type ActionValue, type Turn } from '../data/dialogue.ts';
+import type { ClaimIndex } from './claims.ts';
 import { extractFacts, nameKey, type Fact } from './extract.ts';
 
 /** What a reply may state: the facts of a conversation and an allowlist, ready to test replies against. */
@@ -12,6 +13,8 @@ export interface FactSupport {
   supports(fact: Fact): boolean;
   /** True when the newest turn is an action that failed or found nothing: a reply must not confirm success then. */
   lastActionFailed: boolean;
+  /** What a reply says against the action answered just before it, in phrases the model's corpus uses for other values (see claims.ts). */
+  contradictions(reply: string): string[];
 }
 
 /** What `unsupported` lists for a reply that confirms what failed. */
@@ -28,13 +31,14 @@ export interface FactCheckResult {
 }
 
 /**
- * What the turns and the allowlist support.
+ * What the turns and the allowlist support; with `claims` (the model's
+ * learned phrases), also what a reply right after an action may not say.
  *
  * @example
  * const support = factSupport([{ speaker: 'user', text: 'Is order 48213 shipped?' }], ['Harbor Rain Jacket']);
  * checkReply('Order 48213 has shipped.', support); // { passed: true, unsupported: [] }
  */
-export function factSupport(turns: readonly Turn[], allowlist: readonly string[] = []): FactSupport {
+export function factSupport(turns: readonly Turn[], allowlist: readonly string[] = [], claims?: ClaimIndex): FactSupport {
   const texts: string[] = [...allowlist];
   for (const turn of turns) {
     const call = actionOf(turn);
@@ -55,6 +59,7 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
       // names the user typed in lower case, or that sit inside a longer value ("71 Saint Peter")
       return fact.kind === 'name' && plain.includes(` ${plainWords(nameKey(fact.text).slice(2))} `);
     },
+    contradictions: (reply) => claims?.contradictions(reply, turns) ?? [],
   };
 }
 
@@ -62,6 +67,7 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
 export function checkReply(reply: string, support: FactSupport): FactCheckResult {
   const unsupported = extractFacts(reply).filter((f) => !support.supports(f)).map((f) => f.text);
   if (support.lastActionFailed && CONFIRMS.test(reply) && !DENIES.test(reply)) unsupported.push(FALSE_CONFIRMATION);
+  unsupported.push(...support.contradictions(reply));
   return { passed: unsupported.length === 0, unsupported: [...new Set(unsupported)] };
 }
 

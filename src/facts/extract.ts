@@ -34,6 +34,8 @@ const RULES: Rule[] = [
   { kind: 'money', re: /(?:[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|usd|eur|euros?|pounds|gbp)\b)/giu, keys: (m) => [numberKey(m[0])] },
   { kind: 'time', re: /\b(\d{1,2})(?::(\d{2}))?\s?([ap])\.?m\.?(?![a-z])|\b(\d{1,2}):(\d{2})\b/giu, keys: timeKeys },
   { kind: 'date', re: new RegExp(`\\b(\\d{4})-(\\d{2})-(\\d{2})\\b|\\b${MONTH_RE}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b|\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}\\b`, 'giu'), keys: dateKeys },
+  // codes of letters and digits (tracking numbers, SKUs): one fact, not a number and a name
+  { kind: 'number', re: /(?<![\p{L}\p{N}])(?=[\p{L}]*\d)(?=\d*\p{L})[\p{L}\p{N}]{6,}(?![\p{L}\p{N}])/gu, keys: (m) => [`c:${m[0].toLowerCase()}`] },
   { kind: 'number', re: /(?<![\p{L}])#?\d+(?:[.,]\d+)*/gu, keys: (m) => [digitKey(m[0]), numberKey(m[0])] },
 ];
 
@@ -55,7 +57,7 @@ export function extractFacts(text: string): Fact[] {
       masked = masked.slice(0, m.index) + ' '.repeat(m[0].length) + masked.slice(m.index + m[0].length);
     }
   }
-  for (const name of names(masked)) found.push(name);
+  for (const name of names(masked)) if (!/[\p{L}\p{N}]/u.test(text[name.at - 1] ?? '')) found.push(name); // not the letters inside "1ZA4…"
   return found.sort((a, b) => a.at - b.at).map(({ at: _at, ...f }) => f);
 }
 

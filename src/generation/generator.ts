@@ -11,6 +11,7 @@ import { decodeBeam, decodeSequential, type SearchContext } from './search.ts';
 import { decodeConsensus } from './consensus.ts';
 import { contextBefore } from '../retrieval/reply-index.ts';
 import type { Understanding } from '../engine/understanding.ts';
+import type { ClaimIndex } from '../facts/claims.ts';
 
 /** A finished reply. */
 export interface Reply {
@@ -30,6 +31,8 @@ export interface Generator {
   reply(context: Turn[], opts?: Partial<GenerateOptions>): ReplyStream<Reply>;
   /** The model's out-of-scope scorer reading a user message; absent, or undefined, when the model has none. */
   understand?(text: string): Understanding | undefined;
+  /** The phrases the model's corpus uses for each value of an action's fields, which the fact check reads replies with; absent when the model has none. */
+  readonly claims?: ClaimIndex;
 }
 
 /** How an LstmGenerator runs, beyond the decoding defaults. */
@@ -94,6 +97,10 @@ export class LstmGenerator implements Generator {
 
   get modelVersion(): string {
     return this.model.manifest.version;
+  }
+
+  get claims(): ClaimIndex | undefined {
+    return this.model.claims;
   }
 
   /** The model's scorer reading a user message (undefined when the model directory has no scorer). */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ColloquyError } from '../errors.ts';
+import { ClaimIndex } from '../facts/claims.ts';
 import { ReplyIndex } from '../retrieval/reply-index.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { replaceDirectory, writeFileAtomic } from '../util/fs-atomic.ts';
@@ -17,6 +18,8 @@ const WEIGHTS = 'weights.bin';
 const TOKENIZER = 'tokenizer.json';
 /** The training replies consensus decoding weighs candidates against; optional (models from before it have none). */
 export const REPLIES = 'replies.json';
+/** The phrases the corpus's replies use for each value of an action's fields, for the fact check; optional (models from before it have none). */
+export const CLAIMS = 'claims.json';
 
 /** What `models/<name>/manifest.json` says about a model. */
 export interface Manifest {
@@ -55,6 +58,8 @@ export interface LoadedModel {
   replies?: () => Promise<ReplyIndex | undefined>;
   /** The out-of-scope scorer, when the manifest lists one. */
   scorer?: Scorer;
+  /** The phrases the fact check reads replies after an action with (`claims.json`; undefined when the model has none). */
+  claims?: ClaimIndex;
   dispose(): void;
 }
 
@@ -84,7 +89,14 @@ export async function assertReplaceable(dir: string): Promise<void> {
  * directory beside `dir`, which then replaces `dir`, so a failure never leaves
  * a half-written model where a good one was.
  */
-export async function saveModel(dir: string, config: ModelConfig, params: GeneratorParams, tokenizer: Tokenizer, fields: ManifestFields, replies?: ReplyIndex): Promise<Manifest> {
+export async function saveModel(
+  dir: string,
+  config: ModelConfig,
+  params: GeneratorParams,
+  tokenizer: Tokenizer,
+  fields: ManifestFields,
+  { replies, claims }: { replies?: ReplyIndex; claims?: ClaimIndex } = {},
+): Promise<Manifest> {
   await assertReplaceable(dir);
   const staged = `${dir}.staging-${process.pid}`;
   await fs.rm(staged, { recursive: true, force: true });
@@ -93,6 +105,7 @@ export async function saveModel(dir: string, config: ModelConfig, params: Genera
     const weights = await writeWeights(path.join(staged, WEIGHTS), await weightArrays(params));
     await tokenizer.save(path.join(staged, TOKENIZER));
     if (replies) await writeFileAtomic(path.join(staged, REPLIES), JSON.stringify(replies.toJSON()) + '\n');
+    if (claims) await writeFileAtomic(path.join(staged, CLAIMS), JSON.stringify(claims.toJSON()) + '\n');
     const { version, files } = await hashModelFiles(staged, fields as { scorer?: unknown });
     const manifest: Manifest = { format: 'colloquy-model', formatVersion: MANIFEST_FORMAT_VERSION, version, createdAt: new Date().toISOString(), config, weights, ...fields, files };
     await writeFileAtomic(path.join(staged, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
@@ -150,13 +163,15 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   }
   let replies: Promise<ReplyIndex | undefined> | undefined;
   let scorer: Scorer | undefined;
+  let claims: ClaimIndex | undefined;
   try {
     scorer = manifest.scorer ? await Scorer.load(dir, manifest.scorer) : undefined;
+    claims = await loadClaims(dir);
   } catch (err) {
     disposeParams(params);
     throw err;
   }
-  return { dir, manifest, config: manifest.config, params, tokenizer, scorer, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
+  return { dir, manifest, config: manifest.config, params, tokenizer, scorer, claims, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
 }
 
 /**
@@ -179,9 +194,25 @@ export async function saveReplies(dir: string, replies: ReplyIndex): Promise<voi
   await rehashModel(dir, [REPLIES]);
 }
 
+/** Writes a model's claim phrases (`claims.json`), atomically, and records its hash in the manifest. */
+export async function saveClaims(dir: string, claims: ClaimIndex): Promise<void> {
+  await writeFileAtomic(path.join(dir, CLAIMS), JSON.stringify(claims.toJSON()) + '\n');
+  await rehashModel(dir, [CLAIMS]);
+}
+
 /** A model's reply index, or undefined when it has none; a damaged one is an error naming the file. */
-async function loadReplies(dir: string): Promise<ReplyIndex | undefined> {
-  const file = path.join(dir, REPLIES);
+function loadReplies(dir: string): Promise<ReplyIndex | undefined> {
+  return loadIndexFile(dir, REPLIES, 'a reply index', ReplyIndex.fromJSON);
+}
+
+/** A model's claim phrases, or undefined when it has none; a damaged file is an error naming it. */
+function loadClaims(dir: string): Promise<ClaimIndex | undefined> {
+  return loadIndexFile(dir, CLAIMS, 'a claim index', ClaimIndex.fromJSON);
+}
+
+/** One of the indexes `colloquy index` writes, parsed, or undefined when the file is absent. */
+async function loadIndexFile<T>(dir: string, name: string, what: string, parse: (raw: unknown) => T): Promise<T | undefined> {
+  const file = path.join(dir, name);
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -190,8 +221,8 @@ async function loadReplies(dir: string): Promise<ReplyIndex | undefined> {
     throw err;
   }
   try {
-    return ReplyIndex.fromJSON(JSON.parse(text));
+    return parse(JSON.parse(text));
   } catch (err) {
-    throw new ColloquyError('model_file_corrupt', `${file} is not a reply index (${(err as Error).message})`, 'Rebuild it with `colloquy index --model DIR --data FILE`, or delete it.');
+    throw new ColloquyError('model_file_corrupt', `${file} is not ${what} (${(err as Error).message})`, 'Rebuild it with `colloquy index --model DIR --data FILE`, or delete it.');
   }
 }

@@ -13,6 +13,7 @@ import type { Turn } from '../data/dialogue.ts';
 import { LstmGenerator, type Generator, type Reply } from '../generation/generator.ts';
 import type { GenerateOptions } from '../generation/options.ts';
 import type { Understanding } from '../engine/understanding.ts';
+import type { ClaimIndex } from '../facts/claims.ts';
 import type { ReplyStream } from '../generation/reply-stream.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { loadModel, readManifest, type LoadedModel } from '../model/model-dir.ts';
@@ -88,6 +89,11 @@ export class ReloadingGenerator implements Generator {
   /** Registry name (directory) of the model new replies start on. */
   get activeName(): string {
     return this.current.name;
+  }
+
+  /** The active model's claim phrases (the fact check of a reply uses those of the model that starts it). */
+  get claims(): ClaimIndex | undefined {
+    return this.current.generator.claims;
   }
 
   /** The active model's scorer reading a user message (undefined when that model has none). */

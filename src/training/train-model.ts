@@ -10,6 +10,7 @@ import { ColloquyError, isColloquyError } from '../errors.ts';
 import { disposeParams, type GeneratorParams } from '../model/params.ts';
 import { snapshotParams } from './checkpoint.ts';
 import { withActionToken } from '../model/action-token.ts';
+import { ClaimIndex } from '../facts/claims.ts';
 import { ReplyIndex } from '../retrieval/reply-index.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { sha256 } from '../util/fs-atomic.ts';
@@ -102,7 +103,7 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
       training: { ...o, epochsRun: result.history.length, seconds: Math.round((Date.now() - started) / 1000), validDialogues: split.valid.length, ...(warm ? { warmStartFrom: warm.version } : {}) },
       metrics: { validLoss: result.bestValidLoss, validTokenPpl: Math.exp(result.bestValidLoss), trainLoss: last?.trainLoss ?? NaN },
       history: result.history,
-    }, replyIndexOf(split.train));
+    }, { replies: replyIndexOf(split.train), claims: claimsOf(split.train) });
     await fs.rm(workDir, { recursive: true, force: true });
     return manifest;
   } finally {
@@ -118,6 +119,12 @@ function replyIndexOf(dialogues: Dialogue[]): ReplyIndex | undefined {
     if (isColloquyError(err, 'retrieval_empty')) return undefined;
     throw err;
   }
+}
+
+/** The claim phrases of the training dialogues' replies after actions (the fact check reads them), or undefined when they teach none. */
+function claimsOf(dialogues: Dialogue[]): ClaimIndex | undefined {
+  const claims = ClaimIndex.learn(dialogues);
+  return claims.phrases.length > 0 ? claims : undefined;
 }
 
 async function loadOrTrainTokenizer(workDir: string, fingerprint: string, dialogues: Dialogue[], vocabSize: number, logger: Logger): Promise<Tokenizer> {

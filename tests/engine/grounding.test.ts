@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { webhookHandler, type ActionDefinition } from '../../src/actions/index.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { FactCheckOptions } from '../../src/engine/grounding.ts';
+import { ClaimIndex } from '../../src/facts/index.ts';
 import { createLowdbStore } from '../../src/storage/lowdb-store.ts';
 import type { ConversationStore } from '../../src/storage/types.ts';
 import { json, startWebhook, type StandIn } from '../actions/helpers.ts';
@@ -140,6 +141,22 @@ describe('the fact check in the engine', () => {
     expect(record.turns[2]).toMatchObject({ fallback: true, factCheck: { verdict: 'failed', unsupported: ['55555', 'confirmation of a failed action'] } });
     expect(second.kind).toBe('fallback');
     expect((await store.get('c1'))!.consecutiveFallbacks).toBe(2);
+  });
+
+  it("replaces a reply that states another status than the lookup's, in words the model's corpus uses for that status", async () => {
+    const store = await openStore();
+    const claims = new ClaimIndex([
+      { action: 'order_status', field: 'status', value: 'shipped', phrase: 'in transit', support: 40 },
+      { action: 'order_status', field: 'status', value: 'processing', phrase: 'being packed', support: 40 },
+    ]);
+    const generator = Object.assign(createScriptedGenerator(inOrder('Order 48213 is in transit.', 'Order 48213 is being packed.')), { claims });
+    const engine = createEngine({ generator, store, actions: lookup, factCheck: true, tickIntervalMs: false });
+    cleanup.push(() => engine.close());
+
+    const said = await readReply(await engine.handle({ channel: 'test', conversationId: 'c1', userId: 'u1', text: 'where is order 48213' }));
+
+    expect(said).toMatchObject({ kind: 'reply', text: 'Order 48213 is being packed.' });
+    expect((await store.get('c1'))!.turns[2].factCheck).toEqual({ verdict: 'replaced', unsupported: ['in transit (order status status: processing)'], rejected: 'Order 48213 is in transit.' });
   });
 
   it('stays out of the way when turned off', async () => {

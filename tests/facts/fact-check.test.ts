@@ -64,3 +64,15 @@ describe('checkReply', () => {
     expect(checkReply('Your appointment has been confirmed.', done).passed).toBe(true);
   });
 });
+
+describe('codes', () => {
+  it('reads a tracking number as one fact, not digits and a name', () => {
+    expect(facts('Track 1ZA420101543789876 on the UPS site.')).toEqual([['number', '1ZA420101543789876'], ['name', 'UPS']]);
+  });
+
+  it('supports a code the lookup returned, and not one that differs in a character', () => {
+    const support = factSupport([{ speaker: 'action', text: '', name: 'order_status', parameters: { order: '48213' }, results: [{ tracking: '1ZA420101543789876' }] }]);
+    expect(checkReply('Your tracking number is 1ZA420101543789876.', support).passed).toBe(true);
+    expect(checkReply('Your tracking number is 1ZA420101543789877.', support).unsupported).toEqual(['1ZA420101543789877']);
+  });
+});

@@ -97,6 +97,27 @@ describe('a model trained with action turns', () => {
   });
 });
 
+describe('the claim phrases a model learns from its action turns', () => {
+  it('are saved with it, hashed, and catch a reply that says another status than the lookup', async () => {
+    const model = await loadModel(trained);
+    try {
+      expect(model.manifest.files?.['claims.json']).toMatch(/^[0-9a-f]{64}$/);
+      const asked: Turn = { speaker: 'user', text: 'Where is my order?' };
+      expect(model.claims?.contradictions(STATUS.shipped, [asked, lookup('processing')]).length).toBeGreaterThan(0);
+      expect(model.claims?.contradictions(STATUS.shipped, [asked, lookup('shipped')])).toEqual([]);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('refuse to load when claims.json was changed', async () => {
+    const copy = path.join(root, 'claims-changed');
+    await fs.cp(trained, copy, { recursive: true });
+    await fs.writeFile(path.join(copy, 'claims.json'), JSON.stringify({ phrases: [] }));
+    await expect(loadModel(copy)).rejects.toMatchObject({ code: 'colloquy_model_hash_mismatch', message: expect.stringContaining('claims.json') });
+  });
+});
+
 describe('a model from before action turns', () => {
   it('loads, answers (action turns included), and is upgraded without changing its replies', async () => {
     // Arrange: the trained model saved in the old form — no <act> in the tokenizer, no row for it in the weights

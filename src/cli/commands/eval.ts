@@ -19,7 +19,9 @@ export const EVAL_USAGE = `colloquy eval --model DIR --data FILE [options] [deco
   --actions FILE       the bot's actions file, for its allowlist of facts it may always state
   --json               print the report as JSON
   Always reported: unsupported_fact_rate (replies stating a fact absent from the context),
-  reference_unsupported_fact_rate (the same for the references) and inform_recall
+  reference_unsupported_fact_rate (the same for the references) and inform_recall; with a model that
+  has claim phrases (claims.json), contradiction_rate and reference_contradiction_rate (replies right
+  after an action that say another value than it answered)
   --ood FILE           instead: out-of-scope detection — the scorer's AUROC, fallback rates at the stored threshold and
                        intent accuracy on --data's user turns against FILE's messages, beside the generator-confidence baseline
   --baseline-turns N   messages of each side the confidence baseline replies to (default 300; 0 = no baseline)`;

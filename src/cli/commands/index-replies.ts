@@ -1,12 +1,15 @@
 import { readCorpus } from '../../data/corpus-file.ts';
-import { readManifest, saveReplies } from '../../model/model-dir.ts';
+import { ClaimIndex } from '../../facts/claims.ts';
+import { readManifest, saveClaims, saveReplies } from '../../model/model-dir.ts';
 import { ReplyIndex } from '../../retrieval/reply-index.ts';
 import { parseFlags, required } from '../args.ts';
 import type { CliContext } from '../context.ts';
 
 export const INDEX_USAGE = `colloquy index --model DIR --data FILE
   writes the model's reply index (replies.json): the replies of FILE by what preceded them, which
-  --strategy consensus weighs candidate replies against (train writes one from its training split)`;
+  --strategy consensus weighs candidate replies against; and its claim phrases (claims.json): the
+  phrases FILE's replies use for each value of an action's fields, with which the fact check catches
+  a reply that contradicts the action just before it (train writes both from its training split)`;
 
 /** The flags `colloquy index` accepts (its --help lists each). */
 export const INDEX_FLAGS = { model: { type: 'string' }, data: { type: 'string' } } as const;
@@ -21,5 +24,7 @@ export async function indexCommand(argv: string[], ctx: CliContext): Promise<voi
   const { dialogues } = await readCorpus(data, { logger: ctx.logger });
   const index = ReplyIndex.build(dialogues);
   await saveReplies(modelDir, index);
-  ctx.print(`indexed ${index.replies.length} replies from ${dialogues.length} dialogues into ${modelDir}`);
+  const claims = ClaimIndex.learn(dialogues);
+  await saveClaims(modelDir, claims);
+  ctx.print(`indexed ${index.replies.length} replies from ${dialogues.length} dialogues into ${modelDir}, and ${claims.phrases.length} claim phrases`);
 }
