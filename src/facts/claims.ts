@@ -35,24 +35,35 @@ export interface ClaimLearning {
   minPrecision?: number;
   /** Least share of all the bot replies using a phrase that are right after the action: phrases of other talk are no claims (default 0.5). */
   minAnswerShare?: number;
+  /**
+   * Most a phrase may occur after the field's other values, as a share of how
+   * often it would if it did not depend on the value (default 0.2): with one
+   * value in 97 % of the answers, "a flight with" follows it 97 % of the time
+   * without saying anything about it.
+   */
+  maxOtherRate?: number;
   /** Most distinct values a field may have to count as categorical (default 12). */
   maxValues?: number;
   /** Most phrases kept per field, the best supported first (default 300). */
   maxPhrasesPerField?: number;
 }
 
-const DEFAULTS: Required<ClaimLearning> = { maxWords: 4, minSupport: 10, minPrecision: 0.95, minAnswerShare: 0.5, maxValues: 12, maxPhrasesPerField: 300 };
+const DEFAULTS: Required<ClaimLearning> = { maxWords: 4, minSupport: 10, minPrecision: 0.95, minAnswerShare: 0.5, maxOtherRate: 0.2, maxValues: 12, maxPhrasesPerField: 300 };
 /** Longest value (characters) a categorical field holds; longer ones are names and descriptions. */
 const MAX_VALUE_CHARS = 40;
 /** Fewest result records a field needs before its values say anything. */
 const MIN_RECORDS = 30;
+/** Fewest uses of a phrase after other values that independence would predict: below it, their absence proves nothing. */
+const MIN_EXPECTED_OTHER = 3;
 /**
- * The answer of an action that found nothing, and of one that failed, as a
- * value of each of its fields: "I can't find that order" is learned as their
- * phrase, and it contradicts a lookup that found the order.
+ * Every action's outcome, as a field of its own: it found something, found
+ * nothing, or failed. "I can't find that order" is learned as a phrase of
+ * `none found`, and contradicts a lookup that found the order.
  */
-const NONE_FOUND = '<none found>';
-const FAILED = '<failed>';
+const OUTCOME = '*';
+const FOUND = 'found';
+const NONE_FOUND = 'none found';
+const FAILED = 'failed';
 
 /** The learned phrases of a corpus, and the check that reads replies with them. */
 export class ClaimIndex {
@@ -76,16 +87,26 @@ export class ClaimIndex {
     const fields = categoricalFields(dialogues, o.maxValues);
     // 1. phrases of the replies right after an action, by field value
     const after = new Map<string, Map<string, number>>(); // `action\tfield\tvalue` -> phrase -> replies
+    const answers = new Map<string, number>(); // `action\tfield\tvalue` and `action\tfield` -> replies
+    const add = (map: Map<string, number>, key: string, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
     forEachReply(dialogues, (reply, action) => {
       if (!action) return;
       const grams = phrasesOf(reply, o.maxWords);
-      for (const field of fields.get(action.name) ?? []) {
-        const value = answered(action, field)[0];
-        if (value === undefined) continue;
+      const outcome = outcomeOf(action);
+      const told: Array<[string, string]> = [[OUTCOME, outcome]];
+      if (outcome === FOUND) {
+        for (const field of fields.get(action.name) ?? []) {
+          const value = categoricalValue(action.results![0][field]);
+          if (value !== undefined) told.push([field, value]);
+        }
+      }
+      for (const [field, value] of told) {
         const key = `${action.name}\t${field}\t${value}`;
         const counts = after.get(key) ?? new Map<string, number>();
-        for (const g of grams) counts.set(g, (counts.get(g) ?? 0) + 1);
+        for (const g of grams) add(counts, g);
         after.set(key, counts);
+        add(answers, key);
+        add(answers, `${action.name}\t${field}`);
       }
     });
     // 2. how often every candidate phrase occurs right after each action (with any value of the field), and in any bot reply
@@ -94,21 +115,26 @@ export class ClaimIndex {
     const afterField = new Map<string, number>(); // `action\tfield\tphrase` -> replies
     for (const [key, counts] of after) {
       const [action, field] = key.split('\t');
-      for (const [g, n] of counts) if (candidates.has(g)) afterField.set(`${action}\t${field}\t${g}`, (afterField.get(`${action}\t${field}\t${g}`) ?? 0) + n);
+      for (const [g, n] of counts) if (candidates.has(g)) add(afterField, `${action}\t${field}\t${g}`, n);
     }
     const total = new Map<string, number>();
     forEachReply(dialogues, (reply) => {
-      for (const g of phrasesOf(reply, o.maxWords)) if (candidates.has(g)) total.set(g, (total.get(g) ?? 0) + 1);
+      for (const g of phrasesOf(reply, o.maxWords)) if (candidates.has(g)) add(total, g);
     });
-    // 3. the phrases (almost) only that value's answers use, and used mostly in answers, shortest first
+    // 3. the phrases (almost) only that value's answers use, far more than its share of the answers explains, and used mostly in answers; shortest first
     const byField = new Map<string, ClaimPhrase[]>();
     for (const [key, counts] of after) {
       const [action, field, value] = key.split('\t');
+      if (field === OUTCOME && value === FOUND) continue; // what an action found is its fields' to claim
+      const withValue = answers.get(key)!;
+      const withOthers = answers.get(`${action}\t${field}`)! - withValue;
       const kept: ClaimPhrase[] = [];
       for (const [phrase, n] of counts) {
         if (n < o.minSupport) continue;
-        const answers = afterField.get(`${action}\t${field}\t${phrase}`)!;
-        if (n / answers >= o.minPrecision && answers / total.get(phrase)! >= o.minAnswerShare) kept.push({ action, field, value, phrase, support: n });
+        const inAnswers = afterField.get(`${action}\t${field}\t${phrase}`)!;
+        const expectedOther = (n / withValue) * withOthers;
+        const dependent = expectedOther >= MIN_EXPECTED_OTHER && inAnswers - n <= o.maxOtherRate * expectedOther;
+        if (dependent && n / inAnswers >= o.minPrecision && inAnswers / total.get(phrase)! >= o.minAnswerShare) kept.push({ action, field, value, phrase, support: n });
       }
       const minimal = kept.filter((p) => !kept.some((q) => q !== p && ` ${p.phrase} `.includes(` ${q.phrase} `)));
       byField.set(`${action}\t${field}`, [...(byField.get(`${action}\t${field}`) ?? []), ...minimal]);
@@ -120,32 +146,25 @@ export class ClaimIndex {
   /**
    * What a reply claims against the action answered just before it (the last
    * of `turns`): each phrase stating a value that none of the records shown to
-   * the model holds (or that the action found nothing, or failed, when it did
-   * not), with what it answered. Empty when the last turn is not an action.
+   * the model holds (a value after a lookup that found nothing, "can't find it"
+   * after one that found it), with what it answered. Empty when the last turn
+   * is not an action.
    */
   contradictions(reply: string, turns: readonly Turn[]): string[] {
     const last = turns[turns.length - 1];
     const call = last ? actionOf(last) : undefined;
     if (!call || this.phrases.length === 0) return [];
+    const outcome = outcomeOf(call);
     const found: string[] = [];
     for (const g of phrasesOf(reply, this.maxWords)) {
       for (const claim of this.byPhrase.get(g) ?? []) {
         if (claim.action !== call.name) continue;
-        const held = answered(call, claim.field, RECORDS_SHOWN);
-        if (!held.includes(claim.value)) found.push(`${claim.phrase} (${words(claim.action)} ${claim.field}: ${held.map(shown).join(' | ')})`);
+        const held = claim.field === OUTCOME || outcome !== FOUND ? [outcome] : heldValues(call, claim.field);
+        if (held.length === 0) continue; // the records do not say: nothing to contradict
+        if (!held.includes(claim.value)) found.push(`${claim.phrase} (${words(claim.action)}${claim.field === OUTCOME ? '' : ` ${claim.field}`}: ${held.join(' | ')})`);
       }
     }
     return found;
-  }
-
-  /** How many phrases of a reply state a value the action just before it answered (0 when the last turn is not an action). */
-  agreements(reply: string, turns: readonly Turn[]): number {
-    const last = turns[turns.length - 1];
-    const call = last ? actionOf(last) : undefined;
-    if (!call) return 0;
-    let n = 0;
-    for (const g of phrasesOf(reply, this.maxWords)) for (const claim of this.byPhrase.get(g) ?? []) if (claim.action === call.name && answered(call, claim.field, RECORDS_SHOWN).includes(claim.value)) n++;
-    return n;
   }
 
   toJSON(): { phrases: readonly ClaimPhrase[] } {
@@ -163,16 +182,13 @@ export class ClaimIndex {
   }
 }
 
-/** What an action answered for a field: the first `records` records' values, `<none found>` when it found nothing, `<failed>` when it failed. */
-function answered(call: ActionCall, field: string, records = 1): Array<string | undefined> {
-  if (call.error !== undefined || !call.results) return [FAILED];
-  if (call.results.length === 0) return [NONE_FOUND];
-  return call.results.slice(0, records).map((r) => categoricalValue(r[field]));
+function outcomeOf(call: ActionCall): string {
+  return call.error !== undefined || !call.results ? FAILED : call.results.length === 0 ? NONE_FOUND : FOUND;
 }
 
-/** A held value as the check's finding names it. */
-function shown(value: string | undefined): string {
-  return value === NONE_FOUND ? 'none found' : value === FAILED ? 'failed' : (value ?? 'none');
+/** A field's values in the records shown to the model (those that hold it). */
+function heldValues(call: ActionCall, field: string): string[] {
+  return (call.results ?? []).slice(0, RECORDS_SHOWN).flatMap((r) => categoricalValue(r[field]) ?? []);
 }
 
 /** Each bot reply with the action turn right before it (undefined when another turn is). */

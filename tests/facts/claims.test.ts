@@ -35,7 +35,7 @@ function corpus(): Dialogue[] {
       id: `d${i}`,
       turns: [
         { speaker: 'user', text: `Where is order ${order}?` },
-        lookup(order, found ? { order, status, carrier, product: PRODUCTS[i % PRODUCTS.length] } : undefined),
+        lookup(order, found ? { order, status, carrier, product: PRODUCTS[i % PRODUCTS.length], insured: i % 30 === 0 ? 'yes' : 'no' } : undefined),
         { speaker: 'bot', text: reply },
         { speaker: 'user', text: 'Thanks for waiting with me.' },
         { speaker: 'bot', text: 'Anything else?' },
@@ -55,8 +55,8 @@ describe('ClaimIndex.learn', () => {
     for (const shared of ['thanks for waiting', 'with', 'the', 'order']) expect(claims.phrases.map((p) => p.phrase)).not.toContain(shared);
   });
 
-  it('learns only fields with a few short values: not a product name, not an order number', () => {
-    expect(new Set(claims.phrases.map((p) => p.field))).toEqual(new Set(['status', 'carrier']));
+  it('learns only fields with a few short values whose replies depend on them: not a product name, not an order number, not a value nearly every record has', () => {
+    expect(new Set(claims.phrases.map((p) => p.field))).toEqual(new Set(['status', 'carrier', '*'])); // '*': whether the lookup found anything
   });
 
   it('keeps the shortest phrase: "in transit with" adds nothing to "transit"', () => {
@@ -95,7 +95,11 @@ describe('ClaimIndex.contradictions', () => {
   it('after a lookup that found nothing, any status is a contradiction; "I can\'t find it" after one that found the order is one too', () => {
     expect(claims.contradictions('Order 48213 is in transit.', [ask, lookup('48213')])).toContain('transit (order status status: none found)');
     expect(claims.contradictions("I can't find order 48213.", [ask, lookup('48213')])).toEqual([]);
-    expect(claims.contradictions("I can't find order 48213.", [ask, delivered])).toContain("can't (order status status: delivered)");
+    expect(claims.contradictions("I can't find order 48213.", [ask, delivered])).toContain("can't (order status: found)");
+  });
+
+  it('says nothing when the records do not hold the field', () => {
+    expect(claims.contradictions('It is in transit.', [ask, lookup('48213', { order: '48213' })])).toEqual([]);
   });
 
   it('reads only the reply right after the action: later turns talk about other things', () => {
