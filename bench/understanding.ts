@@ -23,8 +23,9 @@ import { initBackend } from '../src/runtime/backend.ts';
 import { evaluateOod } from '../src/understanding/evaluate-ood.ts';
 import { auroc, rateAtOrAbove, thresholdForRate } from '../src/understanding/metrics.ts';
 import { readMessages, readOutOfScope, OOS_INTENT, type Message } from '../src/understanding/read-examples.ts';
+import { NeighbourIndex } from '../src/understanding/neighbours.ts';
+import type { Scorer } from '../src/understanding/scorer.ts';
 import { trainScorer } from '../src/understanding/train-scorer.ts';
-import { createTfidfAnchor } from './lib/tfidf-anchor.ts';
 import { median } from './lib/stats.ts';
 
 const { values: flags } = parseArgs({ options: { model: { type: 'string' }, clinc: { type: 'string' }, sgd: { type: 'string' }, rounds: { type: 'string' } } });
@@ -90,6 +91,7 @@ if (flags.clinc) {
   const c = await evaluateOod({ scorer: clincScorer, inDomain: val, outOfScope: oos });
   const anchor = anchorFigures(train, val, oos);
   out(`CLINC150 val (scorer trained on train): intent accuracy ${pct(c.intent_accuracy ?? NaN)}, out-of-scope recall ${pct(c.ood_recall_at_5pct_false_alarms)} at 5 % in-scope rejected, AUROC ${c.ood_auroc.toFixed(3)}; at the stored threshold ${pct(c.ood_fallback_rate)} / ${pct(c.in_domain_fallback_rate)}`);
+  out(await networkAlone(clincScorer, val, oos));
   out(`  anchor (TF-IDF nearest training query, same run): intent accuracy ${pct(anchor.intentAccuracy)}, recall ${pct(anchor.recall)} at 5 %, AUROC ${anchor.auroc.toFixed(3)}`);
 
   if (flags.sgd) {
@@ -99,18 +101,27 @@ if (flags.clinc) {
     const s = await evaluateOod({ scorer: sgdScorer, inDomain: sgdDev, outOfScope: oos });
     const a = anchorFigures(sgdTrain, sgdDev, oos);
     out(`SGD dev user turns vs CLINC150 val out-of-scope (scorer trained on SGD train): AUROC ${s.ood_auroc.toFixed(3)}; at the stored threshold ${pct(s.ood_fallback_rate)} / ${pct(s.in_domain_fallback_rate)}; recall at 5 % ${pct(s.ood_recall_at_5pct_false_alarms)}`);
+    out(await networkAlone(sgdScorer, sgdDev, oos));
     out(`  anchor (TF-IDF nearest SGD train turn, same run): AUROC ${a.auroc.toFixed(3)}, recall at 5 % ${pct(a.recall)}`);
   }
 }
 generator.dispose();
 model.dispose();
 
+/** The same scorer without the nearest-neighbour distance: its network alone (the scorer before the neighbour index). */
+async function networkAlone(scorer: Scorer, inDomain: Message[], oos: string[]): Promise<string> {
+  const { neighbourWeight, ...calibration } = scorer.calibration;
+  const r = await evaluateOod({ scorer: scorer.withCalibration(calibration), inDomain, outOfScope: oos });
+  return `  the network alone (same scorer, no neighbour distance; weight ${neighbourWeight?.toFixed(1) ?? '—'}): AUROC ${r.ood_auroc.toFixed(3)}, recall at 5 % ${pct(r.ood_recall_at_5pct_false_alarms)}`;
+}
+
+/** The issue's anchor: TF-IDF nearest training message over all of train (its similarity the in-scope score, its intent the prediction). */
 function anchorFigures(train: Message[], inDomain: Message[], oos: string[]) {
-  const nn = createTfidfAnchor(train);
+  const nn = new NeighbourIndex(train.map((m) => m.text));
   const inHits = inDomain.map((m) => nn.nearest(m.text));
   const inScores = inHits.map((h) => 1 - h.similarity);
-  const oodScores = oos.map((t) => 1 - nn.nearest(t).similarity);
-  const labelled = inDomain.map((m, i) => ({ want: m.intent, got: inHits[i].intent })).filter((x) => x.want);
+  const oodScores = oos.map((t) => nn.distance(t));
+  const labelled = inDomain.map((m, i) => ({ want: m.intent, got: inHits[i].index >= 0 ? train[inHits[i].index].intent : undefined })).filter((x) => x.want);
   return {
     auroc: auroc(inScores, oodScores),
     recall: rateAtOrAbove(oodScores, thresholdForRate(inScores, 0.05)),

@@ -10,6 +10,7 @@ import { ColloquyError } from '../errors.ts';
 import { MESSAGE_KINDS, type MessageUnderstander, type Understanding } from '../engine/understanding.ts';
 import { writeFileAtomic } from '../util/fs-atomic.ts';
 import { denseFeatures, featureRows, words, type FeatureSpace } from './features.ts';
+import { NeighbourIndex } from './neighbours.ts';
 import { Network, type NetworkShape } from './network.ts';
 
 export const SCORER_FILE = 'scorer.json';
@@ -22,6 +23,12 @@ export interface ScorerCalibration {
   threshold: number;
   /** Share of held-out in-domain turns the threshold was chosen to send to the fallback. */
   fallbackRate: number;
+  /**
+   * How much the distance to the nearest training message adds to the
+   * network's out-of-scope logit (absent: the network alone, as in scorers
+   * from before the neighbour index).
+   */
+  neighbourWeight?: number;
   /** Held-out figures measured when the threshold was chosen. */
   heldOut: { inDomain: number; inDomainFallbackRate: number; outOfScope: number; outOfScopeFallbackRate?: number; auroc?: number; intentAccuracy?: number };
 }
@@ -42,6 +49,8 @@ interface ScorerFile extends ScorerCalibration {
   buckets: number;
   /** Words of the in-scope training texts (the unknown-word share is counted against them). */
   known: string[];
+  /** In-scope training messages the nearest-neighbour distance is measured against (absent in scorers from before it). */
+  neighbours?: string[];
   intents: string[];
   createdAt: string;
 }
@@ -59,6 +68,7 @@ export class Scorer implements MessageUnderstander {
     readonly intents: string[],
     readonly calibration: ScorerCalibration,
     readonly createdAt = new Date().toISOString(),
+    readonly neighbours?: NeighbourIndex,
   ) {
     this.space = { vocab: new Map(vocab.map((w, i) => [w, i])), buckets };
     this.knownWords = new Set(known);
@@ -72,7 +82,7 @@ export class Scorer implements MessageUnderstander {
     let k = 0;
     for (let i = 1; i < f.kind.length; i++) if (f.kind[i] > f.kind[k]) k = i;
     const u: Understanding = {
-      outOfScope: f.kind[MESSAGE_KINDS.indexOf('off-topic')],
+      outOfScope: this.combine(f.kind[MESSAGE_KINDS.indexOf('off-topic')], text),
       threshold: this.calibration.threshold,
       kind: MESSAGE_KINDS[k],
       kindProbability: f.kind[k],
@@ -86,6 +96,16 @@ export class Scorer implements MessageUnderstander {
     return u;
   }
 
+  /**
+   * The out-of-scope score: the network's probability, its logit raised by the
+   * distance to the nearest training message when the scorer has neighbours.
+   */
+  private combine(networkProbability: number, text: string): number {
+    const weight = this.calibration.neighbourWeight;
+    if (!this.neighbours || !weight) return networkProbability;
+    return withNeighbourDistance(networkProbability, this.neighbours.distance(text), weight);
+  }
+
   /** Only the out-of-scope score (for evaluation loops). */
   score(text: string): number {
     return this.understand(text).outOfScope;
@@ -93,7 +113,7 @@ export class Scorer implements MessageUnderstander {
 
   /** A copy with another calibration (the network and vocabulary are shared). */
   withCalibration(calibration: ScorerCalibration): Scorer {
-    return new Scorer(this.network, this.vocab, this.buckets, this.knownWords, this.intents, calibration, this.createdAt);
+    return new Scorer(this.network, this.vocab, this.buckets, this.knownWords, this.intents, calibration, this.createdAt, this.neighbours);
   }
 
   /** Writes scorer.json and scorer.bin into `dir`; returns the manifest entry. */
@@ -112,6 +132,7 @@ export class Scorer implements MessageUnderstander {
       vocab: this.vocab,
       buckets: this.buckets,
       known: [...this.knownWords].sort(),
+      ...(this.neighbours ? { neighbours: [...this.neighbours.texts] } : {}),
       intents: this.intents,
       createdAt: this.createdAt,
       ...this.calibration,
@@ -143,7 +164,17 @@ export class Scorer implements MessageUnderstander {
     if (floats.length !== sizes.reduce((a, b) => a + b, 0)) throw new ColloquyError('scorer_file_corrupt', `${binPath} holds ${floats.length} numbers; ${jsonPath} needs ${sizes.reduce((a, b) => a + b, 0)}`, hint);
     let at = 0;
     const arrays = sizes.map((n) => floats.subarray(at, (at += n)));
-    const { threshold, fallbackRate, heldOut } = meta;
-    return new Scorer(new Network(meta.shape, arrays), meta.vocab, meta.buckets, meta.known, meta.intents, { threshold, fallbackRate, heldOut }, meta.createdAt);
+    const { threshold, fallbackRate, heldOut, neighbourWeight } = meta;
+    if (meta.neighbours !== undefined && !(Array.isArray(meta.neighbours) && meta.neighbours.every((t) => typeof t === 'string'))) {
+      throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has a "neighbours" list that is not a list of messages`, hint);
+    }
+    const neighbours = meta.neighbours ? new NeighbourIndex(meta.neighbours) : undefined;
+    return new Scorer(new Network(meta.shape, arrays), meta.vocab, meta.buckets, meta.known, meta.intents, { threshold, fallbackRate, ...(neighbourWeight ? { neighbourWeight } : {}), heldOut }, meta.createdAt, neighbours);
   }
+}
+
+/** The network's out-of-scope probability with `weight` × the nearest-neighbour distance added to its logit. */
+export function withNeighbourDistance(networkProbability: number, distance: number, weight: number): number {
+  const p = Math.min(1 - 1e-7, Math.max(1e-7, networkProbability));
+  return 1 / (1 + Math.exp(-(Math.log(p / (1 - p)) + weight * distance)));
 }
