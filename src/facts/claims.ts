@@ -134,7 +134,9 @@ export class ClaimIndex {
         const inAnswers = afterField.get(`${action}\t${field}\t${phrase}`)!;
         const expectedOther = (n / withValue) * withOthers;
         const dependent = expectedOther >= MIN_EXPECTED_OTHER && inAnswers - n <= o.maxOtherRate * expectedOther;
-        if (dependent && n / inAnswers >= o.minPrecision && inAnswers / total.get(phrase)! >= o.minAnswerShare) kept.push({ action, field, value, phrase, support: n });
+        // a field's phrase must also be rare after the action found nothing or failed ("can't" is no status)
+        const afterNoAnswer = field === OUTCOME ? 0 : [NONE_FOUND, FAILED].reduce((k, outcome) => k + (after.get(`${action}\t${OUTCOME}\t${outcome}`)?.get(phrase) ?? 0), 0);
+        if (dependent && n / (inAnswers + afterNoAnswer) >= o.minPrecision && inAnswers / total.get(phrase)! >= o.minAnswerShare) kept.push({ action, field, value, phrase, support: n });
       }
       const minimal = kept.filter((p) => !kept.some((q) => q !== p && ` ${p.phrase} `.includes(` ${q.phrase} `)));
       byField.set(`${action}\t${field}`, [...(byField.get(`${action}\t${field}`) ?? []), ...minimal]);

@@ -11,7 +11,7 @@ import { checkReply, ClaimIndex, factSupport } from '../../src/facts/index.ts';
 const PHRASINGS: Record<string, string[]> = {
   shipped: ['Order {order} is in transit with {carrier}.', 'Good news, order {order} is on the way with {carrier}.'],
   delivered: ['Order {order} shows as delivered by {carrier}.', '{carrier} marked order {order} as delivered.'],
-  processing: ['Order {order} is still being packed at our warehouse.', "Order {order} hasn't shipped yet."],
+  processing: ['Order {order} is still being packed at our warehouse.', "Order {order} hasn't shipped yet, so I can't say the day."],
 };
 const CARRIERS = ['UPS', 'FedEx', 'USPS'];
 const PRODUCTS = Array.from({ length: 40 }, (_, i) => `Product ${String.fromCharCode(65 + (i % 26))}${i}`);
@@ -94,8 +94,8 @@ describe('ClaimIndex.contradictions', () => {
 
   it('after a lookup that found nothing, any status is a contradiction; "I can\'t find it" after one that found the order is one too', () => {
     expect(claims.contradictions('Order 48213 is in transit.', [ask, lookup('48213')])).toContain('transit (order status status: none found)');
-    expect(claims.contradictions("I can't find order 48213.", [ask, lookup('48213')])).toEqual([]);
-    expect(claims.contradictions("I can't find order 48213.", [ask, delivered])).toContain("can't (order status: found)");
+    expect(claims.contradictions("I can't find order 48213.", [ask, lookup('48213')])).toEqual([]); // "can't" also says "not shipped": no status claim
+    expect(claims.contradictions("I can't find order 48213.", [ask, delivered])).toContain('find (order status: found)');
   });
 
   it('says nothing when the records do not hold the field', () => {
