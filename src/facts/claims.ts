@@ -10,7 +10,8 @@
  * almost only when the field has one value. A reply right after the action
  * that uses a phrase of another value than the results hold contradicts them.
  * Learned, not listed: any corpus with action turns gets its own phrases (the
- * shop's "shows as delivered", SGD's "is refundable").
+ * shop's "shows as delivered", "FedEx expects"; `npx tsx bench/claims.ts`
+ * shows a corpus's).
  */
 import { RECORDS_SHOWN } from '../data/action-text.ts';
 import { actionOf, isBotSide, type ActionCall, type ActionValue, type Dialogue, type Turn } from '../data/dialogue.ts';
@@ -80,7 +81,7 @@ export class ClaimIndex {
    *
    * @example
    * const claims = ClaimIndex.learn(trainDialogues);
-   * claims.contradictions("It's in transit with UPS.", [...history, lookupSayingDelivered]); // ['in transit (order_status status: delivered)']
+   * claims.contradictions("It's in transit with UPS.", [...history, lookupSayingDelivered]); // ['transit (order status status: delivered)', …]
    */
   static learn(dialogues: readonly Dialogue[], options: ClaimLearning = {}): ClaimIndex {
     const o = { ...DEFAULTS, ...options };
