@@ -175,6 +175,11 @@ export class Scorer implements MessageUnderstander {
 
 /** The network's out-of-scope probability with `weight` × the nearest-neighbour distance added to its logit. */
 export function withNeighbourDistance(networkProbability: number, distance: number, weight: number): number {
-  const p = Math.min(1 - 1e-7, Math.max(1e-7, networkProbability));
-  return 1 / (1 + Math.exp(-(Math.log(p / (1 - p)) + weight * distance)));
+  return 1 / (1 + Math.exp(-(logit(networkProbability) + weight * distance)));
+}
+
+/** log(p / (1 − p)), with p kept off 0 and 1. */
+export function logit(probability: number): number {
+  const p = Math.min(1 - 1e-7, Math.max(1e-7, probability));
+  return Math.log(p / (1 - p));
 }

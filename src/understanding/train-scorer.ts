@@ -11,7 +11,7 @@ import { DENSE_FEATURES, denseFeatures, featureRows, hash, words, type FeatureSp
 import { auroc, rateAtOrAbove, thresholdForRate } from './metrics.ts';
 import { NeighbourIndex } from './neighbours.ts';
 import { Network, seededRandom } from './network.ts';
-import { Scorer } from './scorer.ts';
+import { logit, Scorer } from './scorer.ts';
 
 /** One training message. */
 export interface ScorerExample {
@@ -160,7 +160,7 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
   const uncalibrated = { threshold: 0.5, fallbackRate: o.fallbackRate, heldOut: { inDomain: 0, inDomainFallbackRate: 0, outOfScope: 0 } };
   const networkOnly = new Scorer(network, vocab, o.buckets, known, intents, uncalibrated, undefined, neighbours);
   const scorer = networkOnly.withCalibration({ ...uncalibrated, neighbourWeight: neighbourWeight(networkOnly, neighbours, heldOutSet) });
-  return scorer.withCalibration(calibrate(scorer, heldOutSet, oodHeld, o.fallbackRate));
+  return scorer.withCalibration({ ...scorer.calibration, ...calibrate(scorer, heldOutSet, oodHeld, o.fallbackRate) });
 }
 
 /**
@@ -169,10 +169,7 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
  * held-out in-scope turns (0 when the distance does not vary).
  */
 function neighbourWeight(networkOnly: Scorer, neighbours: NeighbourIndex, heldOut: { text: string }[]): number {
-  const logits = heldOut.map((t) => {
-    const p = Math.min(1 - 1e-7, Math.max(1e-7, networkOnly.score(t.text)));
-    return Math.log(p / (1 - p));
-  });
+  const logits = heldOut.map((t) => logit(networkOnly.score(t.text)));
   const distances = heldOut.map((t) => neighbours.distance(t.text));
   const spread = standardDeviation(distances);
   return spread > 0 ? (NEIGHBOUR_WEIGHT * standardDeviation(logits)) / spread : 0;
@@ -193,7 +190,6 @@ export function calibrate(scorer: Scorer, inDomain: { text: string; intent?: str
   return {
     threshold,
     fallbackRate,
-    ...(scorer.calibration.neighbourWeight ? { neighbourWeight: scorer.calibration.neighbourWeight } : {}),
     heldOut: {
       inDomain: inScores.length,
       inDomainFallbackRate: rateAtOrAbove(inScores, threshold),
