@@ -20,7 +20,7 @@ const VALUE_CHARS = 60;
  * // 'order lookup order: 48213 => status: shipped'
  */
 export function renderAction(call: ActionCall, maxRecords = RECORDS_SHOWN): string {
-  const head = [words(call.name), fields(call.parameters)].filter(Boolean).join(' ');
+  const head = [nameAsWords(call.name), fields(call.parameters)].filter(Boolean).join(' ');
   if (call.error !== undefined || !call.results) return `${head} => failed`;
   const { results } = call;
   if (results.length === 0) return `${head} => none found`;
@@ -75,7 +75,7 @@ function fields(record: Record<string, ActionValue>): string {
   return Object.entries(record)
     .filter(([, v]) => v !== null && v !== '')
     .slice(0, FIELDS_SHOWN)
-    .map(([k, v]) => `${words(k)}: ${valueText(v)}`)
+    .map(([k, v]) => `${nameAsWords(k)}: ${valueText(v)}`)
     .join(', ');
 }
 
@@ -85,7 +85,8 @@ function valueText(v: ActionValue): string {
 }
 
 /** `phone_number` → `phone number`: keys read like the words the replies use. */
-function words(key: string): string {
+/** An action's or a field's name as the model reads it: `order_status` → `order status`. */
+export function nameAsWords(key: string): string {
   return key.replace(/[_-]+/g, ' ').trim();
 }
 

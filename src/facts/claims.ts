@@ -13,7 +13,7 @@
  * shop's "shows as delivered", "FedEx expects"; `npx tsx bench/claims.ts`
  * shows a corpus's).
  */
-import { RECORDS_SHOWN } from '../data/action-text.ts';
+import { nameAsWords, RECORDS_SHOWN } from '../data/action-text.ts';
 import { actionOf, isBotSide, type ActionCall, type ActionValue, type Dialogue, type Turn } from '../data/dialogue.ts';
 
 /** A phrase that, in the reply right after `action`, states `field` is `value`. */
@@ -164,7 +164,7 @@ export class ClaimIndex {
         if (claim.action !== call.name) continue;
         const held = claim.field === OUTCOME || outcome !== FOUND ? [outcome] : heldValues(call, claim.field);
         if (held.length === 0) continue; // the records do not say: nothing to contradict
-        if (!held.includes(claim.value)) found.push(`${claim.phrase} (${words(claim.action)}${claim.field === OUTCOME ? '' : ` ${claim.field}`}: ${held.join(' | ')})`);
+        if (!held.includes(claim.value)) found.push(`${claim.phrase} (${nameAsWords(claim.action)}${claim.field === OUTCOME ? '' : ` ${claim.field}`}: ${held.join(' | ')})`);
       }
     }
     return found;
@@ -250,8 +250,4 @@ function phrasesOf(text: string, maxWords: number): Set<string> {
     }
   }
   return out;
-}
-
-function words(name: string): string {
-  return name.replace(/[_-]+/g, ' ');
 }
