@@ -9,6 +9,7 @@
 import { ColloquyError } from '../errors.ts';
 import { isBotSide, type Dialogue, type Turn } from '../data/dialogue.ts';
 import { scoreTokens } from '../eval/metrics.ts';
+import { TfidfIndex } from './tfidf.ts';
 
 /** How contexts are compared. */
 export interface ReplyIndexOptions {
@@ -58,67 +59,27 @@ export function contextBefore(turns: readonly Turn[], i: number): string[] | und
 }
 
 /**
- * TF-IDF (raw term frequency, idf = ln((N+1)/(df+1)) + 1, l2-normalized)
- * over indexed contexts, searched by cosine similarity through an inverted
- * index in flat typed arrays. Ties go to the earliest indexed reply.
+ * The training contexts in a TF-IDF index (src/retrieval/tfidf.ts), searched
+ * by cosine similarity. Ties go to the earliest indexed reply.
  *
  * @example
  * const index = ReplyIndex.build(trainDialogues);
  * index.search(['Where is my parcel?'], 5); // the replies after the 5 closest training contexts
  */
 export class ReplyIndex {
-  private readonly termIds = new Map<string, number>();
-  private readonly idf: Float64Array;
-  private readonly offsets: Int32Array;
-  private readonly postings: Int32Array;
-  private readonly weights: Float32Array;
+  private readonly tfidf: TfidfIndex;
   private readonly maxDocFrequency: number;
-  private readonly scores: Float64Array;
-  private readonly touched: Int32Array;
 
   private constructor(
     readonly replies: readonly IndexedReply[],
     readonly options: ReplyIndexOptions,
   ) {
-    const n = replies.length;
-    if (n === 0) {
+    if (replies.length === 0) {
       throw new ColloquyError('retrieval_empty', 'Retrieval needs at least one user turn followed by a bot turn', 'Check the training corpus has both speakers.');
     }
-    const docs = replies.map((r) => contextTerms(r.context, options.contextWeight));
-    const df: number[] = [];
-    for (const doc of docs) {
-      for (const term of doc.keys()) {
-        let id = this.termIds.get(term);
-        if (id === undefined) {
-          id = df.length;
-          this.termIds.set(term, id);
-          df.push(0);
-        }
-        df[id]++;
-      }
-    }
-    this.idf = Float64Array.from(df, (f) => Math.log((n + 1) / (f + 1)) + 1);
-    this.offsets = new Int32Array(df.length + 1);
-    for (let t = 0; t < df.length; t++) this.offsets[t + 1] = this.offsets[t] + df[t];
-    this.postings = new Int32Array(this.offsets[df.length]);
-    this.weights = new Float32Array(this.offsets[df.length]);
-    const fill = this.offsets.slice(0, df.length);
-    docs.forEach((doc, docId) => {
-      let norm = 0;
-      for (const [term, tf] of doc) norm += (tf * this.idf[this.termIds.get(term)!]) ** 2;
-      norm = Math.sqrt(norm);
-      for (const [term, tf] of doc) {
-        const t = this.termIds.get(term)!;
-        const at = fill[t]++;
-        this.postings[at] = docId;
-        this.weights[at] = (tf * this.idf[t]) / norm;
-      }
-    });
-    this.maxDocFrequency = options.commonTermShare * n;
-    this.scores = new Float64Array(n);
-    this.touched = new Int32Array(n);
+    this.tfidf = new TfidfIndex(replies.map((r) => contextTerms(r.context, options.contextWeight)));
+    this.maxDocFrequency = options.commonTermShare * replies.length;
   }
-
   /** Indexes every non-empty bot-side turn of the dialogues that answers a user turn. */
   static build(dialogues: readonly Dialogue[], options: ReplyIndexOptions = DEFAULT_REPLY_INDEX): ReplyIndex {
     const replies: IndexedReply[] = [];
@@ -156,32 +117,25 @@ export class ReplyIndex {
    * (newest turn first), best first; empty when no word matches.
    */
   search(context: readonly string[], k = 1): string[] {
-    const { scores, touched, postings, weights, offsets } = this;
-    let count = 0;
-    for (const [term, tf] of contextTerms(context, this.options.contextWeight)) {
-      const t = this.termIds.get(term);
-      if (t === undefined || offsets[t + 1] - offsets[t] > this.maxDocFrequency) continue;
-      const q = tf * this.idf[t];
-      for (let p = offsets[t]; p < offsets[t + 1]; p++) {
-        const docId = postings[p];
-        if (scores[docId] === 0) touched[count++] = docId;
-        scores[docId] += q * weights[p];
-      }
-    }
     // The query's norm scales every score equally, so it does not change the order.
-    const best: number[] = [];
-    const better = (a: number, b: number) => scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
-    for (let i = 0; i < count; i++) {
-      const docId = touched[i];
-      if (best.length === k && !better(docId, best[k - 1])) continue;
-      let at = Math.min(best.length, k - 1);
-      best[at] = docId;
-      while (at > 0 && better(best[at], best[at - 1])) {
-        [best[at], best[at - 1]] = [best[at - 1], best[at]];
-        at--;
-      }
-    }
-    for (let i = 0; i < count; i++) scores[touched[i]] = 0;
-    return best.map((docId) => this.replies[docId].reply);
+    const ids: number[] = [];
+    const scores: number[] = [];
+    const better = (score: number, docId: number, at: number) => score > scores[at] || (score === scores[at] && docId < ids[at]);
+    this.tfidf.match(
+      contextTerms(context, this.options.contextWeight),
+      (docId, score) => {
+        if (ids.length === k && !better(score, docId, k - 1)) return;
+        let at = Math.min(ids.length, k - 1);
+        while (at > 0 && better(score, docId, at - 1)) {
+          ids[at] = ids[at - 1];
+          scores[at] = scores[at - 1];
+          at--;
+        }
+        ids[at] = docId;
+        scores[at] = score;
+      },
+      this.maxDocFrequency,
+    );
+    return ids.map((docId) => this.replies[docId].reply);
   }
 }

@@ -4,33 +4,15 @@
  * from every training turn is likely out of scope, which the scorer's network
  * alone, having seen only a few hundred off-topic examples, misses.
  */
+import { TfidfIndex } from '../retrieval/tfidf.ts';
 import { words } from './features.ts';
 
 export class NeighbourIndex {
-  private readonly idf = new Map<string, number>();
-  private readonly postings = new Map<string, Array<[number, number]>>();
-  private readonly norms: Float64Array;
-  private readonly dots: Float64Array;
+  private readonly tfidf: TfidfIndex;
 
   /** `texts`: the in-scope training messages (kept, so that the index can be saved and rebuilt). */
   constructor(readonly texts: readonly string[]) {
-    const docs = texts.map((t) => counts(words(t)));
-    const df = new Map<string, number>();
-    for (const tf of docs) for (const w of tf.keys()) df.set(w, (df.get(w) ?? 0) + 1);
-    for (const [w, n] of df) this.idf.set(w, Math.log((texts.length + 1) / (n + 1)) + 1);
-    this.norms = new Float64Array(docs.length);
-    this.dots = new Float64Array(docs.length);
-    docs.forEach((tf, i) => {
-      let norm = 0;
-      for (const [w, c] of tf) {
-        const v = c * this.idf.get(w)!;
-        norm += v * v;
-        let list = this.postings.get(w);
-        if (!list) this.postings.set(w, (list = []));
-        list.push([i, v]);
-      }
-      this.norms[i] = Math.sqrt(norm) || 1;
-    });
+    this.tfidf = new TfidfIndex(texts.map((t) => counts(words(t))));
   }
 
   /**
@@ -43,23 +25,13 @@ export class NeighbourIndex {
   nearest(text: string): { index: number; similarity: number } {
     const q = counts(words(text));
     let qNorm = 0;
-    const touched: number[] = [];
-    for (const [w, c] of q) {
-      const v = c * (this.idf.get(w) ?? Math.log(this.texts.length + 1) + 1); // an unseen word is as rare as can be
-      qNorm += v * v;
-      for (const [i, dv] of this.postings.get(w) ?? []) {
-        if (this.dots[i] === 0) touched.push(i);
-        this.dots[i] += v * dv;
-      }
-    }
+    for (const [w, c] of q) qNorm += (c * this.tfidf.idfOf(w)) ** 2;
+    const qn = Math.sqrt(qNorm) || 1;
     let index = -1;
     let similarity = 0;
-    const qn = Math.sqrt(qNorm) || 1;
-    for (const i of touched) {
-      const s = this.dots[i] / (this.norms[i] * qn);
-      this.dots[i] = 0;
-      if (s > similarity) [index, similarity] = [i, s];
-    }
+    this.tfidf.match(q, (i, dot) => {
+      if (dot / qn > similarity) [index, similarity] = [i, dot / qn];
+    });
     return { index, similarity: Math.min(1, similarity) };
   }
 
