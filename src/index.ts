@@ -22,7 +22,8 @@ export { initBackend, currentBackend, type BackendName } from './runtime/backend
 /** A trained model directory (weights, tokenizer, manifest.json). */
 export { loadModel, readManifest, type LoadedModel, type Manifest } from './model/model-dir.ts';
 /** The LSTM reply generator, and the interface any generator implements. */
-export { LstmGenerator, type Generator, type Reply } from './generation/generator.ts';
+export { LstmGenerator, type Generator, type Reply, type ReplyControl } from './generation/generator.ts';
+export type { ReplyConstraint } from './generation/constrained.ts';
 export type { ReplyStream } from './generation/reply-stream.ts';
 export { DEFAULT_GENERATE_OPTIONS, type GenerateOptions } from './generation/options.ts';
 /** The conversation engine: every channel hands it messages. */
@@ -64,7 +65,7 @@ export { ReloadingGenerator, type ReloadingGeneratorOptions } from './registry/r
 
 /** Grounding: actions put facts into the conversation, the fact check holds replies to them. */
 export { matchAction, runAction, webhookHandler, lookupHandler, loadActionsFile, DEFAULT_ACTION_TIMEOUT_MS, type ActionDefinition, type ActionHandler, type ActionTrigger, type ActionResults, type ActionCallContext, type TriggerInput, type ActionsFile } from './actions/index.ts';
-export { checkReply, ClaimIndex, extractFacts, factSupport, type ClaimPhrase, type Fact, type FactKind, type FactCheckResult, type FactSupport } from './facts/index.ts';
+export { checkReply, ClaimIndex, extractFacts, factSupport, type ClaimPhrase, type Fact, type FactKind, type FactCheckResult, type FactSupport, type Violation } from './facts/index.ts';
 export type { FactCheckOptions } from './engine/grounding.ts';
 export type { IntentPrediction } from './engine/understanding.ts';
 export { renderAction } from './data/action-text.ts';

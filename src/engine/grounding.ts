@@ -8,8 +8,9 @@ import { matchAction, runAction } from '../actions/index.ts';
 import type { ActionDefinition } from '../actions/index.ts';
 import { actionTurn } from '../data/action-text.ts';
 import type { Turn } from '../data/dialogue.ts';
-import { checkReply, factSupport } from '../facts/index.ts';
-import type { Reply } from '../generation/generator.ts';
+import { checkReply, factSupport, type FactSupport } from '../facts/index.ts';
+import type { Generator, Reply } from '../generation/generator.ts';
+import type { GenerateOptions } from '../generation/options.ts';
 import type { FactCheckVerdict } from '../storage/types.ts';
 import type { EngineContext } from './context.ts';
 import type { Draft } from './draft.ts';
@@ -19,7 +20,7 @@ import type { IntentPrediction } from './understanding.ts';
 export interface FactCheckOptions {
   /** Facts the bot may always state: its own phone number, e-mail, brand and product names, policy figures. */
   allowlist?: string[];
-  /** Sampled candidates tried when the reply states an unsupported fact (default 4); none passing gives the fallback. */
+  /** Candidates tried when the reply states an unsupported fact (default 4: the greedy reply written under the check, then samples); none passing gives the fallback. */
   candidates?: number;
 }
 
@@ -63,29 +64,57 @@ export interface CheckedReply {
 
 /**
  * Checks a confident reply's facts; when it states one nothing supports,
- * samples other candidates (each must pass the confidence threshold too) and
- * keeps the first that passes.
+ * tries other candidates ({@link passingCandidate}; each must pass the
+ * confidence threshold too) and keeps the first that passes.
  */
 export async function factCheckReply(ctx: EngineContext, context: Turn[], reply: Reply): Promise<CheckedReply> {
   const options = ctx.grounding.factCheck!;
   const support = factSupport(context, options.allowlist, ctx.generator.claims);
   const first = checkReply(reply.text, support);
   if (first.passed) return { text: reply.text, confidence: reply.meanLogProb, verdict: { verdict: 'passed' } };
-  for (let seed = 1; seed <= options.candidates; seed++) {
+  const candidate = await passingCandidate(ctx.generator, context, support, {
+    candidates: options.candidates,
+    generate: { contextTokens: ctx.options.contextTokens },
+    accepts: (r) => r.meanLogProb >= ctx.options.confidenceThreshold,
+    onError: (err) => ctx.logger.warn('fact-check candidate failed', { error: (err as Error)?.message ?? String(err) }),
+  });
+  if (candidate) return { text: candidate.text, confidence: candidate.meanLogProb, verdict: { verdict: 'replaced', unsupported: first.unsupported, rejected: reply.text } };
+  return { verdict: { verdict: 'failed', unsupported: first.unsupported, rejected: reply.text } };
+}
+
+/** How {@link passingCandidate} looks for a reply. */
+export interface CandidateOptions {
+  /** Candidates to try. */
+  candidates: number;
+  /** Decoding options every candidate shares (the context budget). */
+  generate?: Partial<GenerateOptions>;
+  /** A further test a candidate must pass (the engine's confidence threshold). */
+  accepts?: (reply: Reply) => boolean;
+  /** Hears a candidate that failed to generate; the search then stops. Without it, the error is thrown. */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The first candidate that passes the fact check, for a reply that failed
+ * it: the greedy reply written under the check (the model's next choice
+ * wherever the first reply went wrong: another digit, another status), then
+ * replies sampled at temperature 0.7 under it. Undefined: none passed.
+ */
+export async function passingCandidate(generator: Generator, context: Turn[], support: FactSupport, o: CandidateOptions): Promise<Reply | undefined> {
+  const constraint = (text: string, finished: boolean) => support.violationAt(text, finished);
+  for (let i = 0; i < o.candidates; i++) {
+    const decoding: Partial<GenerateOptions> = i === 0 ? { strategy: 'greedy' } : { strategy: 'sample', temperature: 0.7, seed: i };
     let candidate: Reply;
     try {
-      const stream = ctx.generator.reply(context, { contextTokens: ctx.options.contextTokens, strategy: 'sample', temperature: 0.7, seed });
-      candidate = await stream.result;
+      candidate = await generator.reply(context, { ...o.generate, ...decoding }, { constraint }).result;
     } catch (err) {
-      ctx.logger.warn('fact-check candidate failed', { error: (err as Error)?.message ?? String(err) });
+      if (!o.onError) throw err;
+      o.onError(err);
       break;
     }
-    if (!candidate.text.trim() || !(candidate.meanLogProb >= ctx.options.confidenceThreshold)) continue;
-    if (checkReply(candidate.text, support).passed) {
-      return { text: candidate.text, confidence: candidate.meanLogProb, verdict: { verdict: 'replaced', unsupported: first.unsupported, rejected: reply.text } };
-    }
+    if (candidate.text.trim() && (o.accepts?.(candidate) ?? true) && checkReply(candidate.text, support).passed) return candidate;
   }
-  return { verdict: { verdict: 'failed', unsupported: first.unsupported, rejected: reply.text } };
+  return undefined;
 }
 
 /** The fact check's settings with defaults, or undefined when it is off. */

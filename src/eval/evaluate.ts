@@ -1,5 +1,6 @@
 import type { Dialogue, Turn } from '../data/dialogue.ts';
 import { DEFAULT_ENGINE_OPTIONS } from '../engine/options.ts';
+import { passingCandidate } from '../engine/grounding.ts';
 import { checkReply, factSupport } from '../facts/index.ts';
 import { groundingFigures } from './grounding.ts';
 import type { LstmGenerator } from '../generation/generator.ts';
@@ -56,7 +57,7 @@ export interface TopicFigures {
   bleu4: number;
 }
 
-/** Replies after the fact check: passed, replaced by a sampled candidate that passes, or the fallback. */
+/** Replies after the fact check: passed, replaced by a candidate written under the check that passes, or the fallback. */
 export interface FactCheckedFigures {
   unsupported_fact_rate: number;
   contradiction_rate?: number;
@@ -80,7 +81,7 @@ export interface EvaluateInput {
   /** Writes one JSONL line per evaluated turn: {id, context, reference, hypothesis}. */
   predictionsFile?: string;
   onProgress?: (done: number, total: number) => void;
-  /** Runs the fact check as the engine does (sampled candidates, then the fallback) and reports `fact_check`. */
+  /** Runs the fact check as the engine does (candidates written under the check, then the fallback) and reports `fact_check`. */
   factCheck?: { allowlist?: string[]; candidates?: number };
   /** Facts the bot may state without the conversation holding them (for the unsupported-fact rates). */
   allowlist?: string[];
@@ -167,7 +168,7 @@ async function factChecked(input: EvaluateInput, histories: Turn[][], hyps: stri
 /**
  * The fact check as the engine runs it, over replies already generated: a
  * reply stating an unsupported fact is replaced by the first of `candidates`
- * (default 4) sampled replies that passes, else by the fallback text.
+ * (default 4) that passes (`passingCandidate`), else by the fallback text.
  */
 export async function applyFactCheck(
   generator: LstmGenerator,
@@ -182,14 +183,11 @@ export async function applyFactCheck(
   for (const [i, history] of histories.entries()) {
     const support = factSupport(history, opts.allowlist ?? [], generator.claims);
     let text: string | undefined = checkReply(hyps[i], support).passed ? hyps[i] : undefined;
-    for (let seed = 1; text === undefined && seed <= candidates; seed++) {
-      const candidate = (await generator.reply(history, { ...opts.generate, strategy: 'sample', temperature: 0.7, seed }).result).text;
-      if (candidate.trim() && checkReply(candidate, support).passed) {
-        text = candidate;
-        replaced++;
-      }
+    if (text === undefined) {
+      text = (await passingCandidate(generator, history, support, { candidates, generate: opts.generate }))?.text;
+      if (text !== undefined) replaced++;
+      else fallbacks++;
     }
-    if (text === undefined) fallbacks++;
     replies.push(text ?? FALLBACK_TEXT);
   }
   return { replies, fallbacks, replaced };

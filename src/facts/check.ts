@@ -5,7 +5,7 @@
  */
 import { actionOf, type ActionValue, type Turn } from '../data/dialogue.ts';
 import type { ClaimIndex } from './claims.ts';
-import { extractFacts, nameKey, type Fact } from './extract.ts';
+import { extractFacts, extractFactSpans, nameKey, type Fact } from './extract.ts';
 
 /** What a reply may state: the facts of a conversation and an allowlist, ready to test replies against. */
 export interface FactSupport {
@@ -15,6 +15,26 @@ export interface FactSupport {
   lastActionFailed: boolean;
   /** What a reply says against the action answered just before it, in phrases the model's corpus uses for other values (see claims.ts). */
   contradictions(reply: string): string[];
+  /**
+   * Where a reply being written first goes wrong, or undefined while it may
+   * still pass. Until `finished`, a fact or phrase that reaches the end of
+   * `text` may still grow ("4821" on its way to "48213") and is not judged.
+   */
+  violationAt(text: string, finished: boolean): Violation | undefined;
+}
+
+/**
+ * Where a reply goes wrong, as offsets into it: one of the characters from
+ * `from` to `to` (exclusive) must change. A number: its first digit that
+ * leads away from every supported one, or the character after it when it
+ * stopped short of one; a name: its first word the conversation does not
+ * hold; a contradicting phrase: the phrase and the word before it ("is in
+ * transit" may go wrong at "in"). `from` at the end of the text: the reply
+ * may not end there.
+ */
+export interface Violation {
+  from: number;
+  to: number;
 }
 
 /** What `unsupported` lists for a reply that confirms what failed. */
@@ -52,15 +72,58 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
   const plain = ` ${texts.map(plainWords).join(' \u0000 ')} `;
   const last = turns[turns.length - 1];
   const lastCall = last ? actionOf(last) : undefined;
-  return {
+  const digitRuns = [...keys].filter((k) => k.startsWith('d:')).map((k) => k.slice(2));
+  const support: FactSupport = {
     lastActionFailed: Boolean(lastCall && (lastCall.error !== undefined || !lastCall.results?.length)),
     supports(fact: Fact): boolean {
       if (fact.keys.some((k) => keys.has(k))) return true;
       // names the user typed in lower case, or that sit inside a longer value ("71 Saint Peter")
-      return fact.kind === 'name' && plain.includes(` ${plainWords(nameKey(fact.text).slice(2))} `);
+      return fact.kind === 'name' && holdsWords(plainWords(nameKey(fact.text).slice(2)));
     },
     contradictions: (reply) => claims?.contradictions(reply, turns) ?? [],
+    violationAt(text: string, finished: boolean): Violation | undefined {
+      const judged = (end: number) => finished || end < text.length;
+      const found: Violation[] = [];
+      for (const fact of extractFactSpans(text)) {
+        if (!judged(fact.end) || support.supports(fact)) continue;
+        const at = fact.at + wrongFrom(fact);
+        found.push({ from: at, to: at + 1 });
+      }
+      for (const c of claims?.contradictionSpans(text, turns) ?? []) if (judged(c.end)) found.push({ from: wordBefore(text, c.at), to: c.end });
+      if (finished && support.lastActionFailed && !DENIES.test(text)) {
+        const confirms = CONFIRMS.exec(text);
+        if (confirms) found.push({ from: wordBefore(text, confirms.index), to: confirms.index + confirms[0].length });
+      }
+      return found.sort((a, b) => a.from - b.from)[0];
+    },
   };
+  /** True when the conversation holds these (plain) words in a row. */
+  function holdsWords(words: string): boolean {
+    return plain.includes(` ${words} `);
+  }
+  /** How far into a fact nothing is wrong yet. */
+  function wrongFrom(fact: Fact): number {
+    const month = fact.kind === 'date' ? /^dt:(\d+)-/.exec(fact.keys[0] ?? '')?.[1] : undefined;
+    if (month !== undefined) {
+      // a month the conversation never mentions is wrong from its start; else the day is, where it leaves that month's days
+      const days = [...keys].flatMap((k) => (k.startsWith(`dt:${month}-`) ? [k.slice(`dt:${month}-`.length)] : []));
+      const day = /\d+/.exec(fact.text.replace(/^\d{4}-\d{2}-/, ''));
+      if (days.length === 0 || !day) return 0;
+      const offset = fact.text.indexOf(day[0], /^\d{4}-\d{2}-/.test(fact.text) ? 8 : 0);
+      const n = prefixLength(day[0], days);
+      return n < 0 ? offset + day[0].length : n < day[0].length ? offset + n : 0;
+    }
+    if (fact.kind === 'name') {
+      const words = [...fact.text.matchAll(/\S+/g)];
+      const held = words.findIndex((_, i) => !holdsWords(plainWords(words.slice(0, i + 1).map((w) => w[0]).join(' '))));
+      return held <= 0 ? 0 : words[held].index!;
+    }
+    const digits = [...fact.text.matchAll(/\d/g)];
+    if (digits.length === 0) return 0;
+    const n = prefixLength(digits.map((d) => d[0]).join(''), digitRuns);
+    return n < 0 ? fact.text.length : n < digits.length ? digits[n].index! : 0;
+  }
+  return support;
 }
 
 /** Checks one reply against what the conversation supports. */
@@ -76,6 +139,24 @@ function supportKeys(text: string): string[] {
   const keys = extractFacts(text).flatMap((f) => f.keys);
   for (const m of text.matchAll(/\d+(?:[.,]\d+)*/g)) keys.push(`d:${m[0].replace(/\D/g, '')}`, `v:${Number(m[0].replace(/,/g, ''))}`);
   return keys;
+}
+
+/**
+ * How many leading characters of `s` start one of `supported`; -1 when all of
+ * them do and `s` stopped short of one ("4821" of "48213"); the length of `s`
+ * when it is whole but still wrong (a number written as another fact).
+ */
+function prefixLength(s: string, supported: readonly string[]): number {
+  let n = 0;
+  while (n < s.length && supported.some((x) => x.startsWith(s.slice(0, n + 1)))) n++;
+  if (n < s.length) return n;
+  return supported.some((x) => x.length > s.length && x.startsWith(s)) ? -1 : n;
+}
+
+/** Where the word before `at` starts (`at` when none is before it). */
+function wordBefore(text: string, at: number): number {
+  const m = /[\p{L}\p{N}'’]+[^\p{L}\p{N}'’]*$/u.exec(text.slice(0, at));
+  return m ? m.index : at;
 }
 
 function plainWords(text: string): string {

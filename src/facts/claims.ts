@@ -154,17 +154,22 @@ export class ClaimIndex {
    * is not an action.
    */
   contradictions(reply: string, turns: readonly Turn[]): string[] {
+    return this.contradictionSpans(reply, turns).map((c) => c.finding);
+  }
+
+  /** {@link contradictions} with where each phrase stands in the reply (`end` exclusive). */
+  contradictionSpans(reply: string, turns: readonly Turn[]): Array<{ finding: string; at: number; end: number }> {
     const last = turns[turns.length - 1];
     const call = last ? actionOf(last) : undefined;
     if (!call || this.phrases.length === 0) return [];
     const outcome = outcomeOf(call);
-    const found: string[] = [];
-    for (const g of phrasesOf(reply, this.maxWords)) {
-      for (const claim of this.byPhrase.get(g) ?? []) {
+    const found: Array<{ finding: string; at: number; end: number }> = [];
+    for (const { phrase, at, end } of phraseSpans(reply, this.maxWords)) {
+      for (const claim of this.byPhrase.get(phrase) ?? []) {
         if (claim.action !== call.name) continue;
         const held = claim.field === OUTCOME || outcome !== FOUND ? [outcome] : heldValues(call, claim.field);
         if (held.length === 0) continue; // the records do not say: nothing to contradict
-        if (!held.includes(claim.value)) found.push(`${claim.phrase} (${nameAsWords(claim.action)}${claim.field === OUTCOME ? '' : ` ${claim.field}`}: ${held.join(' | ')})`);
+        if (!held.includes(claim.value)) found.push({ finding: `${claim.phrase} (${nameAsWords(claim.action)}${claim.field === OUTCOME ? '' : ` ${claim.field}`}: ${held.join(' | ')})`, at, end });
       }
     }
     return found;
@@ -241,12 +246,23 @@ function categoricalValue(v: ActionValue | undefined): string | undefined {
 
 /** The distinct word sequences of a text up to `maxWords` long, leaving out any with a digit (numbers are the digit check's). */
 function phrasesOf(text: string, maxWords: number): Set<string> {
-  const tokens = text.toLowerCase().replace(/[’]/g, "'").split(/[^\p{L}\p{N}']+/u).map((w) => w.replace(/^'+|'+$/g, '')).filter(Boolean);
-  const out = new Set<string>();
-  for (let i = 0; i < tokens.length; i++) {
-    for (let n = 1; n <= maxWords && i + n <= tokens.length; n++) {
-      if (/\d/.test(tokens[i + n - 1])) break;
-      out.add(tokens.slice(i, i + n).join(' '));
+  return new Set(phraseSpans(text, maxWords).map((p) => p.phrase));
+}
+
+/** Every word sequence of a text up to `maxWords` long with where it stands, leaving out any with a digit. */
+function phraseSpans(text: string, maxWords: number): Array<{ phrase: string; at: number; end: number }> {
+  const words: Array<{ word: string; at: number; end: number }> = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}'’]+/gu)) {
+    const word = m[0].toLowerCase().replace(/’/g, "'");
+    const lead = word.length - word.replace(/^'+/, '').length;
+    const bare = word.replace(/^'+|'+$/g, '');
+    if (bare) words.push({ word: bare, at: m.index + lead, end: m.index + lead + bare.length });
+  }
+  const out: Array<{ phrase: string; at: number; end: number }> = [];
+  for (let i = 0; i < words.length; i++) {
+    for (let n = 1; n <= maxWords && i + n <= words.length; n++) {
+      if (/\d/.test(words[i + n - 1].word)) break;
+      out.push({ phrase: words.slice(i, i + n).map((w) => w.word).join(' '), at: words[i].at, end: words[i + n - 1].end });
     }
   }
   return out;

@@ -33,7 +33,7 @@ const RULES: Rule[] = [
   { kind: 'phone', re: /(?<![\w.])(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\w])/g, keys: (m) => [digitKey(m[0]), digitKey(m[0].replace(/^\+\d{1,3}[\s.-]?/, ''))] },
   { kind: 'money', re: /(?:[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|usd|eur|euros?|pounds|gbp)\b)/giu, keys: (m) => [numberKey(m[0])] },
   { kind: 'time', re: /\b(\d{1,2})(?::(\d{2}))?\s?([ap])\.?m\.?(?![a-z])|\b(\d{1,2}):(\d{2})\b/giu, keys: timeKeys },
-  { kind: 'date', re: new RegExp(`\\b(\\d{4})-(\\d{2})-(\\d{2})\\b|\\b${MONTH_RE}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b|\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}\\b`, 'giu'), keys: dateKeys },
+  { kind: 'date', re: new RegExp(`\\b(\\d{4})-(\\d{2})-(\\d{2})\\b|\\b${MONTH_RE}\\.?\\s+(\\d{1,3})(?:st|nd|rd|th)?\\b|\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}\\b`, 'giu'), keys: dateKeys },
   // codes of letters and digits (tracking numbers, SKUs): one fact, not a number and a name
   { kind: 'number', re: /(?<![\p{L}\p{N}])(?=[\p{L}]*\d)(?=\d*\p{L})[\p{L}\p{N}]{6,}(?![\p{L}\p{N}])/gu, keys: (m) => [`c:${m[0].toLowerCase()}`] },
   { kind: 'number', re: /(?<![\p{L}])#?\d+(?:[.,]\d+)*/gu, keys: (m) => [digitKey(m[0]), numberKey(m[0])] },
@@ -46,19 +46,24 @@ const RULES: Rule[] = [
  * extractFacts('Order 48213 ships March 7th from Union Station.').map((f) => f.text); // ['48213', 'March 7th', 'Union Station']
  */
 export function extractFacts(text: string): Fact[] {
+  return extractFactSpans(text).map(({ at: _at, end: _end, ...f }) => f);
+}
+
+/** {@link extractFacts} with where each fact stands in the text (`end` exclusive). */
+export function extractFactSpans(text: string): Array<Fact & { at: number; end: number }> {
   const found: Array<Fact & { at: number }> = [];
   let masked = text;
   for (const rule of RULES) {
     rule.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = rule.re.exec(masked))) {
-      found.push({ kind: rule.kind, text: m[0].trim(), keys: rule.keys(m), at: m.index });
+      found.push({ kind: rule.kind, text: m[0].trim(), keys: rule.keys(m), at: m.index + m[0].length - m[0].trimStart().length });
       // blank what matched, so its digits are not found again as a shorter fact
       masked = masked.slice(0, m.index) + ' '.repeat(m[0].length) + masked.slice(m.index + m[0].length);
     }
   }
   for (const name of names(masked)) if (!/[\p{L}\p{N}]/u.test(text[name.at - 1] ?? '')) found.push(name); // not the letters inside "1ZA4…"
-  return found.sort((a, b) => a.at - b.at).map(({ at: _at, ...f }) => f);
+  return found.sort((a, b) => a.at - b.at).map((f) => ({ ...f, end: f.at + f.text.length }));
 }
 
 /** Runs of capitalized words that do not open a sentence (a word after `.`, `!`, `?`, a line start or a quote opens one). */

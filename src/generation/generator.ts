@@ -9,6 +9,7 @@ import { resolveGenerateOptions, type GenerateOptions } from './options.ts';
 import { createReplyStream, type ReplyStream } from './reply-stream.ts';
 import { decodeBeam, decodeSequential, type SearchContext } from './search.ts';
 import { decodeConsensus } from './consensus.ts';
+import { decodeConstrained, type ReplyConstraint } from './constrained.ts';
 import { contextBefore } from '../retrieval/reply-index.ts';
 import type { Understanding } from '../engine/understanding.ts';
 import type { ClaimIndex } from '../facts/claims.ts';
@@ -28,7 +29,7 @@ export interface Reply {
 /** What the engine needs from a reply generator. */
 export interface Generator {
   readonly modelVersion: string;
-  reply(context: Turn[], opts?: Partial<GenerateOptions>): ReplyStream<Reply>;
+  reply(context: Turn[], opts?: Partial<GenerateOptions>, control?: ReplyControl): ReplyStream<Reply>;
   /** The model's out-of-scope scorer reading a user message; absent, or undefined, when the model has none. */
   understand?(text: string): Understanding | undefined;
   /** The phrases the model's corpus uses for each value of an action's fields, which the fact check reads replies with; absent when the model has none. */
@@ -57,6 +58,12 @@ export interface LstmGeneratorOptions {
 export interface ReplyControl {
   /** Aborting it stops the reply between tokens; `result` rejects with `colloquy_reply_cancelled`. */
   signal?: AbortSignal;
+  /**
+   * Reads a greedy or sampled reply as it is written and has it written again
+   * from where it goes wrong (src/generation/constrained.ts); such a reply
+   * streams whole at the end. The fact check's replacement candidates use it.
+   */
+  constraint?: ReplyConstraint;
 }
 
 /** Retrieved replies consensus decoding weighs candidates against (5 and 10 scored alike on SGD). */
@@ -108,7 +115,7 @@ export class LstmGenerator implements Generator {
     return this.model.scorer?.understand(text);
   }
 
-  reply(context: Turn[], opts: Partial<GenerateOptions> = {}, { signal }: ReplyControl = {}): ReplyStream<Reply> {
+  reply(context: Turn[], opts: Partial<GenerateOptions> = {}, { signal, constraint }: ReplyControl = {}): ReplyStream<Reply> {
     return createReplyStream(async (emit) => {
       const o = resolveGenerateOptions({ ...this.defaults, ...opts });
       const last = context[context.length - 1];
@@ -122,10 +129,12 @@ export class LstmGenerator implements Generator {
         if (signal?.aborted) throw new ColloquyError('reply_cancelled', 'The reply was cancelled before it finished');
         emit(stream.push(id));
       };
-      const streams = o.strategy === 'greedy' || o.strategy === 'sample';
+      const streams = (o.strategy === 'greedy' || o.strategy === 'sample') && !constraint;
       const r =
         o.strategy === 'beam'
           ? await decodeBeam(ctx, prompt)
+          : constraint && o.strategy !== 'consensus'
+            ? await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder())
           : o.strategy === 'consensus'
             ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids))
             : this.scheduler

@@ -10,7 +10,7 @@
  */
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import type { Turn } from '../data/dialogue.ts';
-import { LstmGenerator, type Generator, type Reply } from '../generation/generator.ts';
+import { LstmGenerator, type Generator, type Reply, type ReplyControl } from '../generation/generator.ts';
 import type { GenerateOptions } from '../generation/options.ts';
 import type { Understanding } from '../engine/understanding.ts';
 import type { ClaimIndex } from '../facts/claims.ts';
@@ -101,12 +101,12 @@ export class ReloadingGenerator implements Generator {
     return this.current.generator.understand?.(text);
   }
 
-  reply(context: Turn[], opts?: Partial<GenerateOptions>): ReplyStream<Reply> {
+  reply(context: Turn[], opts?: Partial<GenerateOptions>, control?: ReplyControl): ReplyStream<Reply> {
     const slot = this.current; // the model this reply runs on, start to end
     slot.inFlight++;
     let stream: ReplyStream<Reply>;
     try {
-      stream = slot.generator.reply(context, opts);
+      stream = slot.generator.reply(context, opts, control);
     } catch (err) {
       this.release(slot);
       throw err;

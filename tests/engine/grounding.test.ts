@@ -117,14 +117,18 @@ describe('actions in the engine', () => {
 describe('the fact check in the engine', () => {
   const lookup: ActionDefinition[] = [{ name: 'order_status', trigger: { pattern: ORDER }, handler: async ({ order }) => (order === '48213' ? [{ order, status: 'processing' }] : []) }];
 
-  it('replaces a reply that invents a fact with a sampled candidate that passes; the stored turn says why', async () => {
+  it('replaces a reply that invents a fact with a candidate written under the check that passes; the stored turn says why', async () => {
     const { store, generator, send } = await bot(inOrder('Order 48213 ships on August 24.', 'Order 48213 arrives March 3rd.', 'Order 48213 is still processing.'), lookup);
 
     const said = await send('where is order 48213');
 
     expect(said.streamed).toBe('Order 48213 ships on August 24.');
     expect(said).toMatchObject({ kind: 'reply', text: 'Order 48213 is still processing.' });
-    expect(generator.calls.slice(1).map((c) => c.opts?.strategy)).toEqual(['sample', 'sample']);
+    expect(generator.calls.slice(1).map((c) => c.opts?.strategy)).toEqual(['greedy', 'sample']);
+    // each candidate is written under the fact check: it is told where the invented date starts
+    const constraint = generator.calls[1].control!.constraint!;
+    expect(constraint('Order 48213 ships on August 24.', true)).toEqual({ from: 21, to: 22 });
+    expect(constraint('Order 48213 is still processing.', true)).toBeUndefined();
     const botTurn = (await store.get('c1'))!.turns[2];
     expect(botTurn).toMatchObject({ speaker: 'bot', text: 'Order 48213 is still processing.', factCheck: { verdict: 'replaced', unsupported: ['August 24'], rejected: 'Order 48213 ships on August 24.' } });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '../../src/data/dialogue.ts';
-import { checkReply, extractFacts, factSupport } from '../../src/facts/index.ts';
+import { checkReply, ClaimIndex, extractFacts, factSupport } from '../../src/facts/index.ts';
 
 const facts = (text: string) => extractFacts(text).map((f) => [f.kind, f.text]);
 
@@ -74,5 +74,52 @@ describe('codes', () => {
     const support = factSupport([{ speaker: 'action', text: '', name: 'order_status', parameters: { order: '48213' }, results: [{ tracking: '1ZA420101543789876' }] }]);
     expect(checkReply('Your tracking number is 1ZA420101543789876.', support).passed).toBe(true);
     expect(checkReply('Your tracking number is 1ZA420101543789877.', support).unsupported).toEqual(['1ZA420101543789877']);
+  });
+});
+
+describe('violationAt: where a reply being written goes wrong', () => {
+  const lookup: Turn[] = [
+    { speaker: 'user', text: 'where is order 48213? I am near Union Station' },
+    { speaker: 'action', text: '', name: 'order_status', parameters: { order: '48213' }, results: [{ order: '48213', status: 'delivered', delivered: 'September 16' }] },
+  ];
+  const claims = new ClaimIndex([{ action: 'order_status', field: 'status', value: 'shipped', phrase: 'in transit', support: 40 }]);
+  const support = factSupport(lookup, [], claims);
+  /** The text from where the violation starts to where it ends. */
+  const wrong = (text: string, finished = false) => {
+    const v = support.violationAt(text, finished);
+    return v && text.slice(v.from, v.to);
+  };
+
+  it('waits while a number may still grow into a supported one, and points at the digit that leads away', () => {
+    expect(wrong('Order 482')).toBeUndefined();
+    expect(wrong('Order 48213 is')).toBeUndefined();
+    expect(wrong('Order 48219 is')).toBe('9');
+    expect(wrong('Order 58213 is')).toBe('5');
+  });
+
+  it('points past a number that stopped short of a supported one, and at the end when the reply ends there', () => {
+    expect(wrong('Order 4821 is')).toBe(' ');
+    expect(support.violationAt('Order 4821', true)).toEqual({ from: 10, to: 11 });
+  });
+
+  it('points at the first word of a name the conversation does not hold', () => {
+    expect(wrong('Pick it up at Union Square today')).toBe('S');
+    expect(wrong('Pick it up at Union Station today')).toBeUndefined();
+  });
+
+  it('points at the month a date gets wrong, or at its day', () => {
+    expect(wrong('It arrived on February 16.')).toBe('F');
+    expect(wrong('It arrived on September 18.')).toBe('8');
+    expect(wrong('It arrived on September 16.')).toBeUndefined();
+  });
+
+  it('points at a contradicting phrase and the word before it', () => {
+    expect(wrong('Order 48213 is in transit now')).toBe('is in transit');
+  });
+
+  it('agrees with checkReply on a finished reply', () => {
+    for (const reply of ['Order 48213 was delivered on September 16.', 'Order 48213 is in transit.', 'Order 4821 was delivered.', 'Call 555-0199.']) {
+      expect(support.violationAt(reply, true) === undefined).toBe(checkReply(reply, support).passed);
+    }
   });
 });

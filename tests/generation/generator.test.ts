@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/generation/generator.ts';
+import { MAX_REWRITES, type ReplyConstraint } from '../../src/generation/constrained.ts';
+import { LstmGenerator, type Reply } from '../../src/generation/generator.ts';
 import type { GenerateOptions } from '../../src/generation/options.ts';
 import { initBackend } from '../../src/runtime/backend.ts';
 import { ask, drain, openGenerator, QA, rejectionOf, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
@@ -189,6 +190,45 @@ describe('long input', () => {
     // The context keeps the latest words: a question at the very end of a long message is still answered.
     const padded = `${'blah '.repeat(30_000)}${QA[0].q}`;
     expect((await fluent.generator.reply([user(padded)]).result).text).toBe(QA[0].a);
+  });
+});
+
+describe('constrained replies (the fact check writing a reply again)', () => {
+  /** A constraint forbidding a word: the violation is the word wherever it stands. */
+  const forbid = (word: string): ReplyConstraint => (text) => {
+    const at = text.search(new RegExp(`\\b${word}\\b`));
+    return at < 0 ? undefined : { from: at, to: at + word.length };
+  };
+
+  it("writes the reply again from where it went wrong: the same start, the model's next choice there", async () => {
+    expect(await ask(fluent.generator, QA[0].q)).toBe('It ships tomorrow.');
+    const { pieces, result } = await drain(fluent.generator.reply([user(QA[0].q)], {}, { constraint: forbid('tomorrow') }));
+    expect(result.text.startsWith('It ships')).toBe(true);
+    expect(result.text).not.toContain('tomorrow');
+    expect(pieces.join('').trim()).toBe(result.text);
+  });
+
+  it('keeps writing when the reply may not end yet', async () => {
+    const atLeastSixWords: ReplyConstraint = (text, finished) => (finished && text.split(/\s+/).length < 6 ? { from: text.length, to: text.length + 1 } : undefined);
+    const r = await fluent.generator.reply([user(QA[0].q)], {}, { constraint: atLeastSixWords }).result;
+    expect(r.text.startsWith('It ships tomorrow.')).toBe(true);
+    expect(r.text.split(/\s+/).length >= 6 || r.truncated).toBe(true);
+  });
+
+  it('gives up on a constraint nothing satisfies after a bounded number of rewrites, leaking no tensors', async () => {
+    const generator = new LstmGenerator(rough.model, {}, { prefixCache: 0 }); // a finished reply's state stays in the cache otherwise
+    await generator.reply([user('hi')], {}, { constraint: forbid('x') }).result; // warm-up
+    const tensors = tf.memory().numTensors;
+    let violations = 0;
+    const never: ReplyConstraint = (text) => (text.length > 0 ? (violations++, { from: 0, to: text.length }) : undefined);
+    for (const strategy of ['greedy', 'sample'] as const) {
+      violations = 0;
+      const r = await generator.reply([user(QA[1].q)], { strategy, seed: 3 }, { constraint: never }).result;
+      expect(r.text.length).toBeGreaterThan(0);
+      expect(violations, strategy).toBe(MAX_REWRITES);
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    generator.dispose();
   });
 });
 

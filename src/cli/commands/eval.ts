@@ -15,7 +15,7 @@ export const EVAL_USAGE = `colloquy eval --model DIR --data FILE [options] [deco
   --max-turns N        evaluate a fixed sample of N bot turns (default 2000; 0 = all)
   --baseline retrieval --train FILE   also score the TF-IDF retrieval baseline on the same turns
   --predictions FILE   write {id, context, reference, hypothesis} per turn (JSONL)
-  --fact-check         also report the replies after the fact check (sampled candidates, then the fallback)
+  --fact-check         also report the replies after the fact check (candidates written under the check, then the fallback)
   --actions FILE       the bot's actions file, for its allowlist of facts it may always state
   --json               print the report as JSON
   Always reported: unsupported_fact_rate (replies stating a fact absent from the context),

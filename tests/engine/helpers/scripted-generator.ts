@@ -4,7 +4,7 @@
  * back on a gate (to test ordering and concurrency without sleeping).
  */
 import type { Turn } from '../../../src/data/dialogue.ts';
-import type { Generator, Reply } from '../../../src/generation/generator.ts';
+import type { Generator, Reply, ReplyControl } from '../../../src/generation/generator.ts';
 import type { GenerateOptions } from '../../../src/generation/options.ts';
 import { createReplyStream, type ReplyStream } from '../../../src/generation/reply-stream.ts';
 
@@ -22,7 +22,7 @@ export type Script = (context: Turn[], call: number) => ScriptedReply;
 
 export interface ScriptedGenerator extends Generator {
   /** Every call's context and options, in call order. */
-  readonly calls: Array<{ context: Turn[]; opts: Partial<GenerateOptions> | undefined }>;
+  readonly calls: Array<{ context: Turn[]; opts: Partial<GenerateOptions> | undefined; control: ReplyControl | undefined }>;
 }
 
 /** Echoes the last user turn: "You said: …". */
@@ -41,9 +41,9 @@ export function createScriptedGenerator(script: Script = echo, modelVersion = 's
   return {
     modelVersion,
     calls,
-    reply(context: Turn[], opts?: Partial<GenerateOptions>): ReplyStream<Reply> {
+    reply(context: Turn[], opts?: Partial<GenerateOptions>, control?: ReplyControl): ReplyStream<Reply> {
       const call = calls.length;
-      calls.push({ context: structuredClone(context), opts });
+      calls.push({ context: structuredClone(context), opts, control });
       const r = script(context, call);
       return createReplyStream(async (emit) => {
         await r.gate;
