@@ -10,7 +10,8 @@
  * Kinds: two sets of hand-written phrasings the built-in examples do not contain
  * (bench/fixtures/understanding-{person,frustrated}{,-2}.jsonl) vs ordinary turns of fresh shop
  * dialogues (a seed the bundled corpus did not use). Anchors: the generator's
- * confidence on the bundled model, TF-IDF nearest training turn on CLINC/SGD.
+ * confidence on the bundled model, TF-IDF nearest training turn on CLINC/SGD,
+ * and each trained scorer's networks without the nearest training messages.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -108,11 +109,13 @@ if (flags.clinc) {
 generator.dispose();
 model.dispose();
 
-/** The same scorer without the nearest-neighbour distance: its network alone (the scorer before the neighbour index). */
+/** The same scorer without its nearest neighbours and intent uncertainty: its networks alone (the scorer before the neighbour index). */
 async function networkAlone(scorer: Scorer, inDomain: Message[], oos: string[]): Promise<string> {
-  const { neighbourWeight, ...calibration } = scorer.calibration;
+  const { neighbourWeight, intentVote: _vote, intentWeight, ...calibration } = scorer.calibration;
   const r = await evaluateOod({ scorer: scorer.withCalibration(calibration), inDomain, outOfScope: oos });
-  return `  the network alone (same scorer, no neighbour distance; weight ${neighbourWeight?.toFixed(1) ?? '—'}): AUROC ${r.ood_auroc.toFixed(3)}, recall at 5 % ${pct(r.ood_recall_at_5pct_false_alarms)}`;
+  const intents = r.intent_accuracy === undefined ? '' : `intent accuracy ${pct(r.intent_accuracy)}, `;
+  const weights = `neighbour distance weight ${neighbourWeight?.toFixed(1) ?? '—'}, intent uncertainty weight ${intentWeight?.toFixed(1) ?? '—'}`;
+  return `  its ${scorer.networks.length} network(s) alone (same scorer without its nearest training messages and intent uncertainty; ${weights}): ${intents}AUROC ${r.ood_auroc.toFixed(3)}, recall at 5 % ${pct(r.ood_recall_at_5pct_false_alarms)}`;
 }
 
 /** The issue's anchor: TF-IDF nearest training message over all of train (its similarity the in-scope score, its intent the prediction). */

@@ -10,8 +10,16 @@ import { words } from './features.ts';
 export class NeighbourIndex {
   private readonly tfidf: TfidfIndex;
 
-  /** `texts`: the in-scope training messages (kept, so that the index can be saved and rebuilt). */
-  constructor(readonly texts: readonly string[]) {
+  /**
+   * `texts`: the in-scope training messages (kept, so that the index can be
+   * saved and rebuilt); `labels`: each one's intent (an index; -1 for none),
+   * when the corpus has intents.
+   */
+  constructor(
+    readonly texts: readonly string[],
+    readonly labels?: readonly number[],
+  ) {
+    if (labels && labels.length !== texts.length) throw new RangeError(`NeighbourIndex: ${labels.length} labels for ${texts.length} texts`);
     this.tfidf = new TfidfIndex(texts.map((t) => counts(words(t))));
   }
 
@@ -23,16 +31,34 @@ export class NeighbourIndex {
    * new NeighbourIndex(['where is my order', 'cancel my order']).nearest('where is order 5'); // { index: 0, similarity: 0.8… }
    */
   nearest(text: string): { index: number; similarity: number } {
+    let index = -1;
+    let similarity = 0;
+    this.match(text, (i, s) => {
+      if (s > similarity) [index, similarity] = [i, s];
+    });
+    return { index, similarity: Math.min(1, similarity) };
+  }
+
+  /** The `k` most similar training texts sharing a word with `text`, most similar first. */
+  nearestMany(text: string, k: number): Array<{ index: number; similarity: number }> {
+    const top: Array<{ index: number; similarity: number }> = [];
+    this.match(text, (index, similarity) => {
+      if (top.length === k && similarity <= top[k - 1].similarity) return;
+      let at = top.length === k ? k - 1 : top.length;
+      while (at > 0 && top[at - 1].similarity < similarity) at--;
+      top.splice(at, 0, { index, similarity });
+      if (top.length > k) top.pop();
+    });
+    return top;
+  }
+
+  /** Calls `visit` with every training text sharing a word with `text` and its cosine similarity. */
+  private match(text: string, visit: (index: number, similarity: number) => void): void {
     const q = counts(words(text));
     let qNorm = 0;
     for (const [w, c] of q) qNorm += (c * this.tfidf.idfOf(w)) ** 2;
     const qn = Math.sqrt(qNorm) || 1;
-    let index = -1;
-    let similarity = 0;
-    this.tfidf.match(q, (i, dot) => {
-      if (dot / qn > similarity) [index, similarity] = [i, dot / qn];
-    });
-    return { index, similarity: Math.min(1, similarity) };
+    this.tfidf.match(q, (i, dot) => visit(i, dot / qn));
   }
 
   /** 1 − the similarity of the nearest training text: 0 for a message seen in training, 1 for one sharing no word with any. */

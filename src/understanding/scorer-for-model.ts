@@ -16,7 +16,7 @@ import { trainScorer, type TrainScorerOptions } from './train-scorer.ts';
 export function trainScorerLogged(inDomain: Message[], logger: Logger, options: Omit<TrainScorerOptions, 'inDomain' | 'onEpoch'> = {}): Scorer {
   logger.info(`training the scorer on ${inDomain.length} user turns and ${options.outOfScope?.length ?? 0} out-of-scope examples (plus the built-in ones)`);
   const started = Date.now();
-  return trainScorer({ ...options, inDomain, onEpoch: (epoch, loss) => logger.info(`scorer epoch ${epoch}: loss ${loss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(1)} s)`) });
+  return trainScorer({ ...options, inDomain, onEpoch: (epoch, loss, member) => logger.info(`scorer ${member + 1} epoch ${epoch}: loss ${loss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(1)} s)`) });
 }
 
 /**
@@ -42,6 +42,6 @@ export function userMessages(dialogues: readonly Dialogue[]): Message[] {
 }
 
 /** What a replacement scorer keeps of the one it replaces: its size and its fallback rate. */
-export function scorerSettingsOf(s: Scorer): Pick<TrainScorerOptions, 'dim' | 'hidden' | 'buckets' | 'fallbackRate'> {
-  return { dim: s.network.shape.dim, hidden: s.network.shape.hidden, buckets: s.buckets, fallbackRate: s.calibration.fallbackRate };
+export function scorerSettingsOf(s: Scorer): Pick<TrainScorerOptions, 'dim' | 'hidden' | 'buckets' | 'members' | 'fallbackRate'> {
+  return { dim: s.shape.dim, hidden: s.shape.hidden, buckets: s.buckets, members: s.networks.length, fallbackRate: s.calibration.fallbackRate };
 }

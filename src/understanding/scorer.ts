@@ -29,6 +29,14 @@ export interface ScorerCalibration {
    * from before the neighbour index).
    */
   neighbourWeight?: number;
+  /**
+   * How much the scorer's uncertainty about the intent (−log of the chosen
+   * intent's probability) adds to the out-of-scope logit (absent: nothing;
+   * scorers without intents).
+   */
+  intentWeight?: number;
+  /** How the nearest training messages vote on the intent (absent: the networks alone). */
+  intentVote?: IntentVote;
   /** Held-out figures measured when the threshold was chosen. */
   heldOut: { inDomain: number; inDomainFallbackRate: number; outOfScope: number; outOfScopeFallbackRate?: number; auroc?: number; intentAccuracy?: number };
 }
@@ -51,8 +59,43 @@ interface ScorerFile extends ScorerCalibration {
   known: string[];
   /** In-scope training messages the nearest-neighbour distance is measured against (absent in scorers from before it). */
   neighbours?: string[];
+  /** Each neighbour's intent, an index into `intents` (-1: none); absent when the corpus had no intents or the scorer is from before the vote. */
+  neighbourIntents?: number[];
+  /** Networks in scorer.bin, one after the other, whose probabilities are averaged (absent: 1). */
+  members?: number;
   intents: string[];
   createdAt: string;
+}
+
+/** A share of the neighbours' vote an intent always has, so that one no neighbour names keeps a chance. */
+const VOTE_FLOOR = 0.01;
+
+/**
+ * Intents: the networks' probabilities times the vote of the most similar
+ * training messages (each its similarity, shares floored at
+ * {@link VOTE_FLOOR}) raised to `weight` — log-probability plus `weight` ×
+ * log-share. Both chosen at training on held-out in-domain turns.
+ */
+export interface IntentVote {
+  voters: number;
+  weight: number;
+}
+
+/**
+ * Each intent's share of the similarity of the nearest training messages that
+ * carry one, floored; `labels` and `nearest` as a NeighbourIndex gives them.
+ */
+export function voteShares(nearest: ReadonlyArray<{ index: number; similarity: number }>, labels: readonly number[], intents: number): Float64Array {
+  const shares = new Float64Array(intents);
+  let total = 0;
+  for (const { index, similarity } of nearest) {
+    const label = labels[index];
+    if (label < 0 || label >= intents) continue;
+    shares[label] += similarity;
+    total += similarity;
+  }
+  for (let i = 0; i < intents; i++) shares[i] = (total > 0 ? shares[i] / total : 0) + VOTE_FLOOR;
+  return shares;
 }
 
 /** A trained scorer: reads a message, says how out of scope it is, its kind and intent. */
@@ -60,8 +103,12 @@ export class Scorer implements MessageUnderstander {
   private readonly space: FeatureSpace;
   private readonly knownWords: Set<string>;
 
+  /**
+   * `networks`: one or more networks of one shape trained from different
+   * seeds; their probabilities are averaged.
+   */
   constructor(
-    readonly network: Network,
+    readonly networks: readonly Network[],
     readonly vocab: string[],
     readonly buckets: number,
     known: Iterable<string>,
@@ -78,32 +125,63 @@ export class Scorer implements MessageUnderstander {
   understand(text: string): Understanding {
     const ws = words(text);
     const dense = denseFeatures(ws, (w) => this.knownWords.has(w));
-    const f = this.network.forward(featureRows(ws, this.space), dense);
+    const f = this.forward(featureRows(ws, this.space), dense);
     let k = 0;
     for (let i = 1; i < f.kind.length; i++) if (f.kind[i] > f.kind[k]) k = i;
-    const u: Understanding = {
-      outOfScope: this.combine(f.kind[MESSAGE_KINDS.indexOf('off-topic')], text),
+    const intent = this.intents.length ? this.intentOf(text, f.intent) : undefined;
+    return {
+      outOfScope: this.combine(f.kind[MESSAGE_KINDS.indexOf('off-topic')], text, intent?.probability),
       threshold: this.calibration.threshold,
       kind: MESSAGE_KINDS[k],
       kindProbability: f.kind[k],
       unknownWords: dense[0],
+      ...(intent ? { intent } : {}),
     };
-    if (this.intents.length) {
-      let best = 0;
-      for (let i = 1; i < f.intent.length; i++) if (f.intent[i] > f.intent[best]) best = i;
-      u.intent = { name: this.intents[best], probability: f.intent[best] };
+  }
+
+  /** The shape every network of the scorer has. */
+  get shape(): NetworkShape {
+    return this.networks[0].shape;
+  }
+
+  /** The networks' intent probabilities for a message, averaged (before the neighbours' vote). */
+  intentProbabilities(text: string): Float32Array {
+    const ws = words(text);
+    return this.forward(featureRows(ws, this.space), denseFeatures(ws, (w) => this.knownWords.has(w))).intent;
+  }
+
+  /** The networks' kind and intent probabilities, averaged. */
+  private forward(rows: number[], dense: Float32Array): { kind: Float32Array; intent: Float32Array } {
+    if (this.networks.length === 1) return this.networks[0].forward(rows, dense);
+    const kind = new Float32Array(this.shape.kinds);
+    const intent = new Float32Array(this.shape.intents);
+    for (const network of this.networks) {
+      const f = network.forward(rows, dense);
+      f.kind.forEach((p, i) => (kind[i] += p / this.networks.length));
+      f.intent.forEach((p, i) => (intent[i] += p / this.networks.length));
     }
-    return u;
+    return { kind, intent };
+  }
+
+  /** The most likely intent: the networks' probabilities times the nearest training messages' vote, when the scorer has one. */
+  private intentOf(text: string, probabilities: Float32Array): { name: string; probability: number } {
+    const vote = this.calibration.intentVote;
+    const labels = this.neighbours?.labels;
+    const shares = vote && labels ? voteShares(this.neighbours!.nearestMany(text, vote.voters), labels, probabilities.length) : undefined;
+    return pickIntent(this.intents, probabilities, shares, vote?.weight ?? 0);
   }
 
   /**
-   * The out-of-scope score: the network's probability, its logit raised by the
-   * distance to the nearest training message when the scorer has neighbours.
+   * The out-of-scope score: the networks' probability, its logit raised by
+   * the distance to the nearest training message when the scorer has
+   * neighbours, and by its uncertainty about the intent when it has intents.
    */
-  private combine(networkProbability: number, text: string): number {
-    const weight = this.calibration.neighbourWeight;
-    if (!this.neighbours || !weight) return networkProbability;
-    return withNeighbourDistance(networkProbability, this.neighbours.distance(text), weight);
+  private combine(networkProbability: number, text: string, intentProbability?: number): number {
+    const { neighbourWeight, intentWeight } = this.calibration;
+    const evidence: Evidence[] = [];
+    if (this.neighbours && neighbourWeight) evidence.push({ value: this.neighbours.distance(text), weight: neighbourWeight });
+    if (intentProbability !== undefined && intentWeight) evidence.push({ value: intentUncertainty(intentProbability), weight: intentWeight });
+    return evidence.length ? combinedScore(networkProbability, evidence) : networkProbability;
   }
 
   /** Only the out-of-scope score (for evaluation loops). */
@@ -113,12 +191,12 @@ export class Scorer implements MessageUnderstander {
 
   /** A copy with another calibration (the network and vocabulary are shared). */
   withCalibration(calibration: ScorerCalibration): Scorer {
-    return new Scorer(this.network, this.vocab, this.buckets, this.knownWords, this.intents, calibration, this.createdAt, this.neighbours);
+    return new Scorer(this.networks, this.vocab, this.buckets, this.knownWords, this.intents, calibration, this.createdAt, this.neighbours);
   }
 
   /** Writes scorer.json and scorer.bin into `dir`; returns the manifest entry. */
   async save(dir: string): Promise<ScorerManifestEntry> {
-    const arrays = this.network.arrays();
+    const arrays = this.networks.flatMap((n) => n.arrays());
     const bytes = Buffer.alloc(arrays.reduce((n, a) => n + a.byteLength, 0));
     let offset = 0;
     for (const a of arrays) {
@@ -128,11 +206,13 @@ export class Scorer implements MessageUnderstander {
     const file: ScorerFile = {
       format: 'colloquy-scorer',
       formatVersion: SCORER_FORMAT_VERSION,
-      shape: this.network.shape,
+      shape: this.shape,
+      ...(this.networks.length > 1 ? { members: this.networks.length } : {}),
       vocab: this.vocab,
       buckets: this.buckets,
       known: [...this.knownWords].sort(),
       ...(this.neighbours ? { neighbours: [...this.neighbours.texts] } : {}),
+      ...(this.neighbours?.labels ? { neighbourIntents: [...this.neighbours.labels] } : {}),
       intents: this.intents,
       createdAt: this.createdAt,
       ...this.calibration,
@@ -161,21 +241,57 @@ export class Scorer implements MessageUnderstander {
     const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const { rows, dim, dense, hidden, kinds, intents } = meta.shape;
     const sizes = [rows * dim, hidden * (dim + dense), hidden, kinds * hidden, kinds, intents * hidden, intents];
-    if (floats.length !== sizes.reduce((a, b) => a + b, 0)) throw new ColloquyError('scorer_file_corrupt', `${binPath} holds ${floats.length} numbers; ${jsonPath} needs ${sizes.reduce((a, b) => a + b, 0)}`, hint);
+    const members = meta.members ?? 1;
+    const needed = members * sizes.reduce((a, b) => a + b, 0);
+    if (!(Number.isInteger(members) && members >= 1) || floats.length !== needed) throw new ColloquyError('scorer_file_corrupt', `${binPath} holds ${floats.length} numbers; ${jsonPath} needs ${needed}`, hint);
     let at = 0;
-    const arrays = sizes.map((n) => floats.subarray(at, (at += n)));
-    const { threshold, fallbackRate, heldOut, neighbourWeight } = meta;
+    const networks = Array.from({ length: members }, () => new Network(meta.shape, sizes.map((n) => floats.subarray(at, (at += n)))));
+    const { threshold, fallbackRate, heldOut, neighbourWeight, intentVote, intentWeight } = meta;
     if (meta.neighbours !== undefined && !(Array.isArray(meta.neighbours) && meta.neighbours.every((t) => typeof t === 'string'))) {
       throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has a "neighbours" list that is not a list of messages`, hint);
     }
-    const neighbours = meta.neighbours ? new NeighbourIndex(meta.neighbours) : undefined;
-    return new Scorer(new Network(meta.shape, arrays), meta.vocab, meta.buckets, meta.known, meta.intents, { threshold, fallbackRate, ...(neighbourWeight ? { neighbourWeight } : {}), heldOut }, meta.createdAt, neighbours);
+    const labels = meta.neighbourIntents;
+    if (labels !== undefined && !(Array.isArray(labels) && labels.length === meta.neighbours?.length && labels.every((i) => Number.isInteger(i) && i >= -1 && i < meta.intents.length))) {
+      throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has a "neighbourIntents" list that does not match its neighbours and intents`, hint);
+    }
+    if (intentVote !== undefined && !(Number.isInteger(intentVote?.voters) && intentVote.voters >= 1 && intentVote.voters <= 1000 && Number.isFinite(intentVote.weight) && intentVote.weight >= 0)) {
+      throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has an "intentVote" that is not {voters: 1–1000, weight ≥ 0}`, hint);
+    }
+    if (intentWeight !== undefined && !(Number.isFinite(intentWeight) && intentWeight >= 0)) {
+      throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has an "intentWeight" that is not a number ≥ 0`, hint);
+    }
+    const neighbours = meta.neighbours ? new NeighbourIndex(meta.neighbours, labels) : undefined;
+    return new Scorer(networks, meta.vocab, meta.buckets, meta.known, meta.intents, { threshold, fallbackRate, ...(neighbourWeight ? { neighbourWeight } : {}), ...(labels && intentVote ? { intentVote } : {}), ...(intentWeight ? { intentWeight } : {}), heldOut }, meta.createdAt, neighbours);
   }
 }
 
-/** The network's out-of-scope probability with `weight` × the nearest-neighbour distance added to its logit. */
-export function withNeighbourDistance(networkProbability: number, distance: number, weight: number): number {
-  return 1 / (1 + Math.exp(-(logit(networkProbability) + weight * distance)));
+/** The intent with the highest log-probability plus `weight` × log-share of the vote, and its probability under that product. */
+export function pickIntent(intents: readonly string[], probabilities: Float32Array, shares: Float64Array | undefined, weight: number): { name: string; probability: number } {
+  const n = probabilities.length;
+  const scores = new Float64Array(n);
+  for (let i = 0; i < n; i++) scores[i] = Math.log(Math.max(probabilities[i], 1e-12)) + (shares ? weight * Math.log(shares[i]) : 0);
+  let best = 0;
+  for (let i = 1; i < n; i++) if (scores[i] > scores[best]) best = i;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += Math.exp(scores[i] - scores[best]);
+  return { name: intents[best], probability: 1 / total };
+}
+
+/** A signal beside the networks' out-of-scope logit and how much it adds to it. */
+export interface Evidence {
+  value: number;
+  weight: number;
+}
+
+/** The networks' out-of-scope probability with each signal × its weight added to its logit. */
+export function combinedScore(networkProbability: number, evidence: readonly Evidence[]): number {
+  const z = evidence.reduce((sum, e) => sum + e.weight * e.value, logit(networkProbability));
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** −log of the chosen intent's probability: 0 when the scorer is sure of the intent, large when many intents are as likely. */
+export function intentUncertainty(probability: number): number {
+  return -Math.log(Math.max(probability, 1e-12));
 }
 
 /** log(p / (1 − p)), with p kept off 0 and 1. */

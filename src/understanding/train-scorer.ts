@@ -11,7 +11,7 @@ import { DENSE_FEATURES, denseFeatures, featureRows, hash, words, type FeatureSp
 import { auroc, rateAtOrAbove, thresholdForRate } from './metrics.ts';
 import { NeighbourIndex } from './neighbours.ts';
 import { Network, seededRandom } from './network.ts';
-import { logit, Scorer } from './scorer.ts';
+import { intentUncertainty, logit, pickIntent, Scorer, voteShares, type IntentVote } from './scorer.ts';
 
 /** One training message. */
 export interface ScorerExample {
@@ -43,9 +43,14 @@ export interface TrainScorerOptions {
   heldOut?: number;
   /** Most in-domain turns to train on (distinct texts; default 60,000). */
   maxInDomain?: number;
+  /**
+   * Networks trained from seeds `seed`, `seed + 1`, …, their probabilities
+   * averaged (default: 3 when the turns carry intents, else 1).
+   */
+  members?: number;
   seed?: number;
-  /** Called after every epoch with its mean loss. */
-  onEpoch?: (epoch: number, loss: number) => void;
+  /** Called after every epoch with its mean loss (`member`: which network, from 0). */
+  onEpoch?: (epoch: number, loss: number, member: number) => void;
 }
 
 // Defaults, with why:
@@ -76,6 +81,13 @@ const MAX_NEIGHBOURS = 20_000;
  * to set it.
  */
 const NEIGHBOUR_WEIGHT = 2;
+/**
+ * How much the uncertainty about the intent weighs, in the same units. At 1
+ * (the same spread as the logit), measured on CLINC150 (bench/understanding.ts):
+ * out-of-scope recall at 5 % in-scope rejected 69 % → 86 %, AUROC 0.937 →
+ * 0.972 — a message whose intent the scorer cannot tell is likely none of them.
+ */
+const INTENT_WEIGHT = 1;
 /** A word needs this many training occurrences to get its own embedding row. */
 const MIN_WORD_COUNT = 2;
 const MAX_VOCAB = 30_000;
@@ -122,7 +134,7 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
   const space: FeatureSpace = { vocab: new Map(vocab.map((w, i) => [w, i])), buckets: o.buckets };
 
   // features once; an in-scope text's own words do not make themselves known (leave-one-out), as for a new message
-  const prepared = examples.map((e, i) => {
+  const prepared: PreparedExample[] = examples.map((e, i) => {
     const ws = tokenized[i];
     const own = new Map<string, number>();
     if (e.kind !== 'off-topic') for (const w of ws) own.set(w, (own.get(w) ?? 0) + 1);
@@ -134,15 +146,50 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
     };
   });
 
-  const network = new Network({ rows: vocab.length + o.buckets, dim: o.dim, dense: DENSE_FEATURES, hidden: o.hidden, kinds: MESSAGE_KINDS.length, intents: intents.length }, undefined, o.seed);
+  // averaging networks helps the intent head (CLINC150 intent accuracy 88.1 % with one, 90.3 % with three; out-of-scope recall
+  // 67 → 69 %), not the kinds alone (the bundled shop bot's kinds and out-of-scope figures were a phrase or two worse with three)
+  const members = o.members ?? (intents.length ? 3 : 1);
+  const shape = { rows: vocab.length + o.buckets, dim: o.dim, dense: DENSE_FEATURES, hidden: o.hidden, kinds: MESSAGE_KINDS.length, intents: intents.length };
+  if (!(Number.isInteger(members) && members >= 1 && members <= 8)) throw new ColloquyError('scorer_options_invalid', `members must be an integer from 1 to 8, got ${members}`);
+  const networks = Array.from({ length: members }, (_, member) => {
+    const network = new Network(shape, undefined, o.seed + member);
+    trainNetwork(network, prepared, o, member === 0 ? rand : seededRandom(o.seed + member), (epoch, loss) => o.onEpoch?.(epoch, loss, member));
+    return network;
+  });
+
+  const known = [...knownCounts.keys()];
+  const kept = train.slice(0, MAX_NEIGHBOURS);
+  const labels = intents.length ? kept.map((t) => (t.intent !== undefined ? (intentIndex.get(t.intent) ?? -1) : -1)) : undefined;
+  const neighbours = new NeighbourIndex(kept.map((t) => t.text), labels);
+  const uncalibrated = { threshold: 0.5, fallbackRate: o.fallbackRate, heldOut: { inDomain: 0, inDomainFallbackRate: 0, outOfScope: 0 } };
+  const networkOnly = new Scorer(networks, vocab, o.buckets, known, intents, uncalibrated, undefined, neighbours);
+  const intentVote = labels ? chooseIntentVote(networkOnly, neighbours, labels, heldOutSet) : undefined;
+  const voting = intentVote ? networkOnly.withCalibration({ ...uncalibrated, intentVote }) : networkOnly;
+  const scorer = voting.withCalibration({ ...voting.calibration, ...evidenceWeights(voting, neighbours, heldOutSet) });
+  return scorer.withCalibration({ ...scorer.calibration, ...calibrate(scorer, heldOutSet, oodHeld, o.fallbackRate) });
+}
+
+/** One prepared training message: its embedding rows, dense inputs, kind and intent (-1: none). */
+interface PreparedExample {
+  rows: number[];
+  dense: Float32Array;
+  kind: number;
+  intent: number;
+}
+
+/**
+ * Trains one network by plain SGD: every epoch each ordinary example once and
+ * the rarer kinds drawn up to their share, shuffled by `rand`, the step size
+ * decayed linearly.
+ */
+function trainNetwork(network: Network, prepared: PreparedExample[], o: { epochs: number; learningRate: number }, rand: () => number, onEpoch: (epoch: number, loss: number) => void): void {
   const byKind = MESSAGE_KINDS.map((_, k) => prepared.filter((p) => p.kind === k));
   const ordinary = byKind[0].length;
-  // steps per epoch: every ordinary example once, the rarer kinds drawn up to their share
   const draws = MESSAGE_KINDS.map((kind, k) => (k === 0 ? ordinary : byKind[k].length ? Math.max(byKind[k].length, Math.round((ordinary * (KIND_SHARE[kind] ?? 0)) / ORDINARY_SHARE)) : 0));
   const total = draws.reduce((a, b) => a + b, 0) * o.epochs;
   let step = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const order: (typeof prepared)[number][] = [];
+    const order: PreparedExample[] = [];
     byKind.forEach((list, k) => {
       for (let i = 0; i < draws[k]; i++) order.push(k === 0 ? list[i] : list[Math.floor(rand() * list.length)]);
     });
@@ -152,27 +199,54 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
       const lr = o.learningRate * Math.max(0.01, 1 - step++ / total);
       loss += network.train(p.rows, p.dense, p.kind, p.intent, lr);
     }
-    o.onEpoch?.(epoch, loss / order.length);
+    onEpoch(epoch, loss / order.length);
   }
-
-  const known = [...knownCounts.keys()];
-  const neighbours = new NeighbourIndex(train.slice(0, MAX_NEIGHBOURS).map((t) => t.text));
-  const uncalibrated = { threshold: 0.5, fallbackRate: o.fallbackRate, heldOut: { inDomain: 0, inDomainFallbackRate: 0, outOfScope: 0 } };
-  const networkOnly = new Scorer(network, vocab, o.buckets, known, intents, uncalibrated, undefined, neighbours);
-  const scorer = networkOnly.withCalibration({ ...uncalibrated, neighbourWeight: neighbourWeight(networkOnly, neighbours, heldOutSet) });
-  return scorer.withCalibration({ ...scorer.calibration, ...calibrate(scorer, heldOutSet, oodHeld, o.fallbackRate) });
 }
 
 /**
- * The weight of the nearest-neighbour distance: NEIGHBOUR_WEIGHT times the
- * ratio of the spreads of the network's logit and of the distance on
- * held-out in-scope turns (0 when the distance does not vary).
+ * How much the signals beside the networks add to their out-of-scope logit,
+ * each in units that give it a set multiple of the logit's spread on held-out
+ * in-scope turns (0 when it does not vary there): the distance to the nearest
+ * training message ({@link NEIGHBOUR_WEIGHT}) and, with intents, the
+ * uncertainty about the intent ({@link INTENT_WEIGHT}).
  */
-function neighbourWeight(networkOnly: Scorer, neighbours: NeighbourIndex, heldOut: { text: string }[]): number {
-  const logits = heldOut.map((t) => logit(networkOnly.score(t.text)));
-  const distances = heldOut.map((t) => neighbours.distance(t.text));
-  const spread = standardDeviation(distances);
-  return spread > 0 ? (NEIGHBOUR_WEIGHT * standardDeviation(logits)) / spread : 0;
+function evidenceWeights(networkOnly: Scorer, neighbours: NeighbourIndex, heldOut: { text: string }[]): { neighbourWeight: number; intentWeight?: number } {
+  const read = heldOut.map((t) => networkOnly.understand(t.text));
+  const spread = standardDeviation(read.map((u) => logit(u.outOfScope)));
+  const weight = (multiple: number, values: number[]) => {
+    const s = standardDeviation(values);
+    return s > 0 ? (multiple * spread) / s : 0;
+  };
+  const neighbourWeight = weight(NEIGHBOUR_WEIGHT, heldOut.map((t) => neighbours.distance(t.text)));
+  if (!networkOnly.intents.length) return { neighbourWeight };
+  return { neighbourWeight, intentWeight: weight(INTENT_WEIGHT, read.map((u) => intentUncertainty(u.intent!.probability))) };
+}
+
+/** The neighbours' vote settings tried at training; the one with the most held-out intents right is kept. */
+const VOTE_GRID = { voters: [5, 10, 20], weight: [0.5, 1, 2] };
+
+/**
+ * How the nearest training messages vote on the intent: the settings of
+ * {@link VOTE_GRID} that get the most held-out in-domain intents right, or
+ * undefined when none beats the networks alone.
+ */
+function chooseIntentVote(scorer: Scorer, neighbours: NeighbourIndex, labels: readonly number[], heldOut: { text: string; intent?: string }[]): IntentVote | undefined {
+  const labelled = heldOut.filter((t) => t.intent !== undefined && scorer.intents.includes(t.intent));
+  const probabilities = labelled.map((t) => scorer.intentProbabilities(t.text));
+  const nearest = labelled.map((t) => neighbours.nearestMany(t.text, Math.max(...VOTE_GRID.voters)));
+  const right = (vote?: IntentVote) =>
+    labelled.filter((t, i) => {
+      const shares = vote ? voteShares(nearest[i].slice(0, vote.voters), labels, scorer.intents.length) : undefined;
+      return pickIntent(scorer.intents, probabilities[i], shares, vote?.weight ?? 0).name === t.intent;
+    }).length;
+  let best: { vote?: IntentVote; right: number } = { right: right() };
+  for (const voters of VOTE_GRID.voters) {
+    for (const weight of VOTE_GRID.weight) {
+      const r = right({ voters, weight });
+      if (r > best.right) best = { vote: { voters, weight }, right: r };
+    }
+  }
+  return best.vote;
 }
 
 function standardDeviation(xs: number[]): number {

@@ -27,14 +27,14 @@ beforeAll(async () => {
   root = await tempDir('retrain-scorer');
   const active = path.join(root, 'models', 'default');
   await trainTinyModel(active, 'wasm', { training: { epochs: 2 } });
-  await attachScorer(active, trainScorer({ inDomain: madeUpShopTurns(), fallbackRate: 0.1, dim: 8, hidden: 8, buckets: 512, epochs: 1 }));
+  await attachScorer(active, trainScorer({ inDomain: madeUpShopTurns(), fallbackRate: 0.1, dim: 8, hidden: 8, buckets: 512, members: 2, epochs: 1 }));
 }, 120_000);
 
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-it('trains the candidate a scorer on the retraining dialogues, keeping the active scorer size and fallback rate', async () => {
+it('trains the candidate a scorer on the retraining dialogues, keeping the active scorer size, its number of networks and fallback rate', async () => {
   const r = await retrain({ modelsDir: path.join(root, 'models'), data: { dialogues: reviewed, heldBack: [] }, base: tinyCorpus(), backend: 'wasm', logger: silentLogger, training: { epochs: 1 } });
 
   const candidate = await loadModel(r.dir);
@@ -43,7 +43,7 @@ it('trains the candidate a scorer on the retraining dialogues, keeping the activ
     expect(scorer, 'the candidate has a scorer').toBeDefined();
     expect(scorer.vocab).toContain('norway'); // learnt from the reviewed conversations
     expect(scorer.vocab).not.toContain('kettle'); // not the active scorer's corpus
-    expect({ dim: scorer.network.shape.dim, hidden: scorer.network.shape.hidden, buckets: scorer.buckets, fallbackRate: scorer.calibration.fallbackRate }).toEqual({ dim: 8, hidden: 8, buckets: 512, fallbackRate: 0.1 });
+    expect({ dim: scorer.shape.dim, hidden: scorer.shape.hidden, buckets: scorer.buckets, members: scorer.networks.length, fallbackRate: scorer.calibration.fallbackRate }).toEqual({ dim: 8, hidden: 8, buckets: 512, members: 2, fallbackRate: 0.1 });
     expect(candidate.manifest.scorer).toMatchObject({ fallbackRate: 0.1 });
   } finally {
     candidate.dispose();
