@@ -107,9 +107,10 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
     if (month !== undefined) {
       // a month the conversation never mentions is wrong from its start; else the day is, where it leaves that month's days
       const days = [...keys].flatMap((k) => (k.startsWith(`dt:${month}-`) ? [k.slice(`dt:${month}-`.length)] : []));
-      const day = /\d+/.exec(fact.text.replace(/^\d{4}-\d{2}-/, ''));
+      const start = /^\d{4}-\d{2}-/.test(fact.text) ? 8 : 0; // an ISO date's day follows its year and month
+      const day = /\d+/.exec(fact.text.slice(start));
       if (days.length === 0 || !day) return 0;
-      const offset = fact.text.indexOf(day[0], /^\d{4}-\d{2}-/.test(fact.text) ? 8 : 0);
+      const offset = start + day.index;
       const n = prefixLength(day[0], days);
       return n < 0 ? offset + day[0].length : n < day[0].length ? offset + n : 0;
     }

@@ -118,24 +118,6 @@ export class ReplyIndex {
    */
   search(context: readonly string[], k = 1): string[] {
     // The query's norm scales every score equally, so it does not change the order.
-    const ids: number[] = [];
-    const scores: number[] = [];
-    const better = (score: number, docId: number, at: number) => score > scores[at] || (score === scores[at] && docId < ids[at]);
-    this.tfidf.match(
-      contextTerms(context, this.options.contextWeight),
-      (docId, score) => {
-        if (ids.length === k && !better(score, docId, k - 1)) return;
-        let at = Math.min(ids.length, k - 1);
-        while (at > 0 && better(score, docId, at - 1)) {
-          ids[at] = ids[at - 1];
-          scores[at] = scores[at - 1];
-          at--;
-        }
-        ids[at] = docId;
-        scores[at] = score;
-      },
-      this.maxDocFrequency,
-    );
-    return ids.map((docId) => this.replies[docId].reply);
+    return this.tfidf.top(contextTerms(context, this.options.contextWeight), k, this.maxDocFrequency).map(({ docId }) => this.replies[docId].reply);
   }
 }

@@ -56,6 +56,29 @@ export class TfidfIndex {
   }
 
   /**
+   * The `k` documents with the highest dot product with the query (see
+   * {@link match}), best first; ties go to the earlier document.
+   */
+  top(query: ReadonlyMap<string, number>, k: number, maxDocFrequency = Infinity): Array<{ docId: number; dot: number }> {
+    const best: Array<{ docId: number; dot: number }> = [];
+    const better = (dot: number, docId: number, at: number) => dot > best[at].dot || (dot === best[at].dot && docId < best[at].docId);
+    this.match(
+      query,
+      (docId, dot) => {
+        if (best.length === k && !better(dot, docId, k - 1)) return;
+        let at = Math.min(best.length, k - 1);
+        while (at > 0 && better(dot, docId, at - 1)) {
+          best[at] = best[at - 1];
+          at--;
+        }
+        best[at] = { docId, dot };
+      },
+      maxDocFrequency,
+    );
+    return best;
+  }
+
+  /**
    * The dot product of the query's tf·idf weights with every (normalized)
    * document sharing a term with it, passed to `visit` in the order the
    * documents were first reached. Terms in more than `maxDocFrequency`

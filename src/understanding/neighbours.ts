@@ -31,34 +31,27 @@ export class NeighbourIndex {
    * new NeighbourIndex(['where is my order', 'cancel my order']).nearest('where is order 5'); // { index: 0, similarity: 0.8… }
    */
   nearest(text: string): { index: number; similarity: number } {
+    const { query, norm } = this.query(text);
     let index = -1;
     let similarity = 0;
-    this.match(text, (i, s) => {
-      if (s > similarity) [index, similarity] = [i, s];
+    this.tfidf.match(query, (i, dot) => {
+      if (dot / norm > similarity) [index, similarity] = [i, dot / norm];
     });
     return { index, similarity: Math.min(1, similarity) };
   }
 
-  /** The `k` most similar training texts sharing a word with `text`, most similar first. */
+  /** The `k` most similar training texts sharing a word with `text`, most similar first (ties: the earlier text). */
   nearestMany(text: string, k: number): Array<{ index: number; similarity: number }> {
-    const top: Array<{ index: number; similarity: number }> = [];
-    this.match(text, (index, similarity) => {
-      if (top.length === k && similarity <= top[k - 1].similarity) return;
-      let at = top.length === k ? k - 1 : top.length;
-      while (at > 0 && top[at - 1].similarity < similarity) at--;
-      top.splice(at, 0, { index, similarity });
-      if (top.length > k) top.pop();
-    });
-    return top;
+    const { query, norm } = this.query(text);
+    return this.tfidf.top(query, k).map(({ docId, dot }) => ({ index: docId, similarity: dot / norm }));
   }
 
-  /** Calls `visit` with every training text sharing a word with `text` and its cosine similarity. */
-  private match(text: string, visit: (index: number, similarity: number) => void): void {
-    const q = counts(words(text));
-    let qNorm = 0;
-    for (const [w, c] of q) qNorm += (c * this.tfidf.idfOf(w)) ** 2;
-    const qn = Math.sqrt(qNorm) || 1;
-    this.tfidf.match(q, (i, dot) => visit(i, dot / qn));
+  /** The text's word counts as a TF-IDF query, and the norm of its weights (1 when it has none). */
+  private query(text: string): { query: Map<string, number>; norm: number } {
+    const query = counts(words(text));
+    let norm = 0;
+    for (const [w, c] of query) norm += (c * this.tfidf.idfOf(w)) ** 2;
+    return { query, norm: Math.sqrt(norm) || 1 };
   }
 
   /** 1 − the similarity of the nearest training text: 0 for a message seen in training, 1 for one sharing no word with any. */

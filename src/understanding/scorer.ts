@@ -123,9 +123,7 @@ export class Scorer implements MessageUnderstander {
 
   /** Out-of-scope score, kind and intent of one message. */
   understand(text: string): Understanding {
-    const ws = words(text);
-    const dense = denseFeatures(ws, (w) => this.knownWords.has(w));
-    const f = this.forward(featureRows(ws, this.space), dense);
+    const { f, dense } = this.read(text);
     let k = 0;
     for (let i = 1; i < f.kind.length; i++) if (f.kind[i] > f.kind[k]) k = i;
     const intent = this.intents.length ? this.intentOf(text, f.intent) : undefined;
@@ -146,8 +144,14 @@ export class Scorer implements MessageUnderstander {
 
   /** The networks' intent probabilities for a message, averaged (before the neighbours' vote). */
   intentProbabilities(text: string): Float32Array {
+    return this.read(text).f.intent;
+  }
+
+  /** A message's dense inputs and what the networks make of it. */
+  private read(text: string): { f: { kind: Float32Array; intent: Float32Array }; dense: Float32Array } {
     const ws = words(text);
-    return this.forward(featureRows(ws, this.space), denseFeatures(ws, (w) => this.knownWords.has(w))).intent;
+    const dense = denseFeatures(ws, (w) => this.knownWords.has(w));
+    return { f: this.forward(featureRows(ws, this.space), dense), dense };
   }
 
   /** The networks' kind and intent probabilities, averaged. */
@@ -269,7 +273,7 @@ export class Scorer implements MessageUnderstander {
 export function pickIntent(intents: readonly string[], probabilities: Float32Array, shares: Float64Array | undefined, weight: number): { name: string; probability: number } {
   const n = probabilities.length;
   const scores = new Float64Array(n);
-  for (let i = 0; i < n; i++) scores[i] = Math.log(Math.max(probabilities[i], 1e-12)) + (shares ? weight * Math.log(shares[i]) : 0);
+  for (let i = 0; i < n; i++) scores[i] = -intentUncertainty(probabilities[i]) + (shares ? weight * Math.log(shares[i]) : 0);
   let best = 0;
   for (let i = 1; i < n; i++) if (scores[i] > scores[best]) best = i;
   let total = 0;
