@@ -84,7 +84,6 @@ function valueText(v: ActionValue): string {
   return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS - 1)}…` : text;
 }
 
-/** `phone_number` → `phone number`: keys read like the words the replies use. */
 /** An action's or a field's name as the model reads it: `order_status` → `order status`. */
 export function nameAsWords(key: string): string {
   return key.replace(/[_-]+/g, ' ').trim();
