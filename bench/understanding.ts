@@ -97,8 +97,7 @@ if (flags.clinc) {
   out(`CLINC150 val (scorer trained on train): intent accuracy ${pct(c.intent_accuracy ?? NaN)}, out-of-scope recall ${pct(c.ood_recall_at_5pct_false_alarms)} at 5 % in-scope rejected, AUROC ${c.ood_auroc.toFixed(3)}; at the stored threshold ${pct(c.ood_fallback_rate)} / ${pct(c.in_domain_fallback_rate)}`);
   out(await networkAlone(clincScorer, val, oos));
   out(`  anchor (TF-IDF nearest training query, same run): intent accuracy ${pct(anchor.intentAccuracy)}, recall ${pct(anchor.recall)} at 5 %, AUROC ${anchor.auroc.toFixed(3)}`);
-  const gap = distanceGap(train, val);
-  out(`  median TF-IDF distance to the nearest training query: a training query to the others ${gap.train.toFixed(3)}, a validation query ${gap.val.toFixed(3)} (held-out training turns, where the threshold is chosen, sit closer to the rest than new queries do)`);
+  out(`  median TF-IDF distance to the nearest training query: a training query to the others ${trainingDistance(anchor.index, train).toFixed(3)}, a validation query ${anchor.medianDistance.toFixed(3)} (held-out training turns, where the threshold is chosen, sit closer to the rest than new queries do)`);
 
   if (flags.sgd) {
     const sgdTrain = (await readMessages(path.join(flags.sgd, 'train.grounded.jsonl'))).messages;
@@ -136,11 +135,9 @@ function byServiceSeen(trainFile: string, devFile: string) {
   return { seen, unseen, unseenServices: [...unseenServices].sort() };
 }
 
-/** Median distance to the nearest training message: of each training message to the others (itself left out), and of each evaluation message. */
-function distanceGap(train: Message[], inDomain: Message[]) {
-  const nn = new NeighbourIndex(train.map((m) => m.text));
-  const others = train.map((m, i) => 1 - (nn.nearestMany(m.text, 2).find((h) => h.index !== i)?.similarity ?? 0));
-  return { train: median(others), val: median(inDomain.map((m) => nn.distance(m.text))) };
+/** Median distance of each training message to the nearest other one (itself left out), on the index over `train`. */
+function trainingDistance(index: NeighbourIndex, train: Message[]): number {
+  return median(train.map((m, i) => 1 - (index.nearestMany(m.text, 2).find((h) => h.index !== i)?.similarity ?? 0)));
 }
 
 /** The same scorer without its nearest neighbours and intent uncertainty: its networks alone (the scorer before the neighbour index). */
@@ -152,7 +149,7 @@ async function networkAlone(scorer: Scorer, inDomain: Message[], oos: string[]):
   return `  its ${scorer.networks.length} network(s) alone (same scorer without its nearest training messages and intent uncertainty; ${weights}): ${intents}AUROC ${r.ood_auroc.toFixed(3)}, recall at 5 % ${pct(r.ood_recall_at_5pct_false_alarms)}`;
 }
 
-/** The issue's anchor: TF-IDF nearest training message over all of train (its similarity the in-scope score, its intent the prediction). */
+/** The issue's anchor: TF-IDF nearest training message over all of train (its similarity the in-scope score, its intent the prediction), with its index and the in-domain messages' median distance. */
 function anchorFigures(train: Message[], inDomain: Message[], oos: string[]) {
   const nn = new NeighbourIndex(train.map((m) => m.text));
   const inHits = inDomain.map((m) => nn.nearest(m.text));
@@ -160,6 +157,8 @@ function anchorFigures(train: Message[], inDomain: Message[], oos: string[]) {
   const oodScores = oos.map((t) => nn.distance(t));
   const labelled = inDomain.map((m, i) => ({ want: m.intent, got: inHits[i].index >= 0 ? train[inHits[i].index].intent : undefined })).filter((x) => x.want);
   return {
+    index: nn,
+    medianDistance: median(inScores),
     auroc: auroc(inScores, oodScores),
     recall: rateAtOrAbove(oodScores, thresholdForRate(inScores, 0.05)),
     intentAccuracy: labelled.filter((x) => x.want === x.got).length / Math.max(1, labelled.length),
