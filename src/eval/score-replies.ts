@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { encodeContext } from '../model/encode.ts';
+import { slotValuesAfter } from '../data/slot-values.ts';
 import { disposeState, project, runSequence, zeroState } from '../model/lstm.ts';
 import { rowNll } from '../model/loss.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
@@ -26,7 +27,7 @@ export function scoreReferences(model: LoadedModel, turns: EvalTurn[], contextTo
     const group = turns.slice(start, start + batch);
     const seqs = group.map((t) => {
       const prompt = encodeContext(tok, t.history, contextTokens);
-      return { prompt, ids: [...prompt, ...tok.encode(t.reference), tok.eot] };
+      return { prompt, ids: [...prompt, ...tok.encode(t.reference, slotValuesAfter(t.history)), tok.eot] };
     });
     const B = seqs.length;
     const T = Math.max(...seqs.map((s) => s.ids.length)) - 1;

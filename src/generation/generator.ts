@@ -1,6 +1,7 @@
 import { ColloquyError } from '../errors.ts';
 import type { Turn } from '../data/dialogue.ts';
 import { encodeContext } from '../model/encode.ts';
+import { slotValuesAfter } from '../data/slot-values.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import { BatchScheduler } from './batch-scheduler.ts';
 import { StepDecoder } from './decoder.ts';
@@ -123,8 +124,11 @@ export class LstmGenerator implements Generator {
       const history = context.map((t) => (t.text.length > MAX_INPUT_CHARS ? { ...t, text: t.text.slice(-MAX_INPUT_CHARS) } : t));
       const tok = this.model.tokenizer;
       const prompt = encodeContext(tok, history, o.contextTokens);
-      const ctx: SearchContext = { decoder: this.decoder, cache: this.cache, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot, ...(tok.act !== undefined ? [tok.act] : [])], opts: o };
-      const stream = tok.createStreamDecoder();
+      // slot tokens write the newest action's values; a field it did not answer cannot be written
+      const slots = slotValuesAfter(history);
+      const unanswered = tok.slotFields.filter((field) => !slots.has(field)).map((field) => tok.slotId(field)!);
+      const ctx: SearchContext = { decoder: this.decoder, cache: this.cache, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot, ...(tok.act !== undefined ? [tok.act] : []), ...unanswered], opts: o };
+      const stream = tok.createStreamDecoder(slots);
       const onToken = (id: number) => {
         if (signal?.aborted) throw new ColloquyError('reply_cancelled', 'The reply was cancelled before it finished');
         emit(stream.push(id));
@@ -134,15 +138,15 @@ export class LstmGenerator implements Generator {
         o.strategy === 'beam'
           ? await decodeBeam(ctx, prompt)
           : constraint && o.strategy !== 'consensus'
-            ? await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder())
+            ? await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder(slots))
           : o.strategy === 'consensus'
-            ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids))
+            ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids, slots))
             : this.scheduler
               ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })
               : await decodeSequential(ctx, prompt, onToken);
-      emit(streams ? stream.flush() : tok.decode(r.ids));
+      emit(streams ? stream.flush() : tok.decode(r.ids, slots));
       const meanLogProb = r.logProbs.length ? r.logProbs.reduce((a, b) => a + b, 0) / r.logProbs.length : -Infinity;
-      return { text: tok.decode(r.ids).trim(), tokens: r.ids.length, meanLogProb, modelVersion: this.modelVersion, truncated: r.truncated };
+      return { text: tok.decode(r.ids, slots).trim(), tokens: r.ids.length, meanLogProb, modelVersion: this.modelVersion, truncated: r.truncated };
     });
   }
 

@@ -1,5 +1,6 @@
 import { isBotSide, type Turn } from '../data/dialogue.ts';
-import type { Tokenizer } from '../tokenizer/index.ts';
+import { slotValuesAt } from '../data/slot-values.ts';
+import type { SlotValues, Tokenizer } from '../tokenizer/index.ts';
 
 /**
  * How the model reads a dialogue:
@@ -7,7 +8,9 @@ import type { Tokenizer } from '../tokenizer/index.ts';
  * Bot-side tokens (the bot's words and the <eot> that ends a bot turn) are the
  * training targets; user words and action turns (a backend call's rendered
  * results) are context only. A tokenizer without `<act>` (a model trained
- * before action turns) reads them as user turns.
+ * before action turns) reads them as user turns. With slot tokens, a bot
+ * turn writes a value of the newest action before it as its field's one token
+ * (src/data/slot-values.ts), in training and in the history alike.
  */
 export interface EncodedDialogue {
   ids: Int32Array;
@@ -20,9 +23,9 @@ function roleOf(tok: Tokenizer, turn: Turn): number {
   return turn.speaker === 'action' ? (tok.act ?? tok.user) : tok.user;
 }
 
-/** Encodes one turn as `<role> tokens… <eot>`, keeping at most `maxTokens` words' tokens (the start). */
-function encodeTurn(tok: Tokenizer, turn: Turn, maxTokens: number): number[] {
-  const body = tok.encode(turn.text).slice(0, maxTokens);
+/** Encodes one turn as `<role> tokens… <eot>`, keeping at most `maxTokens` words' tokens (the start); a bot turn writes `slots`' values as slot tokens. */
+function encodeTurn(tok: Tokenizer, turn: Turn, maxTokens: number, slots?: SlotValues): number[] {
+  const body = tok.encode(turn.text, isBotSide(turn.speaker) ? slots : undefined).slice(0, maxTokens);
   return [roleOf(tok, turn), ...body, tok.eot];
 }
 
@@ -30,8 +33,9 @@ function encodeTurn(tok: Tokenizer, turn: Turn, maxTokens: number): number[] {
 export function encodeDialogue(tok: Tokenizer, turns: Turn[], maxTurnTokens = 128): EncodedDialogue {
   const ids: number[] = [tok.dlg];
   const target: number[] = [0];
-  for (const turn of turns) {
-    const piece = encodeTurn(tok, turn, maxTurnTokens);
+  const slots = slotsOf(tok, turns);
+  for (const [i, turn] of turns.entries()) {
+    const piece = encodeTurn(tok, turn, maxTurnTokens, slots?.[i]);
     const bot = isBotSide(turn.speaker);
     piece.forEach((id, k) => {
       ids.push(id);
@@ -46,9 +50,9 @@ export function encodeDialogue(tok: Tokenizer, turns: Turn[], maxTurnTokens = 12
  * A turn cut to `maxTurnTokens`: an action keeps its start (the call and the
  * first records), any other turn its end (the user's latest words).
  */
-function contextPiece(tok: Tokenizer, turn: Turn, maxTurnTokens: number): number[] {
+function contextPiece(tok: Tokenizer, turn: Turn, maxTurnTokens: number, slots?: SlotValues): number[] {
   if (turn.speaker === 'action') return encodeTurn(tok, turn, maxTurnTokens);
-  const piece = encodeTurn(tok, turn, Number.MAX_SAFE_INTEGER);
+  const piece = encodeTurn(tok, turn, Number.MAX_SAFE_INTEGER, slots);
   return piece.length > maxTurnTokens + 2 ? [piece[0], ...piece.slice(piece.length - 1 - maxTurnTokens)] : piece;
 }
 
@@ -63,9 +67,10 @@ export function encodeContext(tok: Tokenizer, history: Turn[], budget = 256, max
   const room = Math.max(8, budget - 2);
   const pieces: number[][] = [];
   let used = 0;
+  const slots = slotsOf(tok, history);
   let i = history.length - 1;
   for (; i >= 0; i--) {
-    const piece = contextPiece(tok, history[i], maxTurnTokens);
+    const piece = contextPiece(tok, history[i], maxTurnTokens, slots?.[i]);
     if (used + piece.length > room) {
       if (pieces.length === 0) pieces.unshift([piece[0], ...piece.slice(piece.length - (room - 1))]);
       break;
@@ -81,6 +86,11 @@ export function encodeContext(tok: Tokenizer, history: Turn[], budget = 256, max
     if (used + action.length <= room) pieces.unshift(action);
   }
   return [tok.dlg, ...pieces.flat(), tok.bot];
+}
+
+/** The slot values before each turn, when the tokenizer has slot tokens. */
+function slotsOf(tok: Tokenizer, turns: readonly Turn[]): SlotValues[] | undefined {
+  return tok.slotFields.length > 0 ? slotValuesAt(turns) : undefined;
 }
 
 function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {

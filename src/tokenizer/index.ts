@@ -3,6 +3,8 @@
  * tokens for dialogue structure. Import from here.
  */
 export { ACTION_TOKEN, SPECIAL_TOKENS, Tokenizer } from './tokenizer.ts';
+export type { SlotValues } from './tokenizer.ts';
+export { slotSpans, type SlotSpan } from './slot-spans.ts';
 export type { SpecialToken, TokenizerTrainOptions } from './tokenizer.ts';
 export type { StreamDecoder } from './stream-decoder.ts';
-export { MAX_WORD_LENGTH, normalizeText, pretokenize } from './pretokenize.ts';
+export { MAX_WORD_LENGTH, normalizeText, prepareTurn, pretokenize } from './pretokenize.ts';

@@ -8,7 +8,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ColloquyError, isColloquyError } from '../errors.ts';
 import { countWords, learnMerges, pairKey, PAIR_BASE, type MergePair } from './bpe-train.ts';
-import { prepareTurn, pretokenize, type DigitStyle } from './pretokenize.ts';
+import { normalizeText, prepareTurn, pretokenize, type DigitStyle } from './pretokenize.ts';
+import { slotSpans } from './slot-spans.ts';
 import { createByteStreamDecoder, type StreamDecoder } from './stream-decoder.ts';
 
 export type { StreamDecoder } from './stream-decoder.ts';
@@ -26,6 +27,17 @@ export type SpecialToken = (typeof SPECIAL_TOKENS)[number];
  * Tokenizer files without `extraSpecials` are the older form and still load.
  */
 export const ACTION_TOKEN = '<act>';
+
+/**
+ * Slot tokens follow `<act>`, one per action field the corpus's replies state
+ * (`<slot:phone_number>`): a reply writes such a value as that one token, and
+ * decoding fills in the value the newest action answered (see `encode`).
+ */
+const SLOT_TOKEN = /^<slot:([^<>\s]{1,64})>$/;
+const slotToken = (field: string) => `<slot:${field}>`;
+
+/** The values a reply's slot tokens stand for: field → value. */
+export type SlotValues = ReadonlyMap<string, string>;
 
 /** Options for {@link Tokenizer.train}. */
 export interface TokenizerTrainOptions {
@@ -62,8 +74,10 @@ export class Tokenizer {
   readonly bot: number = 3;
   /** Id of `<eot>` (4): end of turn. */
   readonly eot: number = 4;
-  /** Id of `<act>` (the last id): an action turn follows. Undefined for tokenizers trained before action turns existed. */
+  /** Id of `<act>` (after the merges): an action turn follows. Undefined for tokenizers trained before action turns existed. */
   readonly act: number | undefined;
+  /** The action fields with a slot token, in id order after `<act>` (none for tokenizers trained without them). */
+  readonly slotFields: readonly string[];
 
   /** How numbers are pre-tokenized: `'bare'` for tokenizers trained now, `'attached'` for version 1 files. */
   readonly digits: DigitStyle;
@@ -72,12 +86,15 @@ export class Tokenizer {
   private readonly ranks = new Map<number, number>();
   private readonly tokenBytes: Uint8Array[] = [];
   private readonly cache = new Map<string, number[]>();
+  private readonly slotIds = new Map<string, number>();
 
-  private constructor(merges: readonly MergePair[], hasActionToken: boolean, digits: DigitStyle) {
+  private constructor(merges: readonly MergePair[], hasActionToken: boolean, digits: DigitStyle, slotFields: readonly string[] = []) {
     this.merges = merges;
     this.digits = digits;
-    this.vocabSize = FIRST_MERGE_ID + merges.length + (hasActionToken ? 1 : 0);
+    this.slotFields = hasActionToken ? slotFields : [];
+    this.vocabSize = FIRST_MERGE_ID + merges.length + (hasActionToken ? 1 + this.slotFields.length : 0);
     this.act = hasActionToken ? FIRST_MERGE_ID + merges.length : undefined;
+    this.slotFields.forEach((field, i) => this.slotIds.set(field, this.act! + 1 + i));
     for (let i = 0; i < BYTE_OFFSET; i++) this.tokenBytes.push(new Uint8Array(0));
     for (let b = 0; b < 256; b++) this.tokenBytes.push(Uint8Array.of(b));
     merges.forEach(([left, right], rank) => {
@@ -90,6 +107,7 @@ export class Tokenizer {
       this.tokenBytes.push(joined);
     });
     if (hasActionToken) this.tokenBytes.push(new Uint8Array(0));
+    for (const _ of this.slotFields) this.tokenBytes.push(new Uint8Array(0));
   }
 
   /** Trains a tokenizer on texts (one turn each), with the `<act>` special appended as its last id (so it has `vocabSize + 1` ids at most). Deterministic: the same texts and options give the same tokenizer. */
@@ -116,13 +134,26 @@ export class Tokenizer {
 
   /** Rebuilds a tokenizer from {@link Tokenizer.toJSON} output; throws ColloquyError('tokenizer_invalid') on malformed input. */
   static fromJSON(json: unknown): Tokenizer {
-    const { merges, hasActionToken, digits } = parseTokenizerJson(json);
-    return new Tokenizer(merges, hasActionToken, digits);
+    const { merges, hasActionToken, digits, slotFields } = parseTokenizerJson(json);
+    return new Tokenizer(merges, hasActionToken, digits, slotFields);
   }
 
   /** This tokenizer with `<act>` appended as a new last id (itself when it has one): every other id stays. */
   withActionToken(): Tokenizer {
     return this.act === undefined ? new Tokenizer(this.merges, true, this.digits) : this;
+  }
+
+  /** This tokenizer with a slot token for each of `fields` after `<act>` (replacing any it had); it must have `<act>`. */
+  withSlots(fields: readonly string[]): Tokenizer {
+    if (this.act === undefined) throw new ColloquyError('tokenizer_invalid', 'Slot tokens follow <act>: this tokenizer has none');
+    const bad = fields.find((f) => !SLOT_TOKEN.test(slotToken(f)));
+    if (bad !== undefined) throw new ColloquyError('tokenizer_invalid', `A slot field must be 1–64 characters without spaces or angle brackets, got ${JSON.stringify(bad)}`);
+    return new Tokenizer(this.merges, true, this.digits, [...new Set(fields)]);
+  }
+
+  /** The id of a field's slot token (undefined when it has none). */
+  slotId(field: string): number | undefined {
+    return this.slotIds.get(field);
   }
 
   /** Reads a tokenizer JSON file; throws `model_file_missing` or `model_file_corrupt` naming the file. */
@@ -175,25 +206,36 @@ export class Tokenizer {
       vocabSize: this.vocabSize,
       specials: [...SPECIAL_TOKENS],
       merges: this.merges.map(([left, right]) => [left, right]),
-      ...(this.act !== undefined ? { extraSpecials: [ACTION_TOKEN] } : {}),
+      ...(this.act !== undefined ? { extraSpecials: [ACTION_TOKEN, ...this.slotFields.map(slotToken)] } : {}),
     };
   }
 
-  /** Encodes one turn's text (normalized first; no specials added). Never throws for any string. */
-  encode(text: string): number[] {
+  /**
+   * Encodes one turn's text (normalized first; no specials added). Never throws for any string.
+   * With `slots`, a value of a field that has a slot token, standing after a space as a whole
+   * word or phrase, is encoded as that one token.
+   */
+  encode(text: string, slots?: SlotValues): number[] {
+    const prepared = prepareTurn(String(text));
+    const spans = slots && this.slotIds.size > 0 ? slotSpans(prepared, [...slots].filter(([field]) => this.slotIds.has(field))) : [];
     const ids: number[] = [];
-    for (const word of pretokenize(prepareTurn(String(text)), this.digits)) {
-      for (const id of this.encodeWord(word)) ids.push(id);
+    let from = 0;
+    for (const span of [...spans, { at: prepared.length, end: prepared.length, key: '' }]) {
+      for (const word of pretokenize(prepared.slice(from, span.at), this.digits)) {
+        for (const id of this.encodeWord(word)) ids.push(id);
+      }
+      if (span.key) ids.push(this.slotIds.get(span.key)!);
+      from = span.end;
     }
     return ids;
   }
 
-  /** Decodes ids to text, skipping specials and removing the one leading space encode adds. */
-  decode(ids: number[]): string {
+  /** Decodes ids to text, skipping specials and removing the one leading space encode adds; a slot token becomes its value in `slots` (nothing without one). */
+  decode(ids: number[], slots?: SlotValues): string {
     const parts: Uint8Array[] = [];
     let length = 0;
     for (const id of ids) {
-      const bytes = this.bytesOf(id);
+      const bytes = this.bytesOf(id, slots);
       parts.push(bytes);
       length += bytes.length;
     }
@@ -212,6 +254,7 @@ export class Tokenizer {
     const bytes = this.bytesOf(id);
     if (id < BYTE_OFFSET) return SPECIAL_TOKENS[id];
     if (id === this.act) return ACTION_TOKEN;
+    if (this.act !== undefined && id > this.act && id < this.vocabSize) return slotToken(this.slotFields[id - this.act - 1]);
     try {
       return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
@@ -219,18 +262,22 @@ export class Tokenizer {
     }
   }
 
-  /** A decoder for streaming a reply token by token; its pieces concatenate to `decode()` of the same ids. */
-  createStreamDecoder(): StreamDecoder {
+  /** A decoder for streaming a reply token by token; its pieces concatenate to `decode()` of the same ids (and `slots`). */
+  createStreamDecoder(slots?: SlotValues): StreamDecoder {
     return createByteStreamDecoder((id) => {
-      const bytes = this.bytesOf(id);
+      const bytes = this.bytesOf(id, slots);
       return bytes.length === 0 ? null : bytes;
     });
   }
 
-  /** The UTF-8 bytes of a token (empty for specials); throws `token_id_invalid` outside the vocabulary. */
-  private bytesOf(id: number): Uint8Array {
+  /** The UTF-8 bytes of a token (empty for specials; a slot's value after a space); throws `token_id_invalid` outside the vocabulary. */
+  private bytesOf(id: number, slots?: SlotValues): Uint8Array {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
       throw new ColloquyError('token_id_invalid', `Token id ${id} is outside the vocabulary (0..${this.vocabSize - 1})`);
+    }
+    if (slots && this.act !== undefined && id > this.act) {
+      const value = slots.get(this.slotFields[id - this.act - 1]);
+      return value === undefined ? this.tokenBytes[id] : UTF8.encode(' ' + normalizeText(value));
     }
     return this.tokenBytes[id];
   }
@@ -266,7 +313,7 @@ export class Tokenizer {
 }
 
 /** Validates tokenizer JSON and returns its merges, whether it has `<act>` and its digit style; throws ColloquyError('tokenizer_invalid'). */
-function parseTokenizerJson(json: unknown): { merges: MergePair[]; hasActionToken: boolean; digits: DigitStyle } {
+function parseTokenizerJson(json: unknown): { merges: MergePair[]; hasActionToken: boolean; digits: DigitStyle; slotFields: string[] } {
   const fail = (message: string): never => {
     throw new ColloquyError('tokenizer_invalid', `Invalid tokenizer JSON: ${message}`);
   };
@@ -297,11 +344,13 @@ function parseTokenizerJson(json: unknown): { merges: MergePair[]; hasActionToke
     merges.push([left, right]);
   });
   const extras = obj.extraSpecials ?? [];
-  if (!Array.isArray(extras) || extras.length > 1 || (extras.length === 1 && extras[0] !== ACTION_TOKEN)) fail(`extraSpecials must be absent or ["${ACTION_TOKEN}"]`);
-  const hasActionToken = (extras as unknown[]).length === 1;
-  const expected = FIRST_MERGE_ID + merges.length + (hasActionToken ? 1 : 0);
+  if (!Array.isArray(extras) || (extras.length > 0 && extras[0] !== ACTION_TOKEN)) fail(`extraSpecials must be absent or ["${ACTION_TOKEN}", "<slot:field>"…]`);
+  const slotFields = (extras as unknown[]).slice(1).map((token) => (typeof token === 'string' ? SLOT_TOKEN.exec(token)?.[1] : undefined) ?? fail(`extraSpecials after "${ACTION_TOKEN}" must be slot tokens "<slot:field>", got ${JSON.stringify(token)}`));
+  if (new Set(slotFields).size !== slotFields.length) fail('extraSpecials repeat a slot token');
+  const hasActionToken = (extras as unknown[]).length > 0;
+  const expected = FIRST_MERGE_ID + merges.length + (extras as unknown[]).length;
   if (obj.vocabSize !== undefined && obj.vocabSize !== expected) {
-    fail(`vocabSize ${JSON.stringify(obj.vocabSize)} does not match ${FIRST_MERGE_ID} + ${merges.length} merges${hasActionToken ? ' + 1 extra special' : ''}`);
+    fail(`vocabSize ${JSON.stringify(obj.vocabSize)} does not match ${FIRST_MERGE_ID} + ${merges.length} merges + ${(extras as unknown[]).length} extra specials`);
   }
-  return { merges, hasActionToken, digits };
+  return { merges, hasActionToken, digits, slotFields };
 }

@@ -5,6 +5,7 @@ import { splitDialogues } from '../data/split.ts';
 import type { Logger } from '../logger.ts';
 import { DEFAULT_MODEL_CONFIG, parseModelConfig, type ModelConfig } from '../model/config.ts';
 import { encodeDialogue } from '../model/encode.ts';
+import { learnSlotFields } from '../data/slot-values.ts';
 import { assertReplaceable, saveModel, type Manifest } from '../model/model-dir.ts';
 import { ColloquyError, isColloquyError } from '../errors.ts';
 import { disposeParams, type GeneratorParams } from '../model/params.ts';
@@ -40,6 +41,13 @@ export interface TrainModelInput {
    * than `dropout` are then ignored. `version` names the parent in the fingerprint.
    */
   initial?: WarmStart;
+  /**
+   * Slot tokens (default true): the action fields whose values the replies state
+   * often (src/data/slot-values.ts) each get one token that a reply writes for
+   * the value and decoding fills in from the newest action. Ignored with a warm
+   * start, which keeps its tokenizer.
+   */
+  slots?: boolean;
 }
 
 /** The model a fine-tuning run starts from. */
@@ -76,12 +84,13 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
   // Settings that change the run's meaning; epochs, patience and the time budget may change on resume.
   const { epochs: _e, patience: _p, checkpointMinutes: _c, maxMinutes: _m, ...fixed } = o;
   const warm = input.initial;
-  const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: overrides, fixed, validCount: split.valid.length, ...(warm ? { warmStartFrom: warm.version } : {}) }));
+  const slots = input.slots ?? true;
+  const fingerprint = await sha256(JSON.stringify({ corpusHash, vocabSize, model: overrides, fixed, validCount: split.valid.length, ...(warm ? { warmStartFrom: warm.version } : {}), ...(slots ? {} : { slots }) }));
 
   if (warm && warm.tokenizer.vocabSize !== warm.config.vocabSize) throw new ColloquyError('config_invalid', `The warm-start tokenizer has ${warm.tokenizer.vocabSize} tokens but the model expects ${warm.config.vocabSize}`);
   // a model from before action turns gains the <act> token (a new last id) as it is fine-tuned
   const upgraded = warm ? withActionToken(warm.tokenizer, warm.config, await snapshotParams(warm.params)) : undefined;
-  const tokenizer = upgraded ? upgraded.tokenizer : await loadOrTrainTokenizer(workDir, fingerprint, split.train, vocabSize, logger);
+  const tokenizer = upgraded ? upgraded.tokenizer : withSlotFields(await loadOrTrainTokenizer(workDir, fingerprint, split.train, vocabSize, logger), slots ? split.train : [], logger);
   const config = upgraded
     ? parseModelConfig({ ...upgraded.config, ...(overrides.dropout !== undefined ? { dropout: overrides.dropout } : {}) })
     : parseModelConfig({ ...DEFAULT_MODEL_CONFIG, ...overrides, vocabSize: tokenizer.vocabSize });
@@ -90,7 +99,7 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
   const train = encode(split.train);
   const valid = encode(split.valid);
   const tokens = train.reduce((n, d) => n + d.ids.length, 0);
-  logger.info('training', { dialogues: split.train.length, valid: split.valid.length, tokens, vocab: tokenizer.vocabSize, hidden: config.hiddenSize, layers: config.layers, ...(warm ? { warmStartFrom: warm.version } : {}) });
+  logger.info('training', { dialogues: split.train.length, valid: split.valid.length, tokens, vocab: tokenizer.vocabSize, slots: tokenizer.slotFields.length, hidden: config.hiddenSize, layers: config.layers, ...(warm ? { warmStartFrom: warm.version } : {}) });
 
   const started = Date.now();
   const result = await trainLoop({ config, options: o, train, valid, workDir, fingerprint, logger, onProgress: input.onProgress, signal: input.signal, initialWeights });
@@ -125,6 +134,14 @@ function replyIndexOf(dialogues: Dialogue[]): ReplyIndex | undefined {
 function claimsOf(dialogues: Dialogue[]): ClaimIndex | undefined {
   const claims = ClaimIndex.learn(dialogues);
   return claims.phrases.length > 0 ? claims : undefined;
+}
+
+/** The tokenizer with a slot token for each field the dialogues' replies state often (none when they state none). */
+function withSlotFields(tokenizer: Tokenizer, dialogues: Dialogue[], logger: Logger): Tokenizer {
+  const fields = learnSlotFields(dialogues);
+  if (fields.length === 0) return tokenizer;
+  logger.info('slot tokens', { fields: fields.length, top: fields.slice(0, 8).join(', ') });
+  return tokenizer.withSlots(fields);
 }
 
 async function loadOrTrainTokenizer(workDir: string, fingerprint: string, dialogues: Dialogue[], vocabSize: number, logger: Logger): Promise<Tokenizer> {

@@ -25,6 +25,8 @@ export const TRAIN_USAGE = `colloquy train --data FILE --out DIR [options]
   --lowercase          lowercase all text before training
   --strict             stop at the first malformed line instead of skipping it
   --ood FILE --fallback-rate X   out-of-scope examples and target fallback rate for the scorer trained after the model (see colloquy scorer)
+  --no-slots           write every value as subwords (by default a value of an action field the replies state
+                       often is one slot token, filled in from the newest action)
   --no-scorer          skip the out-of-scope scorer`;
 
 /** The flags `colloquy train` accepts (its --help lists each). */
@@ -34,7 +36,7 @@ export const TRAIN_FLAGS = {
   clip: { type: 'string' }, 'weight-decay': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
   hidden: { type: 'string' }, embed: { type: 'string' }, layers: { type: 'string' }, dropout: { type: 'string' }, vocab: { type: 'string' },
   'max-dialogues': { type: 'string' }, 'max-minutes': { type: 'string' }, 'copy-window': { type: 'string' }, 'valid-fraction': { type: 'string' }, lowercase: { type: 'boolean' }, strict: { type: 'boolean' },
-  backend: { type: 'string' }, init: { type: 'string' }, 'no-scorer': { type: 'boolean' }, ...SCORER_FLAGS,
+  backend: { type: 'string' }, init: { type: 'string' }, 'no-scorer': { type: 'boolean' }, 'no-slots': { type: 'boolean' }, ...SCORER_FLAGS,
 } as const;
 
 /** `colloquy train`: trains a model with a progress bar; Ctrl-C saves a checkpoint to resume from. */
@@ -56,6 +58,7 @@ export async function trainCommand(argv: string[], ctx: CliContext): Promise<voi
     const manifest = await trainModel({
       dialogues, valid, out, backend, corpusFile: data, logger: ctx.logger, signal: interrupt.signal, onProgress: createProgressBar(),
       vocabSize: num(f, 'vocab'),
+      slots: !f['no-slots'],
       ...(parent ? { initial: { config: parent.config, params: parent.params, tokenizer: parent.tokenizer, version: parent.manifest.version } } : {}),
       model: { hiddenSize: num(f, 'hidden'), embedDim: num(f, 'embed'), layers: num(f, 'layers'), dropout: num(f, 'dropout'), ...copyFlag(num(f, 'copy-window')) },
       training: {

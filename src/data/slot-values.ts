@@ -1,0 +1,72 @@
+/**
+ * The values a reply's slot tokens stand for at each point of a dialogue —
+ * the newest action's first result record, then its parameters (a field both
+ * hold takes the record's value) — and which fields a corpus's replies state
+ * often enough to earn a slot token.
+ */
+import { isBotSide, type ActionValue, type Dialogue, type Turn } from './dialogue.ts';
+import { prepareTurn, slotSpans, type SlotValues } from '../tokenizer/index.ts';
+
+/** A field earns a slot token when replies state its value at least this often. */
+export const MIN_SLOT_USES = 20;
+/** At most this many slot tokens (the most used fields). */
+export const MAX_SLOTS = 256;
+
+const NONE: SlotValues = new Map();
+/** Field names a slot token can carry. */
+const SLOT_FIELD = /^[^<>\s]{1,64}$/;
+
+/**
+ * The slot values in effect before each turn and, last, after all of them
+ * (`turns.length + 1` entries): those of the newest action turn so far.
+ *
+ * @example
+ * slotValuesAt([user, { speaker: 'action', name: 'order_lookup', parameters: { order: '48213' }, results: [{ status: 'shipped' }], text: '…' }])[2];
+ * // Map { 'status' => 'shipped', 'order' => '48213' }
+ */
+export function slotValuesAt(turns: readonly Turn[]): SlotValues[] {
+  const out: SlotValues[] = [NONE];
+  for (const turn of turns) out.push(turn.speaker === 'action' ? valuesOf(turn) : out[out.length - 1]);
+  return out;
+}
+
+/** The slot values after all of `turns`: the newest action's (none without one). */
+export function slotValuesAfter(turns: readonly Turn[]): SlotValues {
+  for (let i = turns.length - 1; i >= 0; i--) if (turns[i].speaker === 'action') return valuesOf(turns[i]);
+  return NONE;
+}
+
+function valuesOf(turn: Turn): SlotValues {
+  const values = new Map<string, string>();
+  for (const [field, value] of Object.entries(turn.results?.[0] ?? {})) {
+    const text = valueText(value);
+    if (text !== undefined) values.set(field, text);
+  }
+  for (const [field, value] of Object.entries(turn.parameters ?? {})) if (!values.has(field) && value.trim()) values.set(field, value);
+  return values;
+}
+
+function valueText(value: ActionValue): string | undefined {
+  if (typeof value === 'string') return value.trim() ? value : undefined;
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+}
+
+/**
+ * The fields whose values the bot's replies state at least `minUses` times
+ * (counted once a reply), most used first, at most `maxSlots`.
+ */
+export function learnSlotFields(dialogues: Iterable<Dialogue>, minUses = MIN_SLOT_USES, maxSlots = MAX_SLOTS): string[] {
+  const uses = new Map<string, number>();
+  for (const { turns } of dialogues) {
+    const values = slotValuesAt(turns);
+    turns.forEach((turn, i) => {
+      if (!isBotSide(turn.speaker) || values[i].size === 0) return;
+      for (const field of new Set(slotSpans(prepareTurn(turn.text), values[i]).map((s) => s.key))) uses.set(field, (uses.get(field) ?? 0) + 1);
+    });
+  }
+  return [...uses]
+    .filter(([field, n]) => n >= minUses && SLOT_FIELD.test(field))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxSlots)
+    .map(([field]) => field);
+}

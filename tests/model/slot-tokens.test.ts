@@ -1,0 +1,105 @@
+/**
+ * Slot tokens end to end: training learns which action fields the replies
+ * state, a reply states the value the newest action answered — one the model
+ * never saw in training too — exactly, and never a field no action answered.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionTurn } from '../../src/data/action-text.ts';
+import type { Dialogue, Turn } from '../../src/data/dialogue.ts';
+import { learnSlotFields, slotValuesAt } from '../../src/data/slot-values.ts';
+import { encodeContext, encodeDialogue } from '../../src/model/encode.ts';
+import { loadModel } from '../../src/model/model-dir.ts';
+import { openGenerator, tempDir, tinyCorpus, trainTinyModel, user } from '../helpers/tiny.ts';
+
+const CARRIERS = ['UPS', 'DHL', 'FedEx', 'USPS', 'GLS', 'DPD', 'Hermes', 'Royal Mail'];
+const lookup = (carrier: string, order = '12'): Turn => actionTurn({ name: 'order_status', parameters: { order }, results: [{ carrier, status: 'shipped' }] });
+
+function carrierCorpus(): Dialogue[] {
+  return Array.from({ length: 64 }, (_, n) => {
+    const carrier = CARRIERS[n % CARRIERS.length];
+    return { id: `carrier-${n}`, turns: [user('Who delivers my order?'), lookup(carrier), { speaker: 'bot', text: `It goes with ${carrier} today.` }] };
+  });
+}
+
+let root: string;
+let trained: string;
+
+beforeAll(async () => {
+  root = await tempDir('slot-tokens');
+  trained = path.join(root, 'trained');
+  await trainTinyModel(trained, 'wasm', { dialogues: [...tinyCorpus(8), ...carrierCorpus()], training: { epochs: 30 } });
+}, 240_000);
+
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+describe('slot values in a dialogue', () => {
+  it('are the newest action’s first record, then its parameters; a failed action leaves only its parameters', () => {
+    const failed: Turn = actionTurn({ name: 'order_status', parameters: { order: '77' }, error: 'timeout' });
+    const turns = [user('hi'), lookup('UPS'), { speaker: 'bot' as const, text: 'ok' }, failed];
+    const at = slotValuesAt(turns);
+    expect(at).toHaveLength(5);
+    expect(at[0].size).toBe(0);
+    expect(Object.fromEntries(at[2])).toEqual({ carrier: 'UPS', status: 'shipped', order: '12' });
+    expect(Object.fromEntries(at[4])).toEqual({ order: '77' });
+  });
+
+  it('earn a slot token only for fields the replies state often enough', () => {
+    expect(learnSlotFields(carrierCorpus())).toEqual(['carrier']);
+    expect(learnSlotFields(carrierCorpus().slice(0, 10))).toEqual([]);
+  });
+});
+
+describe('a model trained with slot tokens', () => {
+  it('learns its fields, and writes them in training targets and in the history alike', async () => {
+    const model = await loadModel(trained);
+    try {
+      const tok = model.tokenizer;
+      expect(tok.slotFields).toEqual(['carrier']);
+      const slot = tok.slotId('carrier')!;
+      const turns = carrierCorpus()[0].turns;
+      const { ids, target } = encodeDialogue(tok, turns);
+      const at = Array.from(ids).indexOf(slot);
+      expect(at).toBeGreaterThan(0);
+      expect(target[at]).toBe(1);
+      expect(encodeContext(tok, [...turns, user('thanks')])).toContain(slot);
+      // the user's own words are never a slot
+      expect(encodeContext(tok, [lookup('UPS'), user('is it UPS?')])).not.toContain(slot);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('states the carrier the action answered, one it never saw in training too', async () => {
+    const { generator, close } = await openGenerator(trained, 'wasm');
+    try {
+      for (const carrier of ['DHL', 'Royal Mail', 'Parcelforce Worldwide']) {
+        const r = await generator.reply([user('Who delivers my order?'), lookup(carrier)]).result;
+        expect(r.text).toBe(`It goes with ${carrier} today.`);
+      }
+      // streamed pieces carry the value too
+      const stream = generator.reply([user('Who delivers my order?'), lookup('Parcelforce')]);
+      let streamed = '';
+      for await (const piece of stream) streamed += piece;
+      expect(streamed).toBe('It goes with Parcelforce today.');
+    } finally {
+      close();
+    }
+  });
+
+  it('never writes a field the newest action did not answer', async () => {
+    const { generator, close } = await openGenerator(trained, 'wasm');
+    const noCarrier = actionTurn({ name: 'order_status', parameters: { order: '12' }, results: [{ status: 'shipped' }] });
+    try {
+      for (const strategy of ['greedy', 'beam', 'sample'] as const) {
+        const r = await generator.reply([user('Who delivers my order?'), noCarrier], { strategy, seed: 3 }).result;
+        expect(r.text, strategy).not.toMatch(/with\s+today/);
+      }
+    } finally {
+      close();
+    }
+  });
+});
