@@ -2,7 +2,9 @@
  * The values a reply's slot tokens stand for at each point of a dialogue —
  * the newest action's first result record, then its parameters (a field both
  * hold takes the record's value) — and which fields a corpus's replies state
- * often enough to earn a slot token.
+ * often enough to earn a slot token. A time or a date also stands in the form
+ * replies say it, under the field's name with a suffix: `time~ampm` "2:25 pm"
+ * (and `time~hour` "4 pm") for "14:25", `date~long` "March 7th" for "2019-03-07".
  */
 import { isBotSide, type ActionValue, type Dialogue, type Turn } from './dialogue.ts';
 import { prepareTurn, slotSpans, type SlotValues } from '../tokenizer/index.ts';
@@ -43,7 +45,30 @@ function valuesOf(turn: Turn): SlotValues {
     if (text !== undefined) values.set(field, text);
   }
   for (const [field, value] of Object.entries(turn.parameters ?? {})) if (!values.has(field) && value.trim()) values.set(field, value);
+  for (const [field, value] of [...values]) for (const [suffix, form] of spokenForms(value)) values.set(`${field}~${suffix}`, form);
   return values;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** How replies say a 24-hour time or an ISO date: `[suffix, form]` pairs (none for other values). */
+function spokenForms(value: string): Array<[string, string]> {
+  const time = /^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$/.exec(value.trim());
+  if (time) {
+    const h = Number(time[1]);
+    const half = h < 12 ? 'am' : 'pm';
+    const hour = h % 12 === 0 ? 12 : h % 12;
+    return [['ampm', `${hour}:${time[2]} ${half}`], ...(time[2] === '00' ? [['hour', `${hour} ${half}`] as [string, string]] : [])];
+  }
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const month = date ? MONTHS[Number(date[2]) - 1] : undefined;
+  if (!date || !month || Number(date[3]) < 1 || Number(date[3]) > 31) return [];
+  return [['long', `${month} ${ordinal(Number(date[3]))}`]];
+}
+
+function ordinal(day: number): string {
+  const suffix = day % 100 >= 11 && day % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][day % 10] ?? 'th');
+  return `${day}${suffix}`;
 }
 
 function valueText(value: ActionValue): string | undefined {

@@ -4,7 +4,7 @@
  * the value when the reply is decoded (see `Tokenizer.encode`).
  */
 
-/** A value found in text: `[at, end)` of the prepared text, its leading space included. */
+/** A value found in text: `[at, end)`, the value alone (a space before it stays with the text before). */
 export interface SlotSpan {
   at: number;
   end: number;
@@ -18,29 +18,28 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
  * The places a value from `values` (`[key, value]`, the first key winning a
- * value two keys share) stands in `prepared` — text as `prepareTurn` gives it,
- * each word after a space — as a whole word or phrase after a space, compared
- * without case; longer values first, never overlapping.
+ * value two keys share) stands in `text` as a whole word or phrase (no letter
+ * or digit touching it: "UPS," and "$235" count, "UPSTAIRS" does not),
+ * compared without case; longer values first, never overlapping.
  *
  * @example
- * slotSpans(' Call 408-971-8523 now.', [['phone_number', '408-971-8523']]);
- * // [{ at: 5, end: 18, key: 'phone_number' }]
+ * slotSpans('Call 408-971-8523 now.', [['phone_number', '408-971-8523']]);
+ * // [{ at: 5, end: 17, key: 'phone_number' }]
  */
-export function slotSpans(prepared: string, values: Iterable<readonly [string, string]>): SlotSpan[] {
+export function slotSpans(text: string, values: Iterable<readonly [string, string]>): SlotSpan[] {
   const byValue = new Map<string, string>();
   for (const [key, value] of values) {
     const v = value.trim().toLowerCase();
     if (v && v.length <= MAX_SLOT_VALUE && !byValue.has(v)) byValue.set(v, key);
   }
   if (byValue.size === 0) return [];
-  const lower = prepared.toLowerCase();
-  const taken = new Uint8Array(prepared.length);
+  const lower = text.toLowerCase();
+  const taken = new Uint8Array(text.length);
   const spans: SlotSpan[] = [];
   for (const [value, key] of [...byValue].sort((a, b) => b[0].length - a[0].length)) {
-    const needle = ' ' + value;
-    for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
-      const end = at + needle.length;
-      if (end < lower.length && LETTER_OR_DIGIT.test(lower[end])) continue;
+    for (let at = lower.indexOf(value); at >= 0; at = lower.indexOf(value, at + 1)) {
+      const end = at + value.length;
+      if ((at > 0 && LETTER_OR_DIGIT.test(lower[at - 1])) || (end < lower.length && LETTER_OR_DIGIT.test(lower[end]))) continue;
       if (taken.subarray(at, end).some((x) => x === 1)) continue;
       taken.fill(1, at, end);
       spans.push({ at, end, key });

@@ -212,8 +212,8 @@ export class Tokenizer {
 
   /**
    * Encodes one turn's text (normalized first; no specials added). Never throws for any string.
-   * With `slots`, a value of a field that has a slot token, standing after a space as a whole
-   * word or phrase, is encoded as that one token.
+   * With `slots`, a value of a field that has a slot token, standing as a whole word or phrase,
+   * is encoded as that one token (a space before it stays a token of its own, as before a digit).
    */
   encode(text: string, slots?: SlotValues): number[] {
     const prepared = prepareTurn(String(text));
@@ -270,14 +270,14 @@ export class Tokenizer {
     });
   }
 
-  /** The UTF-8 bytes of a token (empty for specials; a slot's value after a space); throws `token_id_invalid` outside the vocabulary. */
+  /** The UTF-8 bytes of a token (empty for specials; a slot's value); throws `token_id_invalid` outside the vocabulary. */
   private bytesOf(id: number, slots?: SlotValues): Uint8Array {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
       throw new ColloquyError('token_id_invalid', `Token id ${id} is outside the vocabulary (0..${this.vocabSize - 1})`);
     }
     if (slots && this.act !== undefined && id > this.act) {
       const value = slots.get(this.slotFields[id - this.act - 1]);
-      return value === undefined ? this.tokenBytes[id] : UTF8.encode(' ' + normalizeText(value));
+      return value === undefined ? this.tokenBytes[id] : UTF8.encode(normalizeText(value));
     }
     return this.tokenBytes[id];
   }

@@ -47,6 +47,15 @@ describe('slot values in a dialogue', () => {
     expect(Object.fromEntries(at[4])).toEqual({ order: '77' });
   });
 
+  it('also hold a time and a date in the form replies say them', () => {
+    const call = actionTurn({ name: 'find_flight', parameters: { date: '2019-03-01' }, results: [{ leaves: '14:25', arrives: '16:00', price: 235 }] });
+    expect(Object.fromEntries(slotValuesAt([call])[1])).toEqual({
+      leaves: '14:25', 'leaves~ampm': '2:25 pm',
+      arrives: '16:00', 'arrives~ampm': '4:00 pm', 'arrives~hour': '4 pm',
+      price: '235', date: '2019-03-01', 'date~long': 'March 1st',
+    });
+  });
+
   it('earn a slot token only for fields the replies state often enough', () => {
     expect(learnSlotFields(carrierCorpus())).toEqual(['carrier']);
     expect(learnSlotFields(carrierCorpus().slice(0, 10))).toEqual([]);

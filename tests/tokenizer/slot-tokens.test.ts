@@ -39,8 +39,11 @@ describe('slot tokens in the tokenizer', () => {
     expect(pieces).toContain('UPS');
   });
 
-  it('matches whole words after a space only, without case, and leaves the rest as subwords', () => {
-    expect(names(tok.encode('UPSTAIRS and $UPS and ups.', values)).filter((n) => n.startsWith('<slot:'))).toEqual(['<slot:carrier>']);
+  it('matches whole words and phrases only, without case, and leaves the rest as subwords', () => {
+    const ids = tok.encode('UPSTAIRS, xUPS and ups. $UPS', values);
+    expect(names(ids).filter((n) => n.startsWith('<slot:'))).toEqual(['<slot:carrier>', '<slot:carrier>']);
+    // the value as the action holds it, with the text around it as written
+    expect(tok.decode(ids, values)).toBe('UPSTAIRS, xUPS and UPS. $UPS');
     expect(slotSpans(' at 71 North San Pedro Streets', [['street_address', '71 North San Pedro Street']])).toEqual([]);
     // the longer value wins where two overlap
     expect(slotSpans(' 7 pm sharp', [['count', '7'], ['time', '7 pm']]).map((s) => s.key)).toEqual(['time']);
@@ -49,7 +52,7 @@ describe('slot tokens in the tokenizer', () => {
   it('writes nothing for a slot whose field holds no value, and ignores values of fields without a slot', () => {
     const ids = tok.encode('With UPS to Berlin.', new Map([['carrier', 'UPS'], ['city', 'Berlin']]));
     expect(names(ids).filter((n) => n.startsWith('<slot:'))).toEqual(['<slot:carrier>']);
-    expect(tok.decode(ids, new Map())).toBe('With to Berlin.');
+    expect(tok.decode(ids, new Map([['carrier', 'DHL']]))).toBe('With DHL to Berlin.');
   });
 
   it('survives a JSON round trip, and refuses slots that are not slot tokens or repeat one', () => {
