@@ -70,6 +70,7 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
   const keys = new Set<string>();
   for (const text of texts) for (const key of supportKeys(text)) keys.add(key);
   const plain = ` ${texts.map(plainWords).join(' \u0000 ')} `;
+  const lowerCaseWords = new Set(texts.flatMap((text) => text.match(/(?<![\p{L}'’])\p{Ll}[\p{Ll}'’]*/gu) ?? []));
   const last = turns[turns.length - 1];
   const lastCall = last ? actionOf(last) : undefined;
   const digitRuns = [...keys].filter((k) => k.startsWith('d:')).map((k) => k.slice(2));
@@ -77,8 +78,10 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
     lastActionFailed: Boolean(lastCall && (lastCall.error !== undefined || !lastCall.results?.length)),
     supports(fact: Fact): boolean {
       if (fact.keys.some((k) => keys.has(k))) return true;
+      if (fact.kind !== 'name') return false;
       // names the user typed in lower case, or that sit inside a longer value ("71 Saint Peter")
-      return fact.kind === 'name' && holdsWords(plainWords(nameKey(fact.text).slice(2)));
+      if (holdsWords(plainWords(nameKey(fact.text).slice(2)))) return true;
+      return ordinaryOpener(fact) && holdsWords(plainWords(fact.text.slice(fact.opener!.length)).replace(/^(?:(?:of|the|de) )+/, ''));
     },
     contradictions: (reply) => claims?.contradictions(reply, turns) ?? [],
     violationAt(text: string, finished: boolean): Violation | undefined {
@@ -97,6 +100,10 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
       return found.sort((a, b) => a.from - b.from)[0];
     },
   };
+  /** True when a name's first word opens its sentence and the conversation uses it in lower case: not part of the name ("Book Hilton Tower?"). */
+  function ordinaryOpener(fact: Fact): boolean {
+    return fact.opener !== undefined && lowerCaseWords.has(fact.opener.toLowerCase());
+  }
   /** True when the conversation holds these (plain) words in a row. */
   function holdsWords(words: string): boolean {
     return plain.includes(` ${words} `);
@@ -115,9 +122,9 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
       return n < 0 ? offset + day[0].length : n < day[0].length ? offset + n : 0;
     }
     if (fact.kind === 'name') {
-      const words = [...fact.text.matchAll(/\S+/g)];
+      const words = [...fact.text.matchAll(/\S+/g)].slice(ordinaryOpener(fact) ? 1 : 0);
       const held = words.findIndex((_, i) => !holdsWords(plainWords(words.slice(0, i + 1).map((w) => w[0]).join(' '))));
-      return held <= 0 ? 0 : words[held].index!;
+      return held < 0 ? 0 : words[held].index!;
     }
     const digits = [...fact.text.matchAll(/\d/g)];
     if (digits.length === 0) return 0;

@@ -2,8 +2,10 @@
  * Facts a reply states: the things a customer-service bot must not invent —
  * e-mails, URLs, phone numbers, amounts, times, dates, other digit strings
  * (order numbers, counts) and names (capitalized words not opening a
- * sentence). Each fact has a normalized key, so "11:30 am" and an action's
- * "11:30", "March 7th" and "2019-03-07", "$25" and "25.00" match.
+ * sentence; a capitalized word opening one joins the name after it unless it
+ * is a word sentences open with, so "Doublett By Hilton Hotel" is one name).
+ * Each fact has a normalized key, so "11:30 am" and an action's "11:30",
+ * "March 7th" and "2019-03-07", "$25" and "25.00" match.
  */
 
 export type FactKind = 'email' | 'url' | 'phone' | 'money' | 'time' | 'date' | 'number' | 'name';
@@ -14,12 +16,28 @@ export interface Fact {
   text: string;
   /** Normalized forms; a fact is supported when any of them is among the conversation's. */
   keys: string[];
+  /**
+   * A name's first word when it opens a sentence: it may be an ordinary word
+   * ("Book Hilton Tower?") or part of the name ("Doublett By Hilton Hotel");
+   * the check decides by whether the conversation uses it in lower case.
+   */
+  opener?: string;
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH_RE = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 /** Capitalized words that are not names wherever they stand. */
 const NOT_NAMES = new Set(['i', "i'm", "i'll", "i've", "i'd", 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'please', 'sorry', 'yes', 'no', 'mr', 'mrs', 'ms', 'dr']);
+/** Words sentences open with that never start a name after them ("The Hilton", "Your UPS parcel"). */
+const SENTENCE_OPENERS = new Set(
+  ("a an the this that these those there here it its it's i'm you your you're we our they their he his she her my me " +
+    'at in on by for from with to of and but or so also then now today tomorrow yes sure great good perfect alright ' +
+    "how what when where which who why would could can do does did is are was were will shall should may might must let " +
+    "there's here's that's what's unfortunately enjoy welcome congratulations oh well just all both each every some any one " +
+    'another other not only maybe perhaps thank hope glad happy nice try play book call visit check see go get find make take have pick choose ' +
+    'once after before if while since because as until unless though although'
+  ).split(' '),
+);
 
 interface Rule {
   kind: FactKind;
@@ -74,18 +92,23 @@ function names(text: string): Array<Fact & { at: number }> {
   while ((m = re.exec(text))) {
     let words = m[0].split(/\s+/);
     let at = m.index;
+    let opener: string | undefined;
     if (opensSentence(text, at)) {
-      at += words[0].length + 1;
-      words = words.slice(1);
-      while (words.length && /^(of|the|de)$/.test(words[0])) {
+      const first = words[0].toLowerCase().replace(/[’]/g, "'");
+      if (words.length > 1 && !SENTENCE_OPENERS.has(first) && !NOT_NAMES.has(first) && !MONTHS.includes(first)) opener = words[0];
+      else {
         at += words[0].length + 1;
         words = words.slice(1);
+        while (words.length && /^(of|the|de)$/.test(words[0])) {
+          at += words[0].length + 1;
+          words = words.slice(1);
+        }
       }
     }
-    words = words.filter((w) => !NOT_NAMES.has(w.toLowerCase().replace(/[’]/g, "'")));
-    if (!words.length || MONTHS.includes(words[0].toLowerCase())) continue;
+    words = words.filter((w, i) => (opener !== undefined && i === 0) || !NOT_NAMES.has(w.toLowerCase().replace(/[’]/g, "'")));
+    if (!words.length || MONTHS.includes(words[0].toLowerCase()) || (opener !== undefined && words.length === 1)) continue;
     const phrase = words.join(' ');
-    out.push({ kind: 'name', text: phrase, keys: [nameKey(phrase)], at });
+    out.push({ kind: 'name', text: phrase, keys: [nameKey(phrase)], at, ...(opener !== undefined ? { opener } : {}) });
   }
   return out;
 }

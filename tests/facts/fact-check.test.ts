@@ -25,6 +25,34 @@ describe('extractFacts', () => {
       ['name', 'Chevrolet Cruze'], ['name', 'Union Station'],
     ]);
     expect(facts('Your appointment has been confirmed.')).toEqual([]);
+    expect(facts('The Hilton Tower has rooms.')).toEqual([['name', 'Hilton Tower']]);
+  });
+
+  it('keeps a name whole when its first word opens the sentence', () => {
+    expect(facts('Doubletree By Hilton Hotel has rooms.')).toEqual([['name', 'Doubletree By Hilton Hotel']]);
+    expect(facts('Glad I could help.')).toEqual([]);
+  });
+});
+
+describe('a name opening a sentence', () => {
+  const hotel = factSupport([
+    { speaker: 'user', text: 'can you book a hotel in portland for me?' },
+    { speaker: 'action', text: '', name: 'SearchHotel', parameters: { city: 'Portland' }, results: [{ hotel_name: 'Doubletree By Hilton Hotel Portland' }, { hotel_name: 'Hilton Tower' }] },
+  ]);
+
+  it('passes the name the action answered, and an ordinary first word before one', () => {
+    expect(checkReply('Doubletree By Hilton Hotel Portland has rooms.', hotel).passed).toBe(true);
+    expect(checkReply('Book Hilton Tower then?', hotel).passed).toBe(true);
+    expect(checkReply('The Hilton Tower is nice.', hotel).passed).toBe(true);
+    expect(checkReply('Reserve the Hilton Tower?', factSupport([{ speaker: 'user', text: 'reserve a room' }, { speaker: 'bot', text: 'At the Hilton Tower?' }])).passed).toBe(true);
+  });
+
+  it('stops a name invented around a held one', () => {
+    expect(checkReply('Doublett By Hilton Hotel Portland has rooms.', hotel).unsupported).toEqual(['Doublett By Hilton Hotel Portland']);
+    // where it goes wrong: its first word, so a candidate written under the check changes that word
+    expect(hotel.violationAt('Doublett By Hilton Hotel Portland has rooms.', true)).toEqual({ from: 0, to: 1 });
+    expect(hotel.violationAt('Book Hilton Palace then?', true)?.from).toBe('Book Hilton '.length);
+    expect(hotel.violationAt('Book Marriott then?', true)?.from).toBe('Book '.length);
   });
 });
 
