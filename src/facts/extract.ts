@@ -105,7 +105,7 @@ function names(text: string): Array<Fact & { at: number }> {
         }
       }
     }
-    words = words.filter((w, i) => (opener !== undefined && i === 0) || !NOT_NAMES.has(w.toLowerCase().replace(/[’]/g, "'")));
+    words = words.filter((w) => !NOT_NAMES.has(w.toLowerCase().replace(/[’]/g, "'")));
     if (!words.length || MONTHS.includes(words[0].toLowerCase()) || (opener !== undefined && words.length === 1)) continue;
     const phrase = words.join(' ');
     out.push({ kind: 'name', text: phrase, keys: [nameKey(phrase)], at, ...(opener !== undefined ? { opener } : {}) });
