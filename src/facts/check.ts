@@ -70,10 +70,11 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
   const keys = new Set<string>();
   for (const text of texts) for (const key of supportKeys(text)) keys.add(key);
   const plain = ` ${texts.map(plainWords).join(' \u0000 ')} `;
-  const lowerCaseWords = new Set(texts.flatMap((text) => text.match(/(?<![\p{L}'’])\p{Ll}[\p{Ll}'’]*/gu) ?? []));
+  // read only when a reply needs them: most replies hold no name opening a sentence, and only replies being written need digit runs
+  let lowerCaseWords: Set<string> | undefined;
+  let digitRuns: string[] | undefined;
   const last = turns[turns.length - 1];
   const lastCall = last ? actionOf(last) : undefined;
-  const digitRuns = [...keys].filter((k) => k.startsWith('d:')).map((k) => k.slice(2));
   const support: FactSupport = {
     lastActionFailed: Boolean(lastCall && (lastCall.error !== undefined || !lastCall.results?.length)),
     supports(fact: Fact): boolean {
@@ -102,7 +103,9 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
   };
   /** True when a name's first word opens its sentence and the conversation uses it in lower case: not part of the name ("Book Hilton Tower?"). */
   function ordinaryOpener(fact: Fact): boolean {
-    return fact.opener !== undefined && lowerCaseWords.has(fact.opener.toLowerCase());
+    if (fact.opener === undefined) return false;
+    lowerCaseWords ??= new Set(texts.flatMap((text) => text.match(/(?<![\p{L}'’])\p{Ll}[\p{Ll}'’]*/gu) ?? []));
+    return lowerCaseWords.has(fact.opener.toLowerCase());
   }
   /** True when the conversation holds these (plain) words in a row. */
   function holdsWords(words: string): boolean {
@@ -128,6 +131,7 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
     }
     const digits = [...fact.text.matchAll(/\d/g)];
     if (digits.length === 0) return 0;
+    digitRuns ??= [...keys].filter((k) => k.startsWith('d:')).map((k) => k.slice(2));
     const n = prefixLength(digits.map((d) => d[0]).join(''), digitRuns);
     return n < 0 ? fact.text.length : n < digits.length ? digits[n].index! : 0;
   }
