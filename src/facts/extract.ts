@@ -28,10 +28,10 @@ const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 
 const MONTH_RE = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 /** Capitalized words that are not names wherever they stand. */
 const NOT_NAMES = new Set(['i', "i'm", "i'll", "i've", "i'd", 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'please', 'sorry', 'yes', 'no', 'mr', 'mrs', 'ms', 'dr']);
-/** Words sentences open with that never start a name after them ("The Hilton", "Your UPS parcel"). */
+/** Words sentences open with that never start a name after them ("The Hilton", "Your UPS parcel"); the words of NOT_NAMES are such words too. */
 const SENTENCE_OPENERS = new Set(
-  ("a an the this that these those there here it its it's i'm you your you're we our they their he his she her my me " +
-    'at in on by for from with to of and but or so also then now today tomorrow yes sure great good perfect alright ' +
+  ("a an the this that these those there here it its it's you your you're we our they their he his she her my me " +
+    'at in on by for from with to of and but or so also then now today tomorrow sure great good perfect alright ' +
     "how what when where which who why would could can do does did is are was were will shall should may might must let " +
     "there's here's that's what's unfortunately enjoy welcome congratulations oh well just all both each every some any one " +
     'another other not only maybe perhaps thank hope glad happy nice try play book call visit check see go get find make take have pick choose ' +
