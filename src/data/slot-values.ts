@@ -7,7 +7,7 @@
  * (and `time~hour` "4 pm") for "14:25", `date~long` "March 7th" for "2019-03-07".
  */
 import { isBotSide, type ActionValue, type Dialogue, type Turn } from './dialogue.ts';
-import { prepareTurn, slotSpans, type SlotValues } from '../tokenizer/index.ts';
+import { isSlotField, prepareTurn, slotSpans, type SlotValues } from '../tokenizer/index.ts';
 
 /** A field earns a slot token when replies state its value at least this often. */
 export const MIN_SLOT_USES = 20;
@@ -15,8 +15,6 @@ export const MIN_SLOT_USES = 20;
 export const MAX_SLOTS = 256;
 
 const NONE: SlotValues = new Map();
-/** Field names a slot token can carry. */
-const SLOT_FIELD = /^[^<>\s]{1,64}$/;
 
 /**
  * The slot values in effect before each turn and, last, after all of them
@@ -90,7 +88,7 @@ export function learnSlotFields(dialogues: Iterable<Dialogue>, minUses = MIN_SLO
     });
   }
   return [...uses]
-    .filter(([field, n]) => n >= minUses && SLOT_FIELD.test(field))
+    .filter(([field, n]) => n >= minUses && isSlotField(field))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, maxSlots)
     .map(([field]) => field);

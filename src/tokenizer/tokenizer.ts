@@ -36,6 +36,11 @@ export const ACTION_TOKEN = '<act>';
 const SLOT_TOKEN = /^<slot:([^<>\s]{1,64})>$/;
 const slotToken = (field: string) => `<slot:${field}>`;
 
+/** True when a field name can carry a slot token: 1–64 characters without spaces or angle brackets. */
+export function isSlotField(field: string): boolean {
+  return SLOT_TOKEN.test(slotToken(field));
+}
+
 /** The values a reply's slot tokens stand for: field → value. */
 export type SlotValues = ReadonlyMap<string, string>;
 
@@ -146,7 +151,7 @@ export class Tokenizer {
   /** This tokenizer with a slot token for each of `fields` after `<act>` (replacing any it had); it must have `<act>`. */
   withSlots(fields: readonly string[]): Tokenizer {
     if (this.act === undefined) throw new ColloquyError('tokenizer_invalid', 'Slot tokens follow <act>: this tokenizer has none');
-    const bad = fields.find((f) => !SLOT_TOKEN.test(slotToken(f)));
+    const bad = fields.find((f) => !isSlotField(f));
     if (bad !== undefined) throw new ColloquyError('tokenizer_invalid', `A slot field must be 1–64 characters without spaces or angle brackets, got ${JSON.stringify(bad)}`);
     return new Tokenizer(this.merges, true, this.digits, [...new Set(fields)]);
   }
@@ -254,7 +259,8 @@ export class Tokenizer {
     const bytes = this.bytesOf(id);
     if (id < BYTE_OFFSET) return SPECIAL_TOKENS[id];
     if (id === this.act) return ACTION_TOKEN;
-    if (this.act !== undefined && id > this.act && id < this.vocabSize) return slotToken(this.slotFields[id - this.act - 1]);
+    const field = this.slotFieldOf(id);
+    if (field !== undefined) return slotToken(field);
     try {
       return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
@@ -275,11 +281,14 @@ export class Tokenizer {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
       throw new ColloquyError('token_id_invalid', `Token id ${id} is outside the vocabulary (0..${this.vocabSize - 1})`);
     }
-    if (slots && this.act !== undefined && id > this.act) {
-      const value = slots.get(this.slotFields[id - this.act - 1]);
-      return value === undefined ? this.tokenBytes[id] : UTF8.encode(normalizeText(value));
-    }
-    return this.tokenBytes[id];
+    const field = this.slotFieldOf(id);
+    const value = field === undefined ? undefined : slots?.get(field);
+    return value === undefined ? this.tokenBytes[id] : UTF8.encode(normalizeText(value));
+  }
+
+  /** The field of a slot token's id (undefined for any other id). */
+  private slotFieldOf(id: number): string | undefined {
+    return this.act !== undefined && id > this.act ? this.slotFields[id - this.act - 1] : undefined;
   }
 
   /** BPE for one pre-tokenized word, cached (oldest entries evicted past CACHE_LIMIT). */
