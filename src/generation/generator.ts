@@ -125,8 +125,8 @@ export class LstmGenerator implements Generator {
       const tok = this.model.tokenizer;
       const prompt = encodeContext(tok, history, o.contextTokens);
       // slot tokens write the newest action's values; a field it did not answer cannot be written
-      const slots = slotValuesAfter(history);
-      const unanswered = tok.slotFields.filter((field) => !slots.has(field)).map((field) => tok.slotId(field)!);
+      const slots = tok.slotFields.length > 0 ? slotValuesAfter(history) : undefined;
+      const unanswered = tok.slotFields.filter((field) => !slots!.has(field)).map((field) => tok.slotId(field)!);
       const ctx: SearchContext = { decoder: this.decoder, cache: this.cache, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot, ...(tok.act !== undefined ? [tok.act] : []), ...unanswered], opts: o };
       const stream = tok.createStreamDecoder(slots);
       const onToken = (id: number) => {
