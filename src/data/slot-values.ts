@@ -1,10 +1,17 @@
 /**
  * The values a reply's slot tokens stand for at each point of a dialogue —
- * the newest action's first result record, then its parameters (a field both
- * hold takes the record's value) — and which fields a corpus's replies state
- * often enough to earn a slot token. A time or a date also stands in the form
- * replies say it, under the field's name with a suffix: `time~ampm` "2:25 pm"
- * (and `time~hour` "4 pm") for "14:25", `date~long` "March 7th" for "2019-03-07".
+ * the newest action's result record in focus, then its parameters (a field
+ * both hold takes the record's value) — and which fields a corpus's replies
+ * state often enough to earn a slot token. A time or a date also stands in the
+ * form replies say it, under the field's name with a suffix: `time~ampm`
+ * "2:25 pm" (and `time~hour` "4 pm") for "14:25", `date~long` "March 7th" for
+ * "2019-03-07".
+ *
+ * The record in focus is the first until a reply offers the next one ("How
+ * about another?" — "There is also Sino…"): the next record's values stand
+ * under `next:field` (where they differ from the focus record's), and a reply
+ * that states one of them moves the focus there, so that "what's its address?"
+ * is then answered from the record the bot offered last.
  */
 import { isBotSide, type ActionValue, type Dialogue, type Turn } from './dialogue.ts';
 import { isSlotField, prepareTurn, slotSpans, type SlotValues } from '../tokenizer/index.ts';
@@ -13,12 +20,15 @@ import { isSlotField, prepareTurn, slotSpans, type SlotValues } from '../tokeniz
 export const MIN_SLOT_USES = 20;
 /** At most this many slot tokens (the most used fields). */
 export const MAX_SLOTS = 256;
+/** What a field of the record after the one in focus is called. */
+export const NEXT_RECORD = 'next:';
 
 const NONE: SlotValues = new Map();
 
 /**
  * The slot values in effect before each turn and, last, after all of them
- * (`turns.length + 1` entries): those of the newest action turn so far.
+ * (`turns.length + 1` entries): those of the newest action turn so far, at
+ * the record in focus.
  *
  * @example
  * slotValuesAt([user, { speaker: 'action', name: 'order_lookup', parameters: { order: '48213' }, results: [{ status: 'shipped' }], text: '…' }])[2];
@@ -26,25 +36,54 @@ const NONE: SlotValues = new Map();
  */
 export function slotValuesAt(turns: readonly Turn[]): SlotValues[] {
   const out: SlotValues[] = [NONE];
-  for (const turn of turns) out.push(turn.speaker === 'action' ? valuesOf(turn) : out[out.length - 1]);
+  let action: Turn | undefined;
+  let focus = 0;
+  for (const turn of turns) {
+    let values = out[out.length - 1];
+    if (turn.speaker === 'action') {
+      [action, focus] = [turn, 0];
+      values = valuesOf(turn, focus);
+    } else if (action && isBotSide(turn.speaker) && offersNext(turn.text, values)) {
+      values = valuesOf(action, ++focus);
+    }
+    out.push(values);
+  }
   return out;
 }
 
-/** The slot values after all of `turns`: the newest action's (none without one). */
+/** The slot values after all of `turns`: the newest action's, at the record in focus (none without an action). */
 export function slotValuesAfter(turns: readonly Turn[]): SlotValues {
-  for (let i = turns.length - 1; i >= 0; i--) if (turns[i].speaker === 'action') return valuesOf(turns[i]);
-  return NONE;
+  let i = turns.length - 1;
+  while (i >= 0 && turns[i].speaker !== 'action') i--;
+  return i < 0 ? NONE : slotValuesAt(turns.slice(i)).at(-1)!;
 }
 
-function valuesOf(turn: Turn): SlotValues {
+/** True when a bot turn states a value of the record after the one in focus. */
+function offersNext(text: string, values: SlotValues): boolean {
+  return slotSpans(prepareTurn(text), values).some((span) => span.key.startsWith(NEXT_RECORD));
+}
+
+function valuesOf(turn: Turn, focus: number): SlotValues {
+  const values = recordValues(turn.results?.[focus]);
+  for (const [field, value] of Object.entries(turn.parameters ?? {})) if (!values.has(field) && value.trim()) values.set(field, value);
+  withSpokenForms(values);
+  const next = recordValues(turn.results?.[focus + 1]);
+  withSpokenForms(next);
+  for (const [field, value] of next) if (values.get(field) !== value) values.set(NEXT_RECORD + field, value);
+  return values;
+}
+
+function recordValues(record: Record<string, ActionValue> | undefined): Map<string, string> {
   const values = new Map<string, string>();
-  for (const [field, value] of Object.entries(turn.results?.[0] ?? {})) {
+  for (const [field, value] of Object.entries(record ?? {})) {
     const text = valueText(value);
     if (text !== undefined) values.set(field, text);
   }
-  for (const [field, value] of Object.entries(turn.parameters ?? {})) if (!values.has(field) && value.trim()) values.set(field, value);
-  for (const [field, value] of [...values]) for (const [suffix, form] of spokenForms(value)) values.set(`${field}~${suffix}`, form);
   return values;
+}
+
+function withSpokenForms(values: Map<string, string>): void {
+  for (const [field, value] of [...values]) for (const [suffix, form] of spokenForms(value)) values.set(`${field}~${suffix}`, form);
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

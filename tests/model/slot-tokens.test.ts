@@ -1,14 +1,16 @@
 /**
  * Slot tokens end to end: training learns which action fields the replies
  * state, a reply states the value the newest action answered — one the model
- * never saw in training too — exactly, and never a field no action answered.
+ * never saw in training too — exactly, and never a field no action answered;
+ * asked for another, it offers the lookup's next record, and questions after
+ * that are answered from the record it offered.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionTurn } from '../../src/data/action-text.ts';
 import type { Dialogue, Turn } from '../../src/data/dialogue.ts';
-import { learnSlotFields, slotValuesAt } from '../../src/data/slot-values.ts';
+import { learnSlotFields, slotValuesAfter, slotValuesAt } from '../../src/data/slot-values.ts';
 import { encodeContext, encodeDialogue } from '../../src/model/encode.ts';
 import { loadModel } from '../../src/model/model-dir.ts';
 import { openGenerator, tempDir, tinyCorpus, trainTinyModel, user } from '../helpers/tiny.ts';
@@ -23,13 +25,24 @@ function carrierCorpus(): Dialogue[] {
   });
 }
 
+/** A search that found several carriers: the bot offers the first, and the next when asked for another. */
+const search = (...carriers: string[]): Turn => actionTurn({ name: 'find_carrier', parameters: { size: 'small' }, results: carriers.map((carrier, n) => ({ carrier, price: `${4 + n}.50` })) });
+const bot = (text: string): Turn => ({ speaker: 'bot', text });
+
+function offerCorpus(): Dialogue[] {
+  return Array.from({ length: 32 }, (_, n) => {
+    const [a, b, c] = [0, 3, 5].map((k) => CARRIERS[(n + k) % CARRIERS.length]);
+    return { id: `offer-${n}`, turns: [user('Which carrier can take a small parcel?'), search(a, b, c), bot(`${a} can take it.`), user('Any other carrier?'), bot(`How about ${b}?`), user('What does it cost?'), bot(`${b} costs ${4 + 1}.50.`)] };
+  });
+}
+
 let root: string;
 let trained: string;
 
 beforeAll(async () => {
   root = await tempDir('slot-tokens');
   trained = path.join(root, 'trained');
-  await trainTinyModel(trained, 'wasm', { dialogues: [...tinyCorpus(8), ...carrierCorpus()], training: { epochs: 30 } });
+  await trainTinyModel(trained, 'wasm', { dialogues: [...tinyCorpus(8), ...carrierCorpus(), ...offerCorpus()], training: { epochs: 30 } });
 }, 240_000);
 
 afterAll(async () => {
@@ -59,6 +72,19 @@ describe('slot values in a dialogue', () => {
   it('earn a slot token only for fields the replies state often enough', () => {
     expect(learnSlotFields(carrierCorpus())).toEqual(['carrier']);
     expect(learnSlotFields(carrierCorpus().slice(0, 10))).toEqual([]);
+    expect(learnSlotFields(offerCorpus())).toEqual(['carrier', 'next:carrier', 'price']);
+  });
+
+  it('come from the record the bot offered last: the next record’s differing values stand under next:', () => {
+    const turns = [user('Which carrier?'), search('UPS', 'DHL', 'GLS'), bot('UPS can take it.'), user('Any other?'), bot('How about DHL?'), user('And another?'), bot('How about GLS?')];
+    const at = slotValuesAt(turns);
+    expect(Object.fromEntries(at[2])).toEqual({ carrier: 'UPS', price: '4.50', size: 'small', 'next:carrier': 'DHL', 'next:price': '5.50' });
+    expect(at[4]).toBe(at[3]); // the user's words never move the focus
+    expect(Object.fromEntries(at[5])).toEqual({ carrier: 'DHL', price: '5.50', size: 'small', 'next:carrier': 'GLS', 'next:price': '6.50' });
+    expect(Object.fromEntries(at[7])).toEqual({ carrier: 'GLS', price: '6.50', size: 'small' });
+    expect(slotValuesAfter(turns)).toEqual(at[7]);
+    // a new action starts again at its first record
+    expect(slotValuesAfter([...turns, search('DPD', 'UPS')]).get('carrier')).toBe('DPD');
   });
 });
 
@@ -67,7 +93,7 @@ describe('a model trained with slot tokens', () => {
     const model = await loadModel(trained);
     try {
       const tok = model.tokenizer;
-      expect(tok.slotFields).toEqual(['carrier']);
+      expect(tok.slotFields).toEqual(['carrier', 'next:carrier', 'price']);
       const slot = tok.slotId('carrier')!;
       const turns = carrierCorpus()[0].turns;
       const { ids, target } = encodeDialogue(tok, turns);
@@ -94,6 +120,21 @@ describe('a model trained with slot tokens', () => {
       let streamed = '';
       for await (const piece of stream) streamed += piece;
       expect(streamed).toBe('It goes with Parcelforce today.');
+    } finally {
+      close();
+    }
+  });
+
+  it('offers the next record when asked for another, then answers from it', async () => {
+    const { generator, close } = await openGenerator(trained, 'wasm');
+    try {
+      const found = [user('Which carrier can take a small parcel?'), search('Royal Mail', 'Parcelforce', 'DHL'), bot('Royal Mail can take it.')];
+      expect((await generator.reply([...found, user('Any other carrier?')]).result).text).toBe('How about Parcelforce?');
+      const offered = [...found, user('Any other carrier?'), bot('How about Parcelforce?'), user('What does it cost?')];
+      expect((await generator.reply(offered).result).text).toBe('Parcelforce costs 5.50.');
+      // with one record there is no other to offer: the next carrier cannot be written
+      const single = [user('Which carrier can take a small parcel?'), search('Royal Mail'), bot('Royal Mail can take it.'), user('Any other carrier?')];
+      expect((await generator.reply(single).result).text).not.toMatch(/How about\s*\?/);
     } finally {
       close();
     }
