@@ -145,10 +145,10 @@ function trainingDistance(index: NeighbourIndex, train: Message[]): number {
 }
 
 /**
- * How far a tenth of the training messages (held out at random) sit from the
- * rest once every other message at least `similarity` alike to one of them
- * (crowd paraphrases of the same request) is left out too: the share left out,
- * and the held-out messages' median distance to what remains.
+ * How far every tenth training message, held out, sits from the rest once
+ * every other message at least `similarity` alike to one of them (crowd
+ * paraphrases of the same request) is left out too: the share left out, and
+ * the held-out messages' median distance to what remains.
  */
 function withoutNearDuplicates(train: Message[], similarity: number) {
   const texts = [...new Set(train.map((m) => m.text))];
