@@ -94,7 +94,7 @@ function names(text: string): Array<Fact & { at: number }> {
     let at = m.index;
     let opener: string | undefined;
     if (opensSentence(text, at)) {
-      const first = words[0].toLowerCase().replace(/[’]/g, "'");
+      const first = folded(words[0]);
       if (words.length > 1 && !SENTENCE_OPENERS.has(first) && !NOT_NAMES.has(first) && !MONTHS.includes(first)) opener = words[0];
       else {
         at += words[0].length + 1;
@@ -105,7 +105,7 @@ function names(text: string): Array<Fact & { at: number }> {
         }
       }
     }
-    words = words.filter((w) => !NOT_NAMES.has(w.toLowerCase().replace(/[’]/g, "'")));
+    words = words.filter((w) => !NOT_NAMES.has(folded(w)));
     if (!words.length || MONTHS.includes(words[0].toLowerCase()) || (opener !== undefined && words.length === 1)) continue;
     const phrase = words.join(' ');
     out.push({ kind: 'name', text: phrase, keys: [nameKey(phrase)], at, ...(opener !== undefined ? { opener } : {}) });
@@ -120,7 +120,7 @@ function opensSentence(text: string, at: number): boolean {
 
 /** `n:` plus a name's lowercase words: how names are compared (users type them in lower case). */
 export function nameKey(phrase: string): string {
-  return `n:${phrase.toLowerCase().replace(/[’]/g, "'").replace(/'s$/, '').replace(/\s+/g, ' ')}`;
+  return `n:${folded(phrase).replace(/'s$/, '').replace(/\s+/g, ' ')}`;
 }
 
 function digitKey(s: string): string {
@@ -154,4 +154,9 @@ function monthOf(text: string): number | undefined {
   const word = /[a-z]{3,}/i.exec(text.replace(/^\d+\w*\s+(of\s+)?/i, ''))?.[0].toLowerCase();
   const i = word ? MONTHS.findIndex((name) => name.startsWith(word.slice(0, 3))) : -1;
   return i >= 0 ? i + 1 : undefined;
+}
+
+/** Lower case with a typographic apostrophe as a plain one, as NOT_NAMES, SENTENCE_OPENERS and name keys spell words. */
+function folded(text: string): string {
+  return text.toLowerCase().replace(/’/g, "'");
 }
