@@ -98,9 +98,8 @@ if (flags.clinc) {
   out(await networkAlone(clincScorer, val, oos));
   out(`  anchor (TF-IDF nearest training query, same run): intent accuracy ${pct(anchor.intentAccuracy)}, recall ${pct(anchor.recall)} at 5 %, AUROC ${anchor.auroc.toFixed(3)}`);
   out(`  median TF-IDF distance to the nearest training query: a training query to the others ${trainingDistance(anchor.index, train).toFixed(3)}, a validation query ${anchor.medianDistance.toFixed(3)} (held-out training turns, where the threshold is chosen, sit closer to the rest than new queries do)`);
-  for (const similarity of [0.9, 0.8, 0.7]) {
-    const r = withoutNearDuplicates(train, similarity);
-    out(`  training turns with TF-IDF similarity ≥ ${similarity} to a held-out one left out: ${pct(r.dropped)} of them; median distance of a held-out turn ${r.heldOut.toFixed(3)}`);
+  for (const r of withoutNearDuplicates(train, [0.9, 0.8, 0.7])) {
+    out(`  training turns with TF-IDF similarity ≥ ${r.similarity} to a held-out one left out: ${pct(r.dropped)} of them; median distance of a held-out turn ${r.heldOut.toFixed(3)}`);
   }
 
   if (flags.sgd) {
@@ -147,17 +146,20 @@ function trainingDistance(index: NeighbourIndex, train: Message[]): number {
 /**
  * How far every tenth training message, held out, sits from the rest once
  * every other message at least `similarity` alike to one of them (crowd
- * paraphrases of the same request) is left out too: the share left out, and
- * the held-out messages' median distance to what remains.
+ * paraphrases of the same request) is left out too: for each similarity, the
+ * share left out and the held-out messages' median distance to what remains.
  */
-function withoutNearDuplicates(train: Message[], similarity: number) {
+function withoutNearDuplicates(train: Message[], similarities: number[]) {
   const texts = [...new Set(train.map((m) => m.text))];
   const heldOut = texts.filter((_, i) => i % 10 === 0);
   const rest = texts.filter((_, i) => i % 10 !== 0);
   const all = new NeighbourIndex(rest);
-  const alike = new Set(heldOut.flatMap((t) => all.nearestMany(t, 20).filter((h) => h.similarity >= similarity).map((h) => h.index)));
-  const kept = new NeighbourIndex(rest.filter((_, i) => !alike.has(i)));
-  return { dropped: alike.size / rest.length, heldOut: median(heldOut.map((t) => kept.distance(t))) };
+  const nearest = heldOut.flatMap((t) => all.nearestMany(t, 20));
+  return similarities.map((similarity) => {
+    const alike = new Set(nearest.filter((h) => h.similarity >= similarity).map((h) => h.index));
+    const kept = new NeighbourIndex(rest.filter((_, i) => !alike.has(i)));
+    return { similarity, dropped: alike.size / rest.length, heldOut: median(heldOut.map((t) => kept.distance(t))) };
+  });
 }
 
 /** The same scorer without its nearest neighbours and intent uncertainty: its networks alone (the scorer before the neighbour index). */
