@@ -8,6 +8,7 @@ import { ColloquyError } from '../errors.ts';
 import { MESSAGE_KINDS, type MessageKind } from '../engine/understanding.ts';
 import { BUILTIN_EXAMPLES } from './builtin-examples.ts';
 import { DENSE_FEATURES, denseFeatures, featureRows, hash, words, type FeatureSpace } from './features.ts';
+import { examplesInContext } from './kind-examples.ts';
 import { auroc, rateAtOrAbove, thresholdForRate } from './metrics.ts';
 import { NeighbourIndex } from './neighbours.ts';
 import { Network, seededRandom } from './network.ts';
@@ -114,7 +115,10 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
   const train = distinct.slice(heldCount, heldCount + o.maxInDomain);
 
   const extra: ScorerExample[] = [];
-  if (o.builtins !== false) for (const [kind, texts] of Object.entries(BUILTIN_EXAMPLES)) for (const text of texts) extra.push({ text, kind: kind as MessageKind });
+  if (o.builtins !== false) {
+    for (const [kind, texts] of Object.entries(BUILTIN_EXAMPLES)) for (const text of texts) extra.push({ text, kind: kind as MessageKind });
+    extra.push(...examplesInContext(BUILTIN_EXAMPLES, train.map((t) => t.text), rand));
+  }
   // a fifth of the out-of-scope examples stay out of training to show what the threshold catches
   const oodHeld: string[] = [];
   for (const text of o.outOfScope ?? []) {
