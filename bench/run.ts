@@ -92,6 +92,9 @@ async function generationRow(model: LoadedModel, history: Turn[], tokens: number
   }
 }
 
+/** Rounds of the lookup's time-to-first-token pair: one sample varies by ±30 % on a shared machine, the ratio is the figure. */
+const LOOKUP_TTFT_ROUNDS = quick ? 3 : 11;
+
 /** Time to first token and ms/token with an action turn after the last user turn vs the same history without it, in the same rounds. */
 async function lookupRow(model: LoadedModel, history: Turn[], lookup: Turn, tokens: number) {
   const decoder = new StepDecoder(model.params);
@@ -100,14 +103,16 @@ async function lookupRow(model: LoadedModel, history: Turn[], lookup: Turn, toke
     const withLookup = [...history, lookup];
     const prompts = { without: encodeContext(model.tokenizer, history, 1024), with: encodeContext(model.tokenizer, withLookup, 1024) };
     const eot = model.tokenizer.eot;
-    carriedMsPerToken(decoder, prompts.with, 10, eot); // warm-up
-    const r = await interleaved({
-      ttftWithout: () => timeToFirstToken(generator, history),
-      ttftWith: () => timeToFirstToken(generator, withLookup),
+    // warm-up: a first reply to each history costs up to twice a later one, which three rounds did not even out
+    carriedMsPerToken(decoder, prompts.with, 10, eot);
+    await timeToFirstToken(generator, history);
+    await timeToFirstToken(generator, withLookup);
+    const ttft = await interleaved({ ttftWithout: () => timeToFirstToken(generator, history), ttftWith: () => timeToFirstToken(generator, withLookup) }, LOOKUP_TTFT_ROUNDS);
+    const carried = await interleaved({
       carriedWithout: () => carriedMsPerToken(decoder, prompts.without, tokens, eot),
       carriedWith: () => carriedMsPerToken(decoder, prompts.with, tokens, eot),
     });
-    return { ...r, tokensWithout: prompts.without.length, tokensWith: prompts.with.length };
+    return { ...ttft, ...carried, tokensWithout: prompts.without.length, tokensWith: prompts.with.length };
   } finally {
     generator.dispose();
     decoder.dispose();
