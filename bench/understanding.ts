@@ -72,7 +72,8 @@ out(`speed (${modelDir}, ${sample.length} messages × ${rounds} rounds, medians)
 
 // 2. kinds on sets of hand-written phrasings vs ordinary shop turns
 const share = (texts: string[], kind: string) => texts.filter((t) => scorer.understand(t).kind === kind).length / texts.length;
-const reacting = (texts: string[]) => texts.filter((t) => ['asks-for-person', 'frustrated'].includes(scorer.understand(t).kind)).length / texts.length;
+/** Whether the engine answers a message from its kind (hand-off or the apology) before looking at the out-of-scope score. */
+const reacts = (text: string) => ['asks-for-person', 'frustrated'].includes(scorer.understand(text).kind);
 /** Who wrote each set, and when: only a set whose misses nobody has studied is a clean held-out figure. */
 const PHRASING_SETS = [
   ['', 'set 1, written with the first built-in examples'],
@@ -87,7 +88,7 @@ for (const [suffix, about] of PHRASING_SETS) {
   const angry = fixture(`understanding-frustrated${suffix}.jsonl`);
   out(`kinds (${about}): "get me a person" ${pct(share(person, 'asks-for-person'))} of ${person.length} hand off; angry ${pct(share(angry, 'frustrated'))} of ${angry.length} get the apology`);
 }
-out(`  ordinary shop turns doing either: ${pct(reacting(fresh))} of ${fresh.length}`);
+out(`  ordinary shop turns doing either: ${pct(fresh.filter(reacts).length / fresh.length)} of ${fresh.length}`);
 out(`  anchor: the engine without a scorer hands off only on the literal /agent command (0 % of these) and never reads frustration`);
 
 // 3. the bundled model against CLINC150's out-of-scope queries, beside the confidence baseline
@@ -96,7 +97,7 @@ if (flags.clinc) {
   const r = await evaluateOod({ scorer, inDomain: fresh.map((text) => ({ text })), outOfScope: oos, generator, baselineTurns: 300 });
   const b = r.baseline!;
   out(`bundled shop bot: ${r.in_domain} fresh shop user turns vs ${r.out_of_scope} CLINC150 val out-of-scope — scorer AUROC ${r.ood_auroc.toFixed(3)}, fallback ${pct(r.ood_fallback_rate)} of out-of-scope / ${pct(r.in_domain_fallback_rate)} of shop turns at the stored threshold`);
-  const reachFallback = oos.filter((t) => !['asks-for-person', 'frustrated'].includes(scorer.understand(t).kind) && scorer.score(t) >= scorer.calibration.threshold).length / oos.length;
+  const reachFallback = oos.filter((t) => !reacts(t) && scorer.score(t) >= scorer.calibration.threshold).length / oos.length;
   out(`  what the engine does with those out-of-scope queries (a person request or frustration is read first): fallback ${pct(reachFallback)}, hand-off ${pct(share(oos, 'asks-for-person'))}, the apology ${pct(share(oos, 'frustrated'))}`);
   out(`  baseline (generator confidence, same run, ${b.in_domain}+${b.out_of_scope}): AUROC ${b.ood_auroc.toFixed(3)}, fallback ${pct(b.ood_fallback_rate)} / ${pct(b.in_domain_fallback_rate)} at −2.5, recall at 5 % false alarms ${pct(b.ood_recall_at_5pct_false_alarms)}`);
 
