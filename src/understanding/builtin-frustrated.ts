@@ -86,8 +86,11 @@ const BODY = [
   'my blood is boiling', "i'm so angry i could scream", 'i want to throw my phone', 'i could cry', "i'm pulling my hair out",
   "i'm shaking with anger", 'i am close to tears', "i'm gritting my teeth", 'my head is about to explode',
 ];
+/** "really? still not shipped?!": what has still not happened, or still not come. */
+const STILL_OPENER = ['', 'really? ', 'seriously? ', 'honestly? ', 'unreal. ', 'weeks later and '];
 const STILL_NOT = ['shipped', 'refunded', 'delivered', 'sorted', 'fixed', 'answered', 'here', 'resolved'];
 const STILL_NO = ['refund', 'parcel', 'reply', 'update', 'call back', 'answer', 'tracking', 'apology'];
+const STILL_END = ['?!', '??', '?', '!!', ''];
 
 const TEMPLATES: readonly Template[] = [
   [['this is ', "that's ", 'it is ', 'this is ', 'all of this is '], VERY, VERDICT],
@@ -109,8 +112,8 @@ const TEMPLATES: readonly Template[] = [
   [HOW_HARD, SIMPLE_TASK, ['?', '?!', '??', '', '!']],
   [BODY, ['', ' over this', ' right now', ' because of you', ' about this delivery', ' about my refund']],
   [BODY, SEP, ENOUGH],
-  [['', 'really? ', 'seriously? ', 'honestly? ', 'unreal. ', 'weeks later and '], ['still not ', 'yet again not '], STILL_NOT, ['?!', '??', '?', '!!', '']],
-  [['', 'really? ', 'seriously? ', 'honestly? ', 'unreal. ', 'weeks later and '], ['still no ', 'again no ', 'yet again no '], STILL_NO, ['?!', '??', '?', '!!', '']],
+  [STILL_OPENER, ['still not ', 'yet again not '], STILL_NOT, STILL_END],
+  [STILL_OPENER, ['still no ', 'again no ', 'yet again no '], STILL_NO, STILL_END],
   [OUTBURST, SEP, HOW_HARD, SIMPLE_TASK, ['?', '?!']],
   [["i'm ", 'i am '], VERY, FEEL, [' that ', ' because '], ['nobody called me back', 'nobody replies', 'my refund is late', 'you lost my parcel', 'you charged me twice', 'it is late again', 'you ignored me', 'nothing works']],
 ];
