@@ -51,13 +51,6 @@ export function slotValuesAt(turns: readonly Turn[]): SlotValues[] {
   return out;
 }
 
-/** The slot values after all of `turns`: the newest action's, at the record in focus (none without an action). */
-export function slotValuesAfter(turns: readonly Turn[]): SlotValues {
-  let i = turns.length - 1;
-  while (i >= 0 && turns[i].speaker !== 'action') i--;
-  return i < 0 ? NONE : slotValuesAt(turns.slice(i)).at(-1)!;
-}
-
 /** True when a bot turn states a value of the record after the one in focus. */
 function offersNext(text: string, values: SlotValues): boolean {
   return slotSpans(prepareTurn(text), values).some((span) => span.key.startsWith(NEXT_RECORD));

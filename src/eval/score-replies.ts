@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { encodeContext } from '../model/encode.ts';
-import { slotValuesAfter } from '../data/slot-values.ts';
+import { encodePrompt } from '../model/encode.ts';
 import { disposeState, project, runSequence, zeroState } from '../model/lstm.ts';
 import { rowNll } from '../model/loss.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
@@ -26,8 +25,8 @@ export function scoreReferences(model: LoadedModel, turns: EvalTurn[], contextTo
   for (let start = 0; start < turns.length; start += batch) {
     const group = turns.slice(start, start + batch);
     const seqs = group.map((t) => {
-      const prompt = encodeContext(tok, t.history, contextTokens);
-      return { prompt, ids: [...prompt, ...tok.encode(t.reference, slotValuesAfter(t.history)), tok.eot] };
+      const { ids: prompt, slots } = encodePrompt(tok, t.history, contextTokens);
+      return { prompt, ids: [...prompt, ...tok.encode(t.reference, slots), tok.eot] };
     });
     const B = seqs.length;
     const T = Math.max(...seqs.map((s) => s.ids.length)) - 1;

@@ -1,7 +1,6 @@
 import { ColloquyError } from '../errors.ts';
 import type { Turn } from '../data/dialogue.ts';
-import { encodeContext } from '../model/encode.ts';
-import { slotValuesAfter } from '../data/slot-values.ts';
+import { encodePrompt } from '../model/encode.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import { BatchScheduler } from './batch-scheduler.ts';
 import { StepDecoder } from './decoder.ts';
@@ -123,9 +122,8 @@ export class LstmGenerator implements Generator {
       if (!last || !last.text.trim()) throw new ColloquyError('prompt_empty', 'There is nothing to reply to: the message is empty');
       const history = context.map((t) => (t.text.length > MAX_INPUT_CHARS ? { ...t, text: t.text.slice(-MAX_INPUT_CHARS) } : t));
       const tok = this.model.tokenizer;
-      const prompt = encodeContext(tok, history, o.contextTokens);
       // slot tokens write the newest action's values; a field it did not answer cannot be written
-      const slots = tok.slotFields.length > 0 ? slotValuesAfter(history) : undefined;
+      const { ids: prompt, slots } = encodePrompt(tok, history, o.contextTokens);
       const unanswered = tok.slotFields.filter((field) => !slots!.has(field)).map((field) => tok.slotId(field)!);
       const ctx: SearchContext = { decoder: this.decoder, cache: this.cache, eot: tok.eot, banned: [tok.pad, tok.dlg, tok.user, tok.bot, ...(tok.act !== undefined ? [tok.act] : []), ...unanswered], opts: o };
       const stream = tok.createStreamDecoder(slots);

@@ -64,6 +64,15 @@ function contextPiece(tok: Tokenizer, turn: Turn, maxTurnTokens: number, slots?:
  * it: the turns between it and the newest turn that do not fit are left out.
  */
 export function encodeContext(tok: Tokenizer, history: Turn[], budget = 256, maxTurnTokens = 128): number[] {
+  return encodePrompt(tok, history, budget, maxTurnTokens).ids;
+}
+
+/**
+ * {@link encodeContext}'s prompt and the slot values the reply's slot tokens
+ * stand for after the history (undefined when the tokenizer has none): the
+ * values the history was written with, worked out once for both.
+ */
+export function encodePrompt(tok: Tokenizer, history: Turn[], budget = 256, maxTurnTokens = 128): { ids: number[]; slots: SlotValues | undefined } {
   const room = Math.max(8, budget - 2);
   const pieces: number[][] = [];
   let used = 0;
@@ -85,7 +94,7 @@ export function encodeContext(tok: Tokenizer, history: Turn[], budget = 256, max
     while (pieces.length > 1 && used + action.length > room) used -= pieces.splice(0, 1)[0].length;
     if (used + action.length <= room) pieces.unshift(action);
   }
-  return [tok.dlg, ...pieces.flat(), tok.bot];
+  return { ids: [tok.dlg, ...pieces.flat(), tok.bot], slots: slots?.[history.length] };
 }
 
 /** The slot values before each turn, when the tokenizer has slot tokens. */
