@@ -7,8 +7,8 @@
  *   npm run bench:understanding -- --clinc DIR --sgd DIR     # + a scorer trained on SGD train (SGD dev vs CLINC150 out-of-scope; ~6 min)
  *
  * Speed: scorer ms per message vs greedy reply ms per message (medians).
- * Kinds: six sets of hand-written phrasings the built-in examples do not contain
- * (bench/fixtures/understanding-{person,frustrated}{,-2,…,-6}.jsonl) vs ordinary turns of fresh shop
+ * Kinds: seven sets of hand-written phrasings the built-in examples do not contain
+ * (bench/fixtures/understanding-{person,frustrated}{,-2,…,-7}.jsonl) vs ordinary turns of fresh shop
  * dialogues (a seed the bundled corpus did not use). Anchors: the generator's
  * confidence on the bundled model, TF-IDF nearest training turn on CLINC/SGD,
  * and each trained scorer's networks without the nearest training messages.
@@ -81,7 +81,8 @@ const PHRASING_SETS = [
   ['-3', 'set 3, written before the second broadening; its misses were studied'],
   ['-4', 'set 4, written before the second broadening by its author (words overlap)'],
   ['-5', 'set 5, written blind (the writer never saw the examples); its misses were studied'],
-  ['-6', 'set 6, written blind, never studied'],
+  ['-6', 'set 6, written blind; its misses were studied (stop 28)'],
+  ['-7', 'set 7, written blind, never studied'],
 ];
 for (const [suffix, about] of PHRASING_SETS) {
   const person = fixture(`understanding-person${suffix}.jsonl`);
