@@ -3,7 +3,9 @@
  * one and samples at a low temperature), and the one that agrees most with
  * the others and with the replies that followed similar conversations in
  * training is kept — minimum-Bayes-risk decoding with sentence BLEU as the
- * gain, with retrieved replies as extra evidence.
+ * gain, with retrieved replies as extra evidence, and a small bonus for each
+ * fact of the newest action the candidate states (over-generate and rerank,
+ * as task-oriented language generation does with its slot error rate).
  *
  * Measured on 1,000 SGD dev turns kept apart from the evaluation sample (the
  * copy model, batch 16): greedy BLEU-4 11.89; consensus of 8 candidates 12.46;
@@ -13,6 +15,8 @@
 import { disposeState } from '../model/lstm.ts';
 import { scoreTokens, sentenceBleu } from '../eval/metrics.ts';
 import { createRng } from '../util/random.ts';
+import { NEXT_RECORD } from '../data/slot-values.ts';
+import { prepareTurn, slotSpans, type SlotValues } from '../tokenizer/index.ts';
 import { chooseToken, type SearchContext, type SearchResult } from './search.ts';
 
 /** Temperature of the sampled candidates: close to greedy, so they differ in a word or two rather than in what they say. */
@@ -22,14 +26,35 @@ export const CANDIDATE_TEMPERATURE = 0.5;
 export const EVIDENCE_WEIGHT = 1;
 
 /**
+ * How much each fact of the newest action a candidate states counts next to
+ * its agreement (a mean sentence BLEU, 0–1): of candidates that agree about as
+ * well, the one that tells the customer more of what was looked up. Chosen on
+ * the SGD slot model's own validation dialogues (600 turns): weight 0 — BLEU-4
+ * 23.56, inform recall 60.1 %; 0.1 — 24.01, 62.9 %; 0.3 — 23.37, 62.9 %;
+ * 1 — 23.33, 63.9 %. On the bundled shop bot's 1,225 held-out turns, 0.1
+ * costs 0.4 BLEU-4 (36.30 → 35.94) for 2.3 points of recall (67.1 → 69.4 %).
+ */
+export const COVERAGE_WEIGHT = 0.1;
+
+/**
+ * How many of the newest action's fields a reply states (a field once, in any
+ * of its forms, whether of the record in focus or the one after it).
+ */
+export function factsStated(text: string, facts: SlotValues): number {
+  const fields = slotSpans(prepareTurn(text), facts).map((span) => span.key.replace(NEXT_RECORD, '').replace(/~.*$/, ''));
+  return new Set(fields).size;
+}
+
+/**
  * The candidate with the highest mean sentence BLEU against the other
  * candidates, plus `EVIDENCE_WEIGHT` times its mean against the retrieved
- * replies; ties go to the earlier candidate (the greedy one comes first).
+ * replies, plus `COVERAGE_WEIGHT` for each of the newest action's facts it
+ * states; ties go to the earlier candidate (the greedy one comes first).
  *
  * @example
  * pickConsensus(['your order ships today', 'it ships today', 'hello'], ['your order ships on monday']); // 0
  */
-export function pickConsensus(candidates: string[], evidence: string[]): number {
+export function pickConsensus(candidates: string[], evidence: string[], facts: SlotValues = new Map()): number {
   const tokens = candidates.map(scoreTokens);
   const retrieved = evidence.map(scoreTokens);
   let best = 0;
@@ -43,7 +68,7 @@ export function pickConsensus(candidates: string[], evidence: string[]): number 
     let support = 0;
     for (const ref of retrieved) support += sentenceBleu(hyp, ref);
     if (retrieved.length) support /= retrieved.length;
-    const gain = agreement + EVIDENCE_WEIGHT * support;
+    const gain = agreement + EVIDENCE_WEIGHT * support + COVERAGE_WEIGHT * factsStated(candidates[i], facts);
     if (gain > bestGain) {
       best = i;
       bestGain = gain;
@@ -57,7 +82,7 @@ export function pickConsensus(candidates: string[], evidence: string[]): number 
  * greedy, the others sampled at {@link CANDIDATE_TEMPERATURE} from
  * `opts.seed`) and returns the one {@link pickConsensus} keeps.
  */
-export async function decodeConsensus(ctx: SearchContext, prompt: number[], evidence: string[], toText: (ids: number[]) => string): Promise<SearchResult> {
+export async function decodeConsensus(ctx: SearchContext, prompt: number[], evidence: string[], toText: (ids: number[]) => string, facts?: SlotValues): Promise<SearchResult> {
   const { decoder, opts } = ctx;
   const n = opts.candidates;
   const greedy: Omit<SearchContext, 'decoder'> = { ...ctx, opts: { ...opts, strategy: 'greedy' } };
@@ -90,5 +115,5 @@ export async function decodeConsensus(ctx: SearchContext, prompt: number[], evid
     disposeState(state);
   }
   const texts = results.map((r) => toText(r.ids));
-  return results[pickConsensus(texts, evidence)];
+  return results[pickConsensus(texts, evidence, facts)];
 }

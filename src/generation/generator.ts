@@ -1,6 +1,7 @@
 import { ColloquyError } from '../errors.ts';
 import type { Turn } from '../data/dialogue.ts';
 import { encodePrompt } from '../model/encode.ts';
+import { slotValuesAt } from '../data/slot-values.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import { BatchScheduler } from './batch-scheduler.ts';
 import { StepDecoder } from './decoder.ts';
@@ -138,7 +139,7 @@ export class LstmGenerator implements Generator {
           : constraint && o.strategy !== 'consensus'
             ? await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder(slots))
           : o.strategy === 'consensus'
-            ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids, slots))
+            ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids, slots), slots ?? slotValuesAt(history)[history.length])
             : this.scheduler
               ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })
               : await decodeSequential(ctx, prompt, onToken);

@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isColloquyError } from '../../src/errors.ts';
-import { pickConsensus } from '../../src/generation/consensus.ts';
+import { factsStated, pickConsensus } from '../../src/generation/consensus.ts';
+import type { Turn } from '../../src/data/dialogue.ts';
+import { slotValuesAt } from '../../src/data/slot-values.ts';
 import { LstmGenerator } from '../../src/generation/generator.ts';
 import { rehashModel } from '../../src/model/integrity.ts';
 import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
@@ -18,6 +20,27 @@ describe('pickConsensus', () => {
     const candidates = ['your order ships today', 'your refund takes five days'];
     expect(pickConsensus(candidates, [])).toBe(0); // a tie goes to the first (greedy) candidate
     expect(pickConsensus(candidates, ['refunds take five days', 'your refund is on its way'])).toBe(1);
+  });
+
+  it('counts the facts of the newest action a reply states, each field once, in the form replies say it', () => {
+    const flights: Turn = { speaker: 'action', text: '', name: 'find_flights', parameters: { destination: 'Seattle' }, results: [{ airline: 'Delta Airlines', departure_time: '14:25', price: '85' }, { airline: 'American Airlines', departure_time: '16:50', price: '122' }] };
+    const facts = slotValuesAt([{ speaker: 'user', text: 'flights to seattle?' }, flights])[2];
+
+    expect(factsStated('How about Delta Airlines? It leaves at 2:25 pm and costs $85.', facts)).toBe(3);
+    expect(factsStated('Delta Airlines, Delta Airlines, Delta Airlines.', facts)).toBe(1);
+    expect(factsStated('There is also American Airlines to seattle.', facts)).toBe(2); // the next record's airline, the destination asked for
+    expect(factsStated('Is there anything else?', facts)).toBe(0);
+  });
+
+  it('of candidates that agree about as well, keeps the one that states more of what was looked up', () => {
+    const lookup: Turn = { speaker: 'action', text: '', name: 'find_flights', parameters: {}, results: [{ airline: 'Delta Airlines', departure_time: '14:25', price: '85' }] };
+    const facts = slotValuesAt([lookup])[1];
+    const candidates = ['there is a delta airlines flight at 2:25 pm .', 'there is a delta airlines flight at 2:25 pm today .', 'there is a delta airlines flight at 2:25 pm for $85 .'];
+
+    expect(pickConsensus(candidates, [])).toBe(1);
+    expect(pickConsensus(candidates, [], facts)).toBe(2);
+    // agreement still decides between a reply the others share and an outlier stuffed with facts
+    expect(pickConsensus(['your flight is booked', 'your flight is booked .', 'delta airlines 2:25 pm $85 delta'], [], facts)).toBe(0);
   });
 
   it('handles one candidate and empty ones', () => {
