@@ -15,8 +15,8 @@
 import { disposeState } from '../model/lstm.ts';
 import { scoreTokens, sentenceBleu } from '../eval/metrics.ts';
 import { createRng } from '../util/random.ts';
-import { NEXT_RECORD } from '../data/slot-values.ts';
-import { prepareTurn, slotSpans, type SlotValues } from '../tokenizer/index.ts';
+import { factsStated } from '../data/slot-values.ts';
+import type { SlotValues } from '../tokenizer/index.ts';
 import { chooseToken, type SearchContext, type SearchResult } from './search.ts';
 
 /** Temperature of the sampled candidates: close to greedy, so they differ in a word or two rather than in what they say. */
@@ -35,15 +35,6 @@ export const EVIDENCE_WEIGHT = 1;
  * costs 0.4 BLEU-4 (36.30 → 35.94) for 2.3 points of recall (67.1 → 69.4 %).
  */
 export const COVERAGE_WEIGHT = 0.1;
-
-/**
- * How many of the newest action's fields a reply states (a field once, in any
- * of its forms, whether of the record in focus or the one after it).
- */
-export function factsStated(text: string, facts: SlotValues): number {
-  const fields = slotSpans(prepareTurn(text), facts).map((span) => span.key.replace(NEXT_RECORD, '').replace(/~.*$/, ''));
-  return new Set(fields).size;
-}
 
 /**
  * The candidate with the highest mean sentence BLEU against the other
