@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderAction } from '../../src/data/action-text.ts';
 import { readCorpus, writeCorpus } from '../../src/data/corpus-file.ts';
 import { exportTrainingSet } from '../../src/learning/export.ts';
 import { createLowdbStore } from '../../src/storage/lowdb-store.ts';
@@ -22,6 +23,13 @@ async function tempDir(): Promise<string> {
 }
 
 const LOOKUP = { speaker: 'action', name: 'order_status', parameters: { order: '48213' }, results: [{ order: '48213', status: 'shipped', eta: 'May 7' }] };
+
+describe('the text the model reads for an action', () => {
+  it('shows the first three records and says how many were found', () => {
+    const results = ['A', 'B', 'C', 'D'].map((name) => ({ name }));
+    expect(renderAction({ name: 'stores', parameters: {}, results })).toBe('stores => 4 found: name: A | name: B | name: C');
+  });
+});
 
 describe('corpus files with action turns', () => {
   it('reads them with their rendered text and writes them back unchanged', async () => {
