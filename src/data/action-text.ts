@@ -56,7 +56,7 @@ export function parseActionTurn(raw: Record<string, unknown>): Turn | string {
 /** The JSON form of a turn in corpus files: `{speaker, text}`, or an action's fields without its (derived) text. */
 export function turnToJson(turn: Turn): Record<string, unknown> {
   const call = actionOf(turn);
-  return call ? { speaker: 'action', ...call } : { speaker: turn.speaker, text: turn.text };
+  return call ? { speaker: 'action', ...call } : { speaker: turn.speaker, text: turn.text, ...(turn.kind ? { kind: turn.kind } : {}) };
 }
 
 /** An action call with `mask` applied to every text value, so the facts a reply copies stay matched with the redacted text around them. */

@@ -27,7 +27,12 @@ export interface ActionCall {
 export interface Turn extends Partial<ActionCall> {
   speaker: Speaker;
   text: string;
+  /** What a user turn is, when the corpus says so (the scorer learns these kinds from it; other user turns are ordinary). */
+  kind?: UserTurnKind;
 }
+
+/** Kinds a corpus can mark a user turn with: a request for a person, or frustration. */
+export type UserTurnKind = 'asks-for-person' | 'frustrated';
 
 export interface Dialogue {
   id: string;

@@ -7,6 +7,7 @@
  * held-out phrasings the benchmarks score on are written separately
  * (bench/fixtures/understanding-*.jsonl) and never appear here.
  */
+import { CALM } from './builtin-calm.ts';
 import { ASKS_FOR_PERSON } from './builtin-person.ts';
 import { FRUSTRATED } from './builtin-frustrated.ts';
 import { expand } from './example-templates.ts';
@@ -32,8 +33,9 @@ const OFF_TOPIC = [
 ];
 
 /** The built-in examples by kind. */
-export const BUILTIN_EXAMPLES: Readonly<Record<'off-topic' | 'asks-for-person' | 'frustrated', readonly string[]>> = {
+export const BUILTIN_EXAMPLES: Readonly<Record<'off-topic' | 'asks-for-person' | 'frustrated' | 'calm', readonly string[]>> = {
   'off-topic': OFF_TOPIC,
   'asks-for-person': ASKS_FOR_PERSON,
   frustrated: FRUSTRATED,
+  calm: CALM,
 };

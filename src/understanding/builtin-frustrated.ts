@@ -4,6 +4,7 @@
  * sarcasm, idioms, threats to leave, short outbursts, and all of these beside
  * the problem that caused them.
  */
+import { PROBLEM_REPORTS } from './builtin-calm.ts';
 import { sampleMessages, type Template } from './example-templates.ts';
 
 const VERDICT = [
@@ -13,6 +14,7 @@ const VERDICT = [
   'so bad', 'the worst', 'an embarrassment', 'a con', 'a rip off', 'lousy', 'a circus', 'painful', 'exhausting', 'beyond belief',
   'a disgrace', 'a scandal', 'a farce', 'a shambles', 'shoddy', 'appalling', 'horrendous', 'diabolical', 'criminal', 'a scam', 'amateurish',
   'a nightmare', 'infuriating', 'beyond a joke', 'a mess', 'a fiasco', 'laughable', 'sloppy', 'rubbish', 'woeful', 'unforgivable', 'insulting',
+  'sh*t', 'bs', 'b*llsh*t', 'f***ing ridiculous', 'bloody useless', 'daylight robbery', 'a total rip-off', 'theft', 'a racket', 'junk',
 ];
 
 const VERY = ['', '', 'so ', 'absolutely ', 'completely ', 'totally ', 'utterly ', 'really ', 'just ', 'truly ', 'frankly ', 'honestly ', 'beyond '];
@@ -59,9 +61,13 @@ const ENOUGH = [
   'i am sick of waiting', 'i have been waiting for weeks', "this is the last time i'm ordering",
   "i'm going to trading standards", "i'm doing a chargeback", "i'm calling my lawyer", 'this is the last straw', "i'll be posting about this online",
   "i'm telling all my friends to avoid you", 'you have lost a customer', 'consider this my last order',
+  'do not buy from here', 'avoid this shop', 'stay away from this company', 'nobody should order from you', 'one star', 'zero stars if i could',
 ];
 
-const OUTBURST = ['ugh', 'argh', 'wow', 'seriously', 'unreal', 'for crying out loud', 'oh my god', 'omg', 'wtf', 'jeez', 'great, just great', 'typical', 'again?', 'brilliant, just brilliant'];
+const OUTBURST = [
+  'ugh', 'argh', 'wow', 'seriously', 'unreal', 'for crying out loud', 'oh my god', 'omg', 'wtf', 'jeez', 'great, just great', 'typical', 'again?', 'brilliant, just brilliant',
+  'ffs', 'for f***s sake', 'what the f***', 'what the hell', 'bloody hell', 'damn it', 'sh*t', 'are you f***ing kidding me', 'oh for god\'s sake', 'jesus',
+];
 
 const SEP = [', ', '. ', '! ', ' - ', '... ', '!! '];
 
@@ -119,4 +125,4 @@ const TEMPLATES: readonly Template[] = [
 ];
 
 /** About 2,500 angry or frustrated messages. */
-export const FRUSTRATED: readonly string[] = sampleMessages(TEMPLATES, { count: 2500, seed: 12 });
+export const FRUSTRATED: readonly string[] = sampleMessages(TEMPLATES, { count: 2500, seed: 12, context: PROBLEM_REPORTS });

@@ -2,6 +2,7 @@
  * Built-in examples of a customer asking for a person: who they ask for,
  * how they ask (questions, orders, wishes, refusing the bot), short and long.
  */
+import { PROBLEM_REPORTS } from './builtin-calm.ts';
 import { sampleMessages, type Template } from './example-templates.ts';
 
 const WHO = [
@@ -82,4 +83,4 @@ const TEMPLATES: readonly Template[] = [
 ];
 
 /** About 2,500 requests for a person. */
-export const ASKS_FOR_PERSON: readonly string[] = sampleMessages(TEMPLATES, { count: 2500, seed: 11 });
+export const ASKS_FOR_PERSON: readonly string[] = sampleMessages(TEMPLATES, { count: 2500, seed: 11, context: PROBLEM_REPORTS });

@@ -16,17 +16,6 @@ export function expand(...parts: string[][]): string[] {
   return parts.reduce<string[]>((acc, options) => acc.flatMap((a) => options.map((o) => a + o)), ['']);
 }
 
-/**
- * Things customers of any shop or service write beside a request or a
- * complaint; `0` stands for any number (the scorer reads every number as 0).
- */
-const SERVICE_CONTEXT = [
-  'my order 0 has not arrived', 'where is my parcel', 'i still have no refund for order 0', 'the item came broken',
-  'i was charged twice', 'my account is locked', 'the tracking has not moved in a week', 'you sent the wrong size',
-  'i cancelled but still got billed', 'my delivery was due on monday', 'order #0 is missing an item', 'i returned it a month ago',
-  'the discount code does not work', 'i need to change my address', 'my payment keeps failing', 'nobody replied to my email',
-];
-
 const STYLES: readonly WritingStyle[] = ['clean', 'casual', 'sloppy', 'hurried'];
 
 /** Ways a whole message is typed, on top of the writing style. */
@@ -41,27 +30,33 @@ const SHAPES: readonly ((s: string) => string)[] = [
   (s) => s.toUpperCase(),
   (s) => s + ' ?!',
 ];
+/** Ways a calm message is typed: no shouting, no doubled marks. */
+const CALM_SHAPES: readonly ((s: string) => string)[] = [(s) => s, (s) => s, (s) => s[0].toUpperCase() + s.slice(1), (s) => s[0].toUpperCase() + s.slice(1) + '.'];
 
 export interface SampleOptions {
   /** How many distinct messages to write (fewer when the templates allow fewer). */
   count: number;
   seed: number;
-  /** Share of messages set beside a customer-service question or problem (default 0.25). */
+  /** Problems or questions a share of the messages is set beside ("the kettle came broken. i'm livid"). */
+  context?: readonly string[];
+  /** That share (default 0.25 when there is a context). */
   withContext?: number;
+  /** Typed calmly: never shouted or with doubled marks (default false). */
+  calm?: boolean;
 }
 
 /** Distinct messages written from the templates, each typed in a random style. */
-export function sampleMessages(templates: readonly Template[], { count, seed, withContext = 0.25 }: SampleOptions): string[] {
+export function sampleMessages(templates: readonly Template[], { count, seed, context = [], withContext = 0.25, calm = false }: SampleOptions): string[] {
   const rng = new Rng(seed);
   const out = new Set<string>();
   for (let tries = 0; out.size < count && tries < count * 20; tries++) {
     let text = rng.pick(templates).map((slot) => rng.pick(slot)).join('').replace(/\s+/g, ' ').trim();
     if (!text) continue;
-    if (rng.chance(withContext)) {
-      const context = rng.pick(SERVICE_CONTEXT);
-      text = rng.chance(0.5) ? `${context}${rng.pick(['. ', ', ', ' - ', '... '])}${text}` : `${text}${rng.pick(['. ', ', ', ' - '])}${context}`;
+    if (context.length && rng.chance(withContext)) {
+      const problem = rng.pick(context);
+      text = rng.chance(0.5) ? `${problem}${rng.pick(['. ', ', ', ' - ', '... '])}${text}` : `${text}${rng.pick(['. ', ', ', ' - '])}${problem}`;
     }
-    out.add(roughen(rng.pick(SHAPES)(text), rng.pick(STYLES), rng));
+    out.add(roughen(rng.pick(calm ? CALM_SHAPES : SHAPES)(text), rng.pick(STYLES), rng));
   }
   return [...out];
 }

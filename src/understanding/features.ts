@@ -6,6 +6,8 @@
  * message is about something else, or in another language.
  */
 
+import { CUE_KINDS } from './kind-cues.ts';
+
 /** Lower-cased words and numbers; every run of digits reads as `0` (order numbers differ, their role does not). */
 export function words(text: string): string[] {
   const found = text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [];
@@ -46,23 +48,37 @@ export function featureRows(ws: string[], space: FeatureSpace): number[] {
   return rows;
 }
 
-/** Dense inputs beside the pooled embedding: share of unknown words, all unknown, length. */
-export const DENSE_FEATURES = 3;
+/** Dense inputs beside the pooled embedding: share of unknown words, all unknown, length, four of the tone of the typing, and the strongest cue of each rare kind. */
+export const DENSE_FEATURES = 7 + CUE_KINDS.length;
+
+/** A swear word with its letters starred out ("f***", "sh*t") or a run of symbols standing for one ("#@$%"). */
+const MASKED_SWEARING = /\p{L}\*+|[#@$%&*]{3,}/u;
 
 /**
  * Dense inputs of a message. `known(word)` says whether the bot's in-scope
  * training texts contain the word (training passes a leave-one-out test, so
  * that a word seen only in this very text counts as unknown, as it would be
- * for a new message).
+ * for a new message). The next four read what {@link words} lowers away: how
+ * much is shouted in capitals, doubled marks ("??", "?!", "!!!"), how many
+ * exclamation marks, and swearing starred out. `cues(words)` gives the
+ * strongest word of each rare kind ({@link KindCues}; zeros without one).
  */
-export function denseFeatures(ws: string[], known: (w: string) => boolean): Float32Array {
+export function denseFeatures(text: string, ws: string[], known: (w: string) => boolean, cues?: (ws: readonly string[]) => Float32Array): Float32Array {
   let unknown = 0;
   for (const w of ws) if (!known(w)) unknown++;
   const share = ws.length ? unknown / ws.length : 1;
-  return Float32Array.of(share, ws.length > 0 && unknown === ws.length ? 1 : 0, Math.log1p(ws.length) / 3);
-}
-
-/** Share of a message's words the bot's training texts never contain (1 for a message with no words). */
-export function unknownShare(ws: string[], known: (w: string) => boolean): number {
-  return denseFeatures(ws, known)[0];
+  const long = text.match(/\p{L}{3,}/gu) ?? [];
+  const shouted = long.filter((w) => w === w.toUpperCase() && w !== w.toLowerCase()).length;
+  const exclamations = text.match(/!/g)?.length ?? 0;
+  const masked = MASKED_SWEARING.test(text) ? 1 : 0;
+  return Float32Array.of(
+    share,
+    ws.length > 0 && unknown === ws.length ? 1 : 0,
+    Math.log1p(ws.length) / 3,
+    long.length ? shouted / long.length : 0,
+    /[!?]{2,}/.test(text) ? 1 : 0,
+    Math.min(exclamations, 3) / 3,
+    masked,
+    ...(cues ? cues(ws) : new Float32Array(CUE_KINDS.length)),
+  );
 }

@@ -103,16 +103,19 @@ export class Network {
   }
 
   /**
-   * One SGD step on one message; `intent` < 0 when it has none. Returns the
-   * example's loss (kind plus intent cross-entropy).
+   * One SGD step on one message: `kinds` are the kinds it may be (one, or
+   * several whose summed probability the step raises); `intent` < 0 when it
+   * has none. Returns the example's loss (kind plus intent cross-entropy).
    */
-  train(rows: number[], dense: Float32Array, kind: number, intent: number, lr: number): number {
-    const { dim, hidden, kinds, intents } = this.shape;
+  train(rows: number[], dense: Float32Array, kinds: readonly number[], intent: number, lr: number): number {
+    const { dim, hidden, intents } = this.shape;
     const width = dim + dense.length;
     const f = this.forward(rows, dense);
+    // d(−log Σ_{k∈S} p_k)/dz_j = p_j − [j ∈ S] p_j / Σ_{k∈S} p_k
+    const allowed = kinds.reduce((sum, k) => sum + f.kind[k], 0);
     const dk = f.kind.slice();
-    dk[kind] -= 1;
-    let loss = -Math.log(Math.max(f.kind[kind], 1e-12));
+    for (const k of kinds) dk[k] -= f.kind[k] / Math.max(allowed, 1e-12);
+    let loss = -Math.log(Math.max(allowed, 1e-12));
     const di = new Float32Array(intents);
     if (intent >= 0) {
       di.set(f.intent);
@@ -121,7 +124,7 @@ export class Network {
     }
     // back through the heads (before they change), then update them
     const dh = new Float32Array(hidden);
-    backHead(this.wk, this.bk, dk, f.h, dh, kinds, lr);
+    backHead(this.wk, this.bk, dk, f.h, dh, this.shape.kinds, lr);
     if (intent >= 0) backHead(this.wi, this.bi, di, f.h, dh, intents, lr);
     const dx = new Float32Array(width);
     for (let i = 0; i < hidden; i++) {

@@ -2,16 +2,21 @@
  * Reads the messages a scorer learns from or is evaluated on: JSONL whose lines
  * are either single messages (`{"text": ..., "intent"?: ...}`, as CLINC150) or
  * dialogues (`{"turns": [{"speaker": "user", "text": ..., "intent"?: ...}]}`),
- * of which the user turns count. Unreadable lines are skipped and counted.
+ * of which the user turns count; either may carry a `kind` ("asks-for-person",
+ * "frustrated") when it is not an ordinary message. Unreadable lines are skipped and counted.
  */
 import { openCorpusLines } from '../data/corpus-read.ts';
-import { normalizeSpeaker } from '../data/dialogue.ts';
+import { normalizeSpeaker, type UserTurnKind } from '../data/dialogue.ts';
 import { ColloquyError } from '../errors.ts';
 
 export interface Message {
   text: string;
   intent?: string;
+  /** A request for a person or frustration, when the corpus marks the turn so. */
+  kind?: UserTurnKind;
 }
+
+const USER_TURN_KINDS: readonly unknown[] = ['asks-for-person', 'frustrated'] satisfies UserTurnKind[];
 
 export interface ReadMessagesOptions {
   /** Lines whose intent is this are left out (CLINC150 marks out-of-scope queries with "oos"). */
@@ -24,16 +29,16 @@ export interface ReadMessagesOptions {
 export async function readMessages(file: string, { skipIntent, onlyIntent }: ReadMessagesOptions = {}): Promise<{ messages: Message[]; skipped: number }> {
   const messages: Message[] = [];
   let skipped = 0;
-  const take = (text: unknown, intent: unknown) => {
+  const take = (text: unknown, intent: unknown, kind: unknown) => {
     if (typeof text !== 'string' || !text.trim()) return void skipped++;
     const i = typeof intent === 'string' && intent && intent !== 'NONE' ? intent : undefined;
     if (skipIntent !== undefined && i === skipIntent) return;
     if (onlyIntent !== undefined && i !== onlyIntent) return;
-    messages.push(i ? { text: text.trim(), intent: i } : { text: text.trim() });
+    messages.push({ text: text.trim(), ...(i ? { intent: i } : {}), ...(USER_TURN_KINDS.includes(kind) ? { kind: kind as UserTurnKind } : {}) });
   };
   for await (const line of await openCorpusLines(file)) {
     if (!line.trim()) continue;
-    let row: { text?: unknown; intent?: unknown; turns?: unknown };
+    let row: { text?: unknown; intent?: unknown; kind?: unknown; turns?: unknown };
     try {
       row = JSON.parse(line);
     } catch {
@@ -41,8 +46,8 @@ export async function readMessages(file: string, { skipIntent, onlyIntent }: Rea
       continue;
     }
     if (Array.isArray(row?.turns)) {
-      for (const t of row.turns as { speaker?: unknown; text?: unknown; intent?: unknown }[]) if (normalizeSpeaker(t?.speaker) === 'user') take(t.text, t.intent);
-    } else if (row && typeof row === 'object' && 'text' in row) take(row.text, row.intent);
+      for (const t of row.turns as { speaker?: unknown; text?: unknown; intent?: unknown; kind?: unknown }[]) if (normalizeSpeaker(t?.speaker) === 'user') take(t.text, t.intent, t.kind);
+    } else if (row && typeof row === 'object' && 'text' in row) take(row.text, row.intent, row.kind);
     else skipped++;
   }
   if (!messages.length) throw new ColloquyError('corpus_empty', `No user messages in ${file} (${skipped} unreadable lines)`, 'Lines are {"text": ...} messages or {"turns": [...]} dialogues in JSONL.');

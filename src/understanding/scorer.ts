@@ -10,6 +10,7 @@ import { ColloquyError } from '../errors.ts';
 import { MESSAGE_KINDS, type MessageUnderstander, type Understanding } from '../engine/understanding.ts';
 import { writeFileAtomic } from '../util/fs-atomic.ts';
 import { denseFeatures, featureRows, words, type FeatureSpace } from './features.ts';
+import { CUE_KINDS, KindCues, type KindCuesFile } from './kind-cues.ts';
 import { NeighbourIndex } from './neighbours.ts';
 import { Network, type NetworkShape } from './network.ts';
 
@@ -35,6 +36,14 @@ export interface ScorerCalibration {
    * scorers without intents).
    */
   intentWeight?: number;
+  /**
+   * What the combined logit is divided by before it becomes a score (absent:
+   * 1). Set at training so that held-out in-scope turns spread over a few
+   * units of it: with large evidence weights the logits run to ±100, where
+   * every score would round to exactly 0 or 1 and no threshold could tell
+   * messages apart.
+   */
+  temperature?: number;
   /** How the nearest training messages vote on the intent (absent: the networks alone). */
   intentVote?: IntentVote;
   /** Held-out figures measured when the threshold was chosen. */
@@ -61,11 +70,15 @@ interface ScorerFile extends ScorerCalibration {
   neighbours?: string[];
   /** Each neighbour's intent, an index into `intents` (-1: none); absent when the corpus had no intents or the scorer is from before the vote. */
   neighbourIntents?: number[];
+  /** Per-word counts behind the rare kinds' cues (absent in scorers from before them). */
+  cues?: KindCuesFile;
   /** Networks in scorer.bin, one after the other, whose probabilities are averaged (absent: 1). */
   members?: number;
   intents: string[];
   createdAt: string;
 }
+
+const OFF_TOPIC = MESSAGE_KINDS.indexOf('off-topic');
 
 /** A share of the neighbours' vote an intent always has, so that one no neighbour names keeps a chance. */
 const VOTE_FLOOR = 0.01;
@@ -116,6 +129,8 @@ export class Scorer implements MessageUnderstander {
     readonly calibration: ScorerCalibration,
     readonly createdAt = new Date().toISOString(),
     readonly neighbours?: NeighbourIndex,
+    /** Words that mark the rare kinds (absent in scorers from before them, whose networks do not read them). */
+    readonly cues?: KindCues,
   ) {
     this.space = { vocab: new Map(vocab.map((w, i) => [w, i])), buckets };
     this.knownWords = new Set(known);
@@ -123,12 +138,11 @@ export class Scorer implements MessageUnderstander {
 
   /** Out-of-scope score, kind and intent of one message. */
   understand(text: string): Understanding {
-    const { f, dense } = this.read(text);
+    const { f, dense, intent, logit } = this.parts(text);
     let k = 0;
     for (let i = 1; i < f.kind.length; i++) if (f.kind[i] > f.kind[k]) k = i;
-    const intent = this.intents.length ? this.intentOf(text, f.intent) : undefined;
     return {
-      outOfScope: this.combine(f.kind[MESSAGE_KINDS.indexOf('off-topic')], text, intent?.probability),
+      outOfScope: logit === undefined ? f.kind[OFF_TOPIC] : 1 / (1 + Math.exp(-logit / (this.calibration.temperature ?? 1))),
       threshold: this.calibration.threshold,
       kind: MESSAGE_KINDS[k],
       kindProbability: f.kind[k],
@@ -147,10 +161,27 @@ export class Scorer implements MessageUnderstander {
     return this.read(text).f.intent;
   }
 
+  /**
+   * The out-of-scope logit before the temperature: the networks' logit plus
+   * each signal times its weight (training sets the temperature from these).
+   */
+  outOfScopeLogit(text: string): number {
+    const { f, logit: z } = this.parts(text);
+    return z ?? logit(f.kind[OFF_TOPIC]);
+  }
+
+  /** What the networks make of a message, its intent, and the out-of-scope logit when signals beside the networks join it. */
+  private parts(text: string) {
+    const { f, dense } = this.read(text);
+    const intent = this.intents.length ? this.intentOf(text, f.intent) : undefined;
+    return { f, dense, intent, logit: this.evidenceLogit(f.kind[OFF_TOPIC], text, intent?.probability) };
+  }
+
   /** A message's dense inputs and what the networks make of it. */
   private read(text: string): { f: { kind: Float32Array; intent: Float32Array }; dense: Float32Array } {
     const ws = words(text);
-    const dense = denseFeatures(ws, (w) => this.knownWords.has(w));
+    // scorers from before the tone inputs and cues read the first three
+    const dense = denseFeatures(text, ws, (w) => this.knownWords.has(w), this.cues && ((ws) => this.cues!.strongest(ws))).subarray(0, this.shape.dense);
     return { f: this.forward(featureRows(ws, this.space), dense), dense };
   }
 
@@ -176,16 +207,17 @@ export class Scorer implements MessageUnderstander {
   }
 
   /**
-   * The out-of-scope score: the networks' probability, its logit raised by
-   * the distance to the nearest training message when the scorer has
-   * neighbours, and by its uncertainty about the intent when it has intents.
+   * The networks' out-of-scope logit raised by the distance to the nearest
+   * training message when the scorer has neighbours, and by its uncertainty
+   * about the intent when it has intents; undefined when it has neither
+   * (the score is then the networks' probability).
    */
-  private combine(networkProbability: number, text: string, intentProbability?: number): number {
+  private evidenceLogit(networkProbability: number, text: string, intentProbability?: number): number | undefined {
     const { neighbourWeight, intentWeight } = this.calibration;
     const evidence: Evidence[] = [];
     if (this.neighbours && neighbourWeight) evidence.push({ value: this.neighbours.distance(text), weight: neighbourWeight });
     if (intentProbability !== undefined && intentWeight) evidence.push({ value: intentUncertainty(intentProbability), weight: intentWeight });
-    return evidence.length ? combinedScore(networkProbability, evidence) : networkProbability;
+    return evidence.length ? combinedLogit(networkProbability, evidence) : undefined;
   }
 
   /** Only the out-of-scope score (for evaluation loops). */
@@ -195,7 +227,7 @@ export class Scorer implements MessageUnderstander {
 
   /** A copy with another calibration (the network and vocabulary are shared). */
   withCalibration(calibration: ScorerCalibration): Scorer {
-    return new Scorer(this.networks, this.vocab, this.buckets, this.knownWords, this.intents, calibration, this.createdAt, this.neighbours);
+    return new Scorer(this.networks, this.vocab, this.buckets, this.knownWords, this.intents, calibration, this.createdAt, this.neighbours, this.cues);
   }
 
   /** Writes scorer.json and scorer.bin into `dir`; returns the manifest entry. */
@@ -217,6 +249,7 @@ export class Scorer implements MessageUnderstander {
       known: [...this.knownWords].sort(),
       ...(this.neighbours ? { neighbours: [...this.neighbours.texts] } : {}),
       ...(this.neighbours?.labels ? { neighbourIntents: [...this.neighbours.labels] } : {}),
+      ...(this.cues ? { cues: this.cues.file } : {}),
       intents: this.intents,
       createdAt: this.createdAt,
       ...this.calibration,
@@ -250,7 +283,7 @@ export class Scorer implements MessageUnderstander {
     if (!(Number.isInteger(members) && members >= 1) || floats.length !== needed) throw new ColloquyError('scorer_file_corrupt', `${binPath} holds ${floats.length} numbers; ${jsonPath} needs ${needed}`, hint);
     let at = 0;
     const networks = Array.from({ length: members }, () => new Network(meta.shape, sizes.map((n) => floats.subarray(at, (at += n)))));
-    const { threshold, fallbackRate, heldOut, neighbourWeight, intentVote, intentWeight } = meta;
+    const { threshold, fallbackRate, heldOut, neighbourWeight, intentVote, intentWeight, temperature } = meta;
     if (meta.neighbours !== undefined && !(Array.isArray(meta.neighbours) && meta.neighbours.every((t) => typeof t === 'string'))) {
       throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has a "neighbours" list that is not a list of messages`, hint);
     }
@@ -261,11 +294,19 @@ export class Scorer implements MessageUnderstander {
     if (intentVote !== undefined && !(Number.isInteger(intentVote?.voters) && intentVote.voters >= 1 && intentVote.voters <= 1000 && Number.isFinite(intentVote.weight) && intentVote.weight >= 0)) {
       throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has an "intentVote" that is not {voters: 1–1000, weight ≥ 0}`, hint);
     }
+    if (temperature !== undefined && !(Number.isFinite(temperature) && temperature > 0)) {
+      throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has a "temperature" that is not a number > 0`, hint);
+    }
     if (intentWeight !== undefined && !(Number.isFinite(intentWeight) && intentWeight >= 0)) {
       throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has an "intentWeight" that is not a number ≥ 0`, hint);
     }
+    const cues = meta.cues;
+    const counts = (c: unknown): c is number[] => Array.isArray(c) && c.length === CUE_KINDS.length + 1 && c.every((n) => Number.isInteger(n) && n >= 0);
+    if (cues !== undefined && !(Array.isArray(cues?.words) && Array.isArray(cues.counts) && cues.words.length === cues.counts.length && cues.counts.every(counts) && counts(cues.totals))) {
+      throw new ColloquyError('scorer_file_corrupt', `${jsonPath} has "cues" that are not {words, counts, totals} for ${CUE_KINDS.join(', ')}`, hint);
+    }
     const neighbours = meta.neighbours ? new NeighbourIndex(meta.neighbours, labels) : undefined;
-    return new Scorer(networks, meta.vocab, meta.buckets, meta.known, meta.intents, { threshold, fallbackRate, ...(neighbourWeight ? { neighbourWeight } : {}), ...(labels && intentVote ? { intentVote } : {}), ...(intentWeight ? { intentWeight } : {}), heldOut }, meta.createdAt, neighbours);
+    return new Scorer(networks, meta.vocab, meta.buckets, meta.known, meta.intents, { threshold, fallbackRate, ...(neighbourWeight ? { neighbourWeight } : {}), ...(labels && intentVote ? { intentVote } : {}), ...(intentWeight ? { intentWeight } : {}), ...(temperature ? { temperature } : {}), heldOut }, meta.createdAt, neighbours, cues && new KindCues(cues));
   }
 }
 
@@ -287,10 +328,9 @@ export interface Evidence {
   weight: number;
 }
 
-/** The networks' out-of-scope probability with each signal × its weight added to its logit. */
-export function combinedScore(networkProbability: number, evidence: readonly Evidence[]): number {
-  const z = evidence.reduce((sum, e) => sum + e.weight * e.value, logit(networkProbability));
-  return 1 / (1 + Math.exp(-z));
+/** The networks' out-of-scope logit with each signal × its weight added. */
+export function combinedLogit(networkProbability: number, evidence: readonly Evidence[]): number {
+  return evidence.reduce((sum, e) => sum + e.weight * e.value, logit(networkProbability));
 }
 
 /** −log of the chosen intent's probability: 0 when the scorer is sure of the intent, large when many intents are as likely. */

@@ -5,25 +5,43 @@
  * stated fallback rate.
  */
 import { ColloquyError } from '../errors.ts';
+import type { UserTurnKind } from '../data/dialogue.ts';
 import { MESSAGE_KINDS, type MessageKind } from '../engine/understanding.ts';
 import { BUILTIN_EXAMPLES } from './builtin-examples.ts';
 import { DENSE_FEATURES, denseFeatures, featureRows, hash, words, type FeatureSpace } from './features.ts';
+import { KindCues } from './kind-cues.ts';
 import { examplesInContext } from './kind-examples.ts';
 import { auroc, rateAtOrAbove, thresholdForRate } from './metrics.ts';
 import { NeighbourIndex } from './neighbours.ts';
 import { Network, seededRandom } from './network.ts';
 import { intentUncertainty, logit, pickIntent, Scorer, voteShares, type IntentVote } from './scorer.ts';
 
+/**
+ * What a training message teaches: one of the engine's kinds, or 'calm' — not
+ * a request for a person and not frustration, and as ordinary or off-topic as
+ * the bot's own turns make it (the built-in calm customer-service messages).
+ */
+export type ExampleKind = MessageKind | 'calm';
+/** Kinds in the order training draws them: the engine's, then 'calm'. */
+const EXAMPLE_KINDS: readonly ExampleKind[] = [...MESSAGE_KINDS, 'calm'];
+/** The engine's kinds each example kind allows (the loss is on their summed probability). */
+const ALLOWED: Record<ExampleKind, number[]> = {
+  ...(Object.fromEntries(MESSAGE_KINDS.map((k, i) => [k, [i]])) as Record<MessageKind, number[]>),
+  calm: [MESSAGE_KINDS.indexOf('ordinary'), MESSAGE_KINDS.indexOf('off-topic')],
+};
+/** Example kinds whose words say nothing about what the bot covers (they do not count as known words). */
+const SAYS_NOTHING_OF_SCOPE: ReadonlySet<ExampleKind> = new Set(['off-topic', 'calm']);
+
 /** One training message. */
 export interface ScorerExample {
   text: string;
-  kind: MessageKind;
+  kind: ExampleKind;
   intent?: string;
 }
 
 export interface TrainScorerOptions {
-  /** The bot's user turns: in scope ('ordinary'), with intents when known. */
-  inDomain: { text: string; intent?: string }[];
+  /** The bot's user turns: in scope ('ordinary', or the kind the corpus marks them with), with intents when known. */
+  inDomain: { text: string; intent?: string; kind?: UserTurnKind }[];
   /** Out-of-scope examples besides the built-in ones (`--ood FILE`). */
   outOfScope?: string[];
   /** Share of held-out in-domain turns the threshold sends to the fallback (default 0.05). */
@@ -76,7 +94,7 @@ const DEFAULTS = {
  * Shares of an epoch's steps given to the rarer kinds beside a large corpus, drawn at random from their
  * examples (each example at least once an epoch); the ordinary turns take the rest, each once.
  */
-const KIND_SHARE: Partial<Record<MessageKind, number>> = { 'off-topic': 0.15, 'asks-for-person': 0.2, frustrated: 0.2 };
+const KIND_SHARE: Partial<Record<ExampleKind, number>> = { 'off-topic': 0.15, 'asks-for-person': 0.2, frustrated: 0.2, calm: 0.1 };
 const ORDINARY_SHARE = 1 - Object.values(KIND_SHARE).reduce((a, b) => a + b, 0);
 /** Most training messages the nearest-neighbour index holds (SGD's 70k distinct turns would cost ~3 ms a message, not ~1). */
 const MAX_NEIGHBOURS = 20_000;
@@ -105,18 +123,24 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
   if (!(o.fallbackRate > 0 && o.fallbackRate < 1)) throw new ColloquyError('scorer_options_invalid', `fallbackRate must be between 0 and 1, got ${o.fallbackRate}`);
   const rand = seededRandom(o.seed);
 
-  // distinct in-domain texts, shuffled, so the same text never lands on both sides of the split
+  // distinct ordinary in-domain texts, shuffled, so the same text never lands on both sides of the split
   const seen = new Map<string, { text: string; intent?: string }>();
-  for (const t of o.inDomain) if (t.text.trim() && !seen.has(t.text)) seen.set(t.text, t);
+  const marked = new Map<string, UserTurnKind>();
+  for (const t of o.inDomain) {
+    if (!t.text.trim()) continue;
+    if (t.kind) marked.set(t.text, t.kind);
+    else if (!seen.has(t.text)) seen.set(t.text, t);
+  }
+  for (const text of marked.keys()) seen.delete(text);
   const distinct = shuffle([...seen.values()], rand);
   if (distinct.length < 20) throw new ColloquyError('scorer_data_too_small', `The scorer needs at least 20 distinct user turns to learn from; got ${distinct.length}`, 'Train on the corpus the bot was trained on (--data FILE).');
   const heldCount = Math.min(5000, Math.max(10, Math.round(distinct.length * o.heldOut)));
   const heldOutSet = distinct.slice(0, heldCount);
   const train = distinct.slice(heldCount, heldCount + o.maxInDomain);
 
-  const extra: ScorerExample[] = [];
+  const extra: ScorerExample[] = [...marked].map(([text, kind]) => ({ text, kind }));
   if (o.builtins !== false) {
-    for (const [kind, texts] of Object.entries(BUILTIN_EXAMPLES)) for (const text of texts) extra.push({ text, kind: kind as MessageKind });
+    for (const [kind, texts] of Object.entries(BUILTIN_EXAMPLES)) for (const text of texts) extra.push({ text, kind: kind as ExampleKind });
     extra.push(...examplesInContext(BUILTIN_EXAMPLES, train.map((t) => t.text), rand));
   }
   // a fifth of the out-of-scope examples stay out of training to show what the threshold catches
@@ -137,21 +161,22 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
   tokenized.forEach((ws, i) => {
     for (const w of ws) {
       counts.set(w, (counts.get(w) ?? 0) + 1);
-      if (examples[i].kind !== 'off-topic') knownCounts.set(w, (knownCounts.get(w) ?? 0) + 1);
+      if (!SAYS_NOTHING_OF_SCOPE.has(examples[i].kind)) knownCounts.set(w, (knownCounts.get(w) ?? 0) + 1);
     }
   });
   const vocab = [...counts].filter(([, n]) => n >= MIN_WORD_COUNT).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_VOCAB).map(([w]) => w);
   const space: FeatureSpace = { vocab: new Map(vocab.map((w, i) => [w, i])), buckets: o.buckets };
+  const cues = KindCues.learn(tokenized, examples.map((e) => e.kind));
 
   // features once; an in-scope text's own words do not make themselves known (leave-one-out), as for a new message
   const prepared: PreparedExample[] = examples.map((e, i) => {
     const ws = tokenized[i];
     const own = new Map<string, number>();
-    if (e.kind !== 'off-topic') for (const w of ws) own.set(w, (own.get(w) ?? 0) + 1);
+    if (!SAYS_NOTHING_OF_SCOPE.has(e.kind)) for (const w of ws) own.set(w, (own.get(w) ?? 0) + 1);
     return {
       rows: featureRows(ws, space),
-      dense: denseFeatures(ws, (w) => (knownCounts.get(w) ?? 0) - (own.get(w) ?? 0) >= 1),
-      kind: MESSAGE_KINDS.indexOf(e.kind),
+      dense: denseFeatures(e.text, ws, (w) => (knownCounts.get(w) ?? 0) - (own.get(w) ?? 0) >= 1, (ws) => cues.strongest(ws, e.kind)),
+      kind: EXAMPLE_KINDS.indexOf(e.kind),
       intent: e.intent !== undefined ? (intentIndex.get(e.intent) ?? -1) : -1,
     };
   });
@@ -173,14 +198,15 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
   const labels = intents.length ? kept.map((t) => (t.intent !== undefined ? (intentIndex.get(t.intent) ?? -1) : -1)) : undefined;
   const neighbours = new NeighbourIndex(kept.map((t) => t.text), labels);
   const uncalibrated = { threshold: 0.5, fallbackRate: o.fallbackRate, heldOut: { inDomain: 0, inDomainFallbackRate: 0, outOfScope: 0 } };
-  const networkOnly = new Scorer(networks, vocab, o.buckets, known, intents, uncalibrated, undefined, neighbours);
+  const networkOnly = new Scorer(networks, vocab, o.buckets, known, intents, uncalibrated, undefined, neighbours, cues);
   const intentVote = labels ? chooseIntentVote(networkOnly, neighbours, labels, heldOutSet) : undefined;
   const voting = intentVote ? networkOnly.withCalibration({ ...uncalibrated, intentVote }) : networkOnly;
-  const scorer = voting.withCalibration({ ...voting.calibration, ...evidenceWeights(voting, neighbours, heldOutSet) });
+  const weighed = voting.withCalibration({ ...voting.calibration, ...evidenceWeights(voting, neighbours, heldOutSet) });
+  const scorer = weighed.withCalibration({ ...weighed.calibration, temperature: temperatureFor(weighed, heldOutSet) });
   return scorer.withCalibration({ ...scorer.calibration, ...calibrate(scorer, heldOutSet, oodHeld, o.fallbackRate) });
 }
 
-/** One prepared training message: its embedding rows, dense inputs, kind and intent (-1: none). */
+/** One prepared training message: its embedding rows, dense inputs, kind (an index into EXAMPLE_KINDS) and intent (-1: none). */
 interface PreparedExample {
   rows: number[];
   dense: Float32Array;
@@ -194,9 +220,9 @@ interface PreparedExample {
  * decayed linearly.
  */
 function trainNetwork(network: Network, prepared: PreparedExample[], o: { epochs: number; learningRate: number }, rand: () => number, onEpoch: (epoch: number, loss: number) => void): void {
-  const byKind = MESSAGE_KINDS.map((_, k) => prepared.filter((p) => p.kind === k));
+  const byKind = EXAMPLE_KINDS.map((_, k) => prepared.filter((p) => p.kind === k));
   const ordinary = byKind[0].length;
-  const draws = MESSAGE_KINDS.map((kind, k) => (k === 0 ? ordinary : byKind[k].length ? Math.max(byKind[k].length, Math.round((ordinary * (KIND_SHARE[kind] ?? 0)) / ORDINARY_SHARE)) : 0));
+  const draws = EXAMPLE_KINDS.map((kind, k) => (k === 0 ? ordinary : byKind[k].length ? Math.max(byKind[k].length, Math.round((ordinary * (KIND_SHARE[kind] ?? 0)) / ORDINARY_SHARE)) : 0));
   const total = draws.reduce((a, b) => a + b, 0) * o.epochs;
   let step = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -208,7 +234,7 @@ function trainNetwork(network: Network, prepared: PreparedExample[], o: { epochs
     let loss = 0;
     for (const p of order) {
       const lr = o.learningRate * Math.max(0.01, 1 - step++ / total);
-      loss += network.train(p.rows, p.dense, p.kind, p.intent, lr);
+      loss += network.train(p.rows, p.dense, ALLOWED[EXAMPLE_KINDS[p.kind]], p.intent, lr);
     }
     onEpoch(epoch, loss / order.length);
   }
@@ -231,6 +257,18 @@ function evidenceWeights(networkOnly: Scorer, neighbours: NeighbourIndex, heldOu
   const neighbourWeight = weight(NEIGHBOUR_WEIGHT, heldOut.map((t) => neighbours.distance(t.text)));
   if (!networkOnly.intents.length) return { neighbourWeight };
   return { neighbourWeight, intentWeight: weight(INTENT_WEIGHT, read.map((u) => intentUncertainty(u.intent!.probability))) };
+}
+
+/** Spread (standard deviation) of held-out in-scope turns' out-of-scope logits after the temperature, at most. */
+const HELD_OUT_SPREAD = 2;
+
+/**
+ * What the combined out-of-scope logit is divided by: enough that held-out
+ * in-scope turns spread over about {@link HELD_OUT_SPREAD} units (1 when they
+ * already do), so that scores keep apart instead of rounding to 0 or 1.
+ */
+function temperatureFor(scorer: Scorer, heldOut: { text: string }[]): number {
+  return Math.max(1, standardDeviation(heldOut.map((t) => scorer.outOfScopeLogit(t.text))) / HELD_OUT_SPREAD);
 }
 
 /** The neighbours' vote settings tried at training; the one with the most held-out intents right is kept. */

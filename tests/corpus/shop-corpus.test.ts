@@ -40,6 +40,21 @@ describe('generateShopCorpus', () => {
     expect(generateShopCorpus({ dialogues: 50, seed: 1 })).toEqual(corpus.slice(0, 50));
   });
 
+  it('marks the requests for a person and the angry openings it writes, so the scorer learns them as such', () => {
+    const users = corpus.flatMap((d) => d.turns.filter((t) => t.speaker === 'user'));
+    const person = users.filter((t) => t.kind === 'asks-for-person');
+    const angry = users.filter((t) => t.kind === 'frustrated');
+
+    expect(person.length).toBeGreaterThan(10);
+    expect(angry.length).toBeGreaterThan(10);
+    // (a few are typed with typos, as customers do)
+    expect(person.filter((t) => /human|person|agent|representative/i.test(t.text)).length).toBeGreaterThan(person.length * 0.9);
+    expect(angry.filter((t) => /ridiculous|unhappy|worst|not acceptable|where on earth/i.test(t.text)).length).toBeGreaterThan(angry.length * 0.9);
+    // the other turns that name a person or a complaint stay ordinary: asking whether the bot is one, or visiting in person
+    expect(users.filter((t) => !t.kind && /are you human|in person/i.test(t.text)).length).toBeGreaterThan(0);
+    expect(corpus.flatMap((d) => d.turns).filter((t) => t.speaker !== 'user' && t.kind)).toEqual([]);
+  });
+
   it('numbers the dialogues shop-00001, shop-00002, ...', () => {
     expect(corpus[0].id).toBe('shop-00001');
     expect(corpus[1999].id).toBe('shop-02000');

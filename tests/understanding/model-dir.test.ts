@@ -3,6 +3,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LstmGenerator } from '../../src/generation/generator.ts';
 import { attachScorer, loadModel, readManifest } from '../../src/model/model-dir.ts';
+import { MESSAGE_KINDS } from '../../src/engine/understanding.ts';
+import { denseFeatures, featureRows, words } from '../../src/understanding/features.ts';
+import { Network } from '../../src/understanding/network.ts';
+import { Scorer } from '../../src/understanding/scorer.ts';
 import { runColloquy, STACK_TRACE } from '../helpers/cli.ts';
 import { rejectionOf, tempDir, trainTinyModel } from '../helpers/tiny.ts';
 import { madeUpShopTurns, smallScorer } from './made-up-shop.ts';
@@ -38,6 +42,23 @@ describe('the scorer in a model directory', () => {
       expect(new LstmGenerator(model).understand(text)).toEqual(scorer.understand(text));
     }
     model.dispose();
+  });
+
+  it('loads a scorer from before the tone inputs and kind cues: its networks read the first three inputs, as they were trained', async () => {
+    const dir = await tempDir('scorer-before-cues');
+    const shape = { rows: 40, dim: 4, dense: 3, hidden: 6, kinds: 4, intents: 0 };
+    const network = new Network(shape, undefined, 4);
+    const vocab = ['where', 'is', 'my', 'order'];
+    const calibration = { threshold: 0.5, fallbackRate: 0.05, heldOut: { inDomain: 10, inDomainFallbackRate: 0.1, outOfScope: 0 } };
+    await new Scorer([network], vocab, 36, vocab, [], calibration).save(dir);
+    expect(JSON.parse(await fs.readFile(path.join(dir, 'scorer.json'), 'utf8')).cues).toBeUndefined();
+
+    const old = await Scorer.load(dir);
+    for (const text of ['WHERE IS MY ORDER?!', 'what the f*** is going on']) {
+      const ws = words(text);
+      const kind = network.forward(featureRows(ws, { vocab: new Map(vocab.map((w, i) => [w, i])), buckets: 36 }), denseFeatures(text, ws, (w) => vocab.includes(w)).subarray(0, 3)).kind;
+      expect(old.understand(text).outOfScope).toBeCloseTo(kind[MESSAGE_KINDS.indexOf('off-topic')], 6);
+    }
   });
 
   it('leaves models without a scorer as they were: nothing to read, no understanding', async () => {

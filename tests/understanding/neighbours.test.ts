@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NeighbourIndex } from '../../src/understanding/neighbours.ts';
-import { combinedScore, pickIntent, Scorer, voteShares } from '../../src/understanding/scorer.ts';
+import { combinedLogit, logit, pickIntent, Scorer, voteShares } from '../../src/understanding/scorer.ts';
 import { trainScorer } from '../../src/understanding/train-scorer.ts';
 import { madeUpShopTurns, smallScorer } from './made-up-shop.ts';
 
@@ -66,8 +66,8 @@ describe('the scorer with its neighbour index', () => {
   it('adds the distance to the network logit with a weight chosen at training', () => {
     expect(scorer.neighbours?.texts.length).toBeGreaterThan(20);
     expect(scorer.calibration.neighbourWeight).toBeGreaterThan(0);
-    expect(combinedScore(0.2, [{ value: 0, weight: 3 }])).toBeCloseTo(0.2, 6);
-    expect(combinedScore(0.2, [{ value: 1, weight: 3 }])).toBeGreaterThan(0.8);
+    expect(combinedLogit(0.2, [{ value: 0, weight: 3 }])).toBeCloseTo(logit(0.2), 6);
+    expect(combinedLogit(0.2, [{ value: 1, weight: 3 }])).toBeGreaterThan(logit(0.8));
   });
 
   it('scores a message unlike any training turn higher than its networks alone do', () => {
@@ -118,7 +118,7 @@ describe('the scorer with its neighbour index', () => {
     for (const q of ['how many moons does jupiter have', 'is the oak desk in stock']) expect(before.understand(q)).toEqual(single.withCalibration(networkOnly).understand(q));
   });
 
-  it('refuses a scorer file whose neighbours, their intents, the vote or the intent weight are malformed', async () => {
+  it('refuses a scorer file whose neighbours, their intents, the vote, the intent weight or the kind cues are malformed', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'colloquy-neighbours-'));
     dirs.push(dir);
     await scorer.save(dir);
@@ -132,5 +132,7 @@ describe('the scorer with its neighbour index', () => {
     await expect(Scorer.load(dir)).rejects.toThrow(/intentWeight/);
     await fs.writeFile(file, JSON.stringify({ ...saved, intentVote: { voters: 0, weight: 1 } }));
     await expect(Scorer.load(dir)).rejects.toThrow(/intentVote/);
+    await fs.writeFile(file, JSON.stringify({ ...saved, cues: { words: ['livid'], counts: [[3]], totals: [10, 10, 100] } }));
+    await expect(Scorer.load(dir)).rejects.toThrow(/cues/);
   });
 });

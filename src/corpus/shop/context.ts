@@ -4,7 +4,7 @@
  * (name, email). Intent modules write turns through `user()` and `bot()`,
  * which enforce strict user/bot alternation.
  */
-import type { Turn } from '../../data/dialogue.ts';
+import type { Turn, UserTurnKind } from '../../data/dialogue.ts';
 import { PRODUCTS, type Product } from './catalog.ts';
 import { CARRIERS, FIRST_NAMES, LAST_NAMES, longDate, makeEmail, makeOrderNumber, makeTracking, shortDate, type Day } from './slots.ts';
 import type { Rng } from './random.ts';
@@ -53,12 +53,12 @@ export class DialogueContext {
     this.today = rng.int(20, 340);
   }
 
-  /** Appends a user turn; the previous turn must be the bot's (or none). */
-  user(text: string): void {
+  /** Appends a user turn (`kind`: a request for a person or frustration); the previous turn must be the bot's (or none). */
+  user(text: string, kind?: UserTurnKind): void {
     if (this.turns.length > 0 && this.turns[this.turns.length - 1].speaker === 'user') {
       throw new Error(`Two user turns in a row: ${text}`);
     }
-    this.turns.push({ speaker: 'user', text });
+    this.turns.push(kind ? { speaker: 'user', text, kind } : { speaker: 'user', text });
   }
 
   /** Appends a bot turn; the previous turn must be the user's. */

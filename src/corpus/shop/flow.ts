@@ -3,6 +3,7 @@
  * sub-dialogues several topics use: asking for a missing order number or email
  * and acknowledging it in the next reply.
  */
+import type { UserTurnKind } from '../../data/dialogue.ts';
 import type { DialogueContext, Order } from './context.ts';
 import { fill, sentences, type Vars } from './text.ts';
 
@@ -42,6 +43,8 @@ export interface Flow {
 export interface QaGroup {
   user: readonly string[];
   bot: readonly string[];
+  /** What the user's turns are, when not ordinary (the scorer learns them as such). */
+  kind?: UserTurnKind;
 }
 
 /** Slots the bot may only repeat when the user's question mentioned them (a city the user never named is a non sequitur). */
@@ -52,7 +55,7 @@ export function askAnswer(ctx: DialogueContext, group: QaGroup, vars: Vars = {})
   const question = ctx.rng.pick(group.user);
   const unsaid = ECHO_SLOTS.filter((slot) => !question.includes(`{${slot}}`));
   const fitting = group.bot.filter((answer) => unsaid.every((slot) => !answer.includes(`{${slot}}`)));
-  ctx.user(fill(question, vars));
+  ctx.user(fill(question, vars), group.kind);
   ctx.bot(ctx.say(fitting.length > 0 ? fitting : group.bot, vars));
 }
 
@@ -150,13 +153,17 @@ export function openAboutOrder(
   order: Order,
   without: readonly string[],
   withNumber: readonly string[],
-  opts: { pGiven?: number; lead?: string; vars?: Vars } = {},
+  opts: { pGiven?: number; lead?: string; vars?: Vars; frustrated?: readonly string[] } = {},
 ): string {
   const vars = { ...ctx.orderVars(order), ...opts.vars };
+  const say = (templates: readonly string[]) => {
+    const template = ctx.rng.pick(templates);
+    ctx.user(fill(template, vars), opts.frustrated?.includes(template) ? 'frustrated' : undefined);
+  };
   if (ctx.rng.chance(opts.pGiven ?? 0.35)) {
-    ctx.user(ctx.say(withNumber, vars));
+    say(withNumber);
     return sentences(opts.lead, ctx.rng.pick(DIRECT_ACKS));
   }
-  ctx.user(ctx.say(without, vars));
+  say(without);
   return collectOrderNumber(ctx, order, opts.lead);
 }

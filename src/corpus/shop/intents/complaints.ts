@@ -57,14 +57,19 @@ function wrongOrMissing(ctx: DialogueContext): void {
   ], vars)));
 }
 
+/** Late-delivery openings said in anger (the scorer learns them as frustration). */
+const LATE_ANGRY = ['This is ridiculous, my order is two weeks late!', "I'm really unhappy, my order still hasn't arrived.", 'worst service ever, where is my stuff'];
+const LATE_ANGRY_WITH_NUMBER = ['Order {order} is more than a week late. This is not acceptable.', "Where on earth is order {order}? It's so late."];
+
 function late(ctx: DialogueContext): void {
   const order = ctx.newOrder({ status: 'shipped' });
   const vars = ctx.orderVars(order);
   const ack = openAboutOrder(ctx, order, [
-    'This is ridiculous, my order is two weeks late!', "I'm really unhappy, my order still hasn't arrived.", 'worst service ever, where is my stuff',
-    "I've been waiting forever for my order", 'Why is my delivery so late? I needed the {product} for this weekend.',
-  ], ['Order {order} is more than a week late. This is not acceptable.', "Where on earth is order {order}? It's so late."], {
-    pGiven: 0.3, lead: ctx.rng.pick(["I'm really sorry for the wait.", 'I completely understand your frustration, and I am sorry.', 'I apologize for the delay.']),
+    ...LATE_ANGRY, "I've been waiting forever for my order", 'Why is my delivery so late? I needed the {product} for this weekend.',
+  ], LATE_ANGRY_WITH_NUMBER, {
+    pGiven: 0.3,
+    lead: ctx.rng.pick(["I'm really sorry for the wait.", 'I completely understand your frustration, and I am sorry.', 'I apologize for the delay.']),
+    frustrated: [...LATE_ANGRY, ...LATE_ANGRY_WITH_NUMBER],
   });
   ctx.bot(sentences(ack, ctx.say([
     "Order {order} got delayed in the {carrier} network. It's moving again and should arrive by {eta}. I've refunded your shipping cost as an apology.",

@@ -20,6 +20,7 @@ const PRELUDES: readonly QaGroup[] = [
   },
   {
     user: ['Can I talk to a human?', 'I want to speak to a real person', 'agent please', 'Can you connect me with a representative?', 'human please'],
+    kind: 'asks-for-person',
     bot: [
       'Of course. Could you tell me briefly what it is about? I may be able to help right away, or I will pass it to the right agent.',
       'Sure, I can connect you. What is your question about? That way the agent has the details, and I might solve it faster.',
