@@ -12,7 +12,7 @@
 import { sampleMessages, type Template } from './example-templates.ts';
 
 /** Things a shop of any kind sells (so that no product word on its own points to a kind). */
-export const PRODUCTS = [
+const ITEMS = [
   'jacket', 'coat', 'dress', 'jeans', 'shirt', 'jumper', 'hoodie', 'trainers', 'boots', 'sandals', 'shoes', 'backpack', 'handbag', 'wallet',
   'watch', 'sunglasses', 'scarf', 'hat', 'gloves', 'socks', 'headphones', 'earbuds', 'phone case', 'charger', 'cable', 'speaker', 'laptop stand',
   'keyboard', 'mouse', 'monitor', 'printer', 'camera', 'tablet', 'smart watch', 'kettle', 'toaster', 'blender', 'coffee machine', 'frying pan',
@@ -24,16 +24,16 @@ export const PRODUCTS = [
 const THE = ['the ', 'my ', 'the ', 'my new ', 'the '];
 
 /** What went wrong, said plainly; `0` stands for any number (the scorer reads every number as 0). */
-export const PROBLEMS: readonly Template[] = [
-  [THE, PRODUCTS, [' arrived ', ' came ', ' was delivered '], ['damaged', 'broken', 'scratched', 'with a crack', 'in the wrong colour', 'in the wrong size', 'without the instructions', 'with a part missing', 'opened', 'wet']],
-  [THE, PRODUCTS, [' does not ', " doesn't ", ' won\'t ', ' will not '], ['work', 'turn on', 'charge', 'fit', 'close properly', 'connect', 'stay on', 'match the picture']],
-  [THE, PRODUCTS, [' stopped working after ', ' broke after '], ['a day', 'two days', 'a week', 'a few uses', 'a month']],
+const PROBLEMS: readonly Template[] = [
+  [THE, ITEMS, [' arrived ', ' came ', ' was delivered '], ['damaged', 'broken', 'scratched', 'with a crack', 'in the wrong colour', 'in the wrong size', 'without the instructions', 'with a part missing', 'opened', 'wet']],
+  [THE, ITEMS, [' does not ', " doesn't ", ' won\'t ', ' will not '], ['work', 'turn on', 'charge', 'fit', 'close properly', 'connect', 'stay on', 'match the picture']],
+  [THE, ITEMS, [' stopped working after ', ' broke after '], ['a day', 'two days', 'a week', 'a few uses', 'a month']],
   [['my order ', 'order 0 ', 'my parcel ', 'my delivery ', 'order #0 ', 'the package '], ['has not arrived', "hasn't arrived yet", 'is late', 'was due yesterday', 'was due on friday', 'is missing an item', 'was sent to the wrong address', 'shows as delivered but i do not have it', 'is stuck in transit', 'was returned to you']],
   [['i was charged ', 'i have been charged ', "i've been charged ", 'you charged me '], ['twice', 'twice for order 0', 'the wrong amount', 'for delivery twice', 'for something i cancelled', 'full price instead of the sale price', '0 instead of 0']],
   [['i ', 'i still ', "i'm afraid i "], ["can't log in", 'cannot reset my password', "haven't received my refund", "haven't had the confirmation email", "didn't get an invoice", "can't find my order in my account", 'typed the wrong address', 'ordered the wrong size', 'was sent someone else\'s order']],
   [['my account ', 'the app ', 'the website ', 'the checkout ', 'the discount code ', 'my voucher ', 'the payment page ', 'the tracking link '], ['is locked', 'keeps logging me out', 'shows an error', "isn't working", 'did not apply', 'says it has expired', 'will not load', 'keeps failing']],
   [['the tracking ', 'the tracking number ', 'the delivery status '], ["hasn't changed since ", 'has not updated since ', 'has said the same thing since '], ['monday', 'last week', 'the 0th', 'yesterday', 'four days ago']],
-  [['i returned the ', 'i sent back the ', 'i posted the '], PRODUCTS, [' ', ' two weeks ago ', ' last month ', ' on monday '], ['and have not had the refund', 'but the refund is not showing', 'and heard nothing back', 'but it still says not received']],
+  [['i returned the ', 'i sent back the ', 'i posted the '], ITEMS, [' ', ' two weeks ago ', ' last month ', ' on monday '], ['and have not had the refund', 'but the refund is not showing', 'and heard nothing back', 'but it still says not received']],
 ];
 
 const ASK = [
@@ -46,9 +46,9 @@ const ASK = [
 const QUESTIONS: readonly Template[] = [
   [['how long does ', 'how long will ', 'when will '], ['delivery', 'my refund', 'an exchange', 'shipping to ireland', 'express delivery', 'order 0', 'the restock'], [' take', ' arrive', ' be processed', '']],
   [['do you ', 'can you '], ['ship to canada', 'deliver on saturdays', 'offer gift wrapping', 'price match', 'have a student discount', 'deliver to a pickup point', 'send a receipt by email'], ['', '?']],
-  [['can i ', 'is it possible to ', 'how do i '], ['return ', 'exchange ', 'cancel ', 'track ', 'change the address on ', 'add an item to ', 'pay in instalments for ', 'use two discount codes on '], ['my order', 'the ', 'a sale item', 'order 0', 'an item'], ['', ' '], ['', ...PRODUCTS.slice(0, 20)]],
-  [['is the ', 'are the ', 'do you have the '], PRODUCTS, [' in stock', ' available in a larger size', ' available in black', ' waterproof', ' machine washable', ' true to size', ' back in stock soon', ' covered by a warranty']],
-  [['what is ', "what's "], ['your returns policy', 'the delivery charge', 'the warranty on the ', 'the status of order 0', 'the cheapest delivery option', 'the size guide for the '], ['', ...PRODUCTS.slice(20, 40)]],
+  [['can i ', 'is it possible to ', 'how do i '], ['return ', 'exchange ', 'cancel ', 'track ', 'change the address on ', 'add an item to ', 'pay in instalments for ', 'use two discount codes on '], ['my order', 'the ', 'a sale item', 'order 0', 'an item'], ['', ' '], ['', ...ITEMS.slice(0, 20)]],
+  [['is the ', 'are the ', 'do you have the '], ITEMS, [' in stock', ' available in a larger size', ' available in black', ' waterproof', ' machine washable', ' true to size', ' back in stock soon', ' covered by a warranty']],
+  [['what is ', "what's "], ['your returns policy', 'the delivery charge', 'the warranty on the ', 'the status of order 0', 'the cheapest delivery option', 'the size guide for the '], ['', ...ITEMS.slice(20, 40)]],
   [['which payment methods do you accept', 'where is my order 0', 'has order 0 shipped yet', 'when does the sale end', 'how do i use a gift card', 'what time do i need to order by for next day delivery']],
 ];
 
