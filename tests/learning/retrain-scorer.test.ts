@@ -42,7 +42,7 @@ it('trains the candidate a scorer on the retraining dialogues, keeping the activ
     const scorer = candidate.scorer!;
     expect(scorer, 'the candidate has a scorer').toBeDefined();
     expect(scorer.vocab).toContain('norway'); // learnt from the reviewed conversations
-    expect(scorer.vocab).not.toContain('kettle'); // not the active scorer's corpus
+    expect(scorer.vocab).not.toContain('grinder'); // not the active scorer's corpus ("coffee grinder"; no built-in example has the word)
     expect({ dim: scorer.shape.dim, hidden: scorer.shape.hidden, buckets: scorer.buckets, members: scorer.networks.length, fallbackRate: scorer.calibration.fallbackRate }).toEqual({ dim: 8, hidden: 8, buckets: 512, members: 2, fallbackRate: 0.1 });
     expect(candidate.manifest.scorer).toMatchObject({ fallbackRate: 0.1 });
   } finally {
