@@ -92,9 +92,11 @@ const DEFAULTS = {
 };
 /**
  * Shares of an epoch's steps given to the rarer kinds beside a large corpus, drawn at random from their
- * examples (each example at least once an epoch); the ordinary turns take the rest, each once.
+ * examples (each example at least once an epoch); the ordinary turns take the rest, each once. The calm
+ * examples train only the kinds, and at 0.1 they cost CLINC150's intents 0.4 points (seeds 1–3: 91.8 % mean
+ * against 92.2 % without them); at 0.05, 92.1 %, with the hand-written shop sets as good as at 0.1.
  */
-const KIND_SHARE: Partial<Record<ExampleKind, number>> = { 'off-topic': 0.15, 'asks-for-person': 0.2, frustrated: 0.2, calm: 0.1 };
+const KIND_SHARE: Partial<Record<ExampleKind, number>> = { 'off-topic': 0.15, 'asks-for-person': 0.2, frustrated: 0.2, calm: 0.05 };
 const ORDINARY_SHARE = 1 - Object.values(KIND_SHARE).reduce((a, b) => a + b, 0);
 /** Most training messages the nearest-neighbour index holds (SGD's 70k distinct turns would cost ~3 ms a message, not ~1). */
 const MAX_NEIGHBOURS = 20_000;
