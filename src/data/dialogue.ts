@@ -32,7 +32,8 @@ export interface Turn extends Partial<ActionCall> {
 }
 
 /** Kinds a corpus can mark a user turn with: a request for a person, or frustration. */
-export type UserTurnKind = 'asks-for-person' | 'frustrated';
+export const USER_TURN_KINDS = ['asks-for-person', 'frustrated'] as const;
+export type UserTurnKind = (typeof USER_TURN_KINDS)[number];
 
 export interface Dialogue {
   id: string;

@@ -7,9 +7,10 @@
  * strongest cue of each kind goes in beside the average, undiluted.
  */
 
-/** The kinds cues are counted for, in the order the dense inputs give them. */
-export const CUE_KINDS = ['asks-for-person', 'frustrated'] as const;
-export type CueKind = (typeof CUE_KINDS)[number];
+import { USER_TURN_KINDS, type UserTurnKind } from '../data/dialogue.ts';
+
+/** The kinds cues are counted for (those a corpus can mark a turn with), in the order the dense inputs give them. */
+export const CUE_KINDS = USER_TURN_KINDS;
 
 /** A ratio this large (in nats) reads as 1; larger ones are cut to it. */
 const FULL_CUE = 6;
@@ -37,7 +38,7 @@ export class KindCues {
     const totals = new Array<number>(CUE_KINDS.length + 1).fill(0);
     const counts = new Map<string, number[]>();
     messages.forEach((ws, i) => {
-      const k = CUE_KINDS.indexOf(kinds[i] as CueKind);
+      const k = CUE_KINDS.indexOf(kinds[i] as UserTurnKind);
       if (k >= 0) totals[k]++;
       totals[CUE_KINDS.length]++;
       for (const w of new Set(ws)) {
@@ -59,7 +60,7 @@ export class KindCues {
    * not be for a new one); absent for new messages.
    */
   strongest(ws: readonly string[], own?: string): Float32Array {
-    const ownKind = own === undefined ? undefined : CUE_KINDS.indexOf(own as CueKind);
+    const ownKind = own === undefined ? undefined : CUE_KINDS.indexOf(own as UserTurnKind);
     const out = new Float32Array(CUE_KINDS.length);
     for (const w of new Set(ws)) {
       const c = this.counts.get(w);

@@ -6,7 +6,7 @@
  * "frustrated") when it is not an ordinary message. Unreadable lines are skipped and counted.
  */
 import { openCorpusLines } from '../data/corpus-read.ts';
-import { normalizeSpeaker, type UserTurnKind } from '../data/dialogue.ts';
+import { normalizeSpeaker, USER_TURN_KINDS, type UserTurnKind } from '../data/dialogue.ts';
 import { ColloquyError } from '../errors.ts';
 
 export interface Message {
@@ -15,8 +15,6 @@ export interface Message {
   /** A request for a person or frustration, when the corpus marks the turn so. */
   kind?: UserTurnKind;
 }
-
-const USER_TURN_KINDS: readonly unknown[] = ['asks-for-person', 'frustrated'] satisfies UserTurnKind[];
 
 export interface ReadMessagesOptions {
   /** Lines whose intent is this are left out (CLINC150 marks out-of-scope queries with "oos"). */
@@ -34,7 +32,7 @@ export async function readMessages(file: string, { skipIntent, onlyIntent }: Rea
     const i = typeof intent === 'string' && intent && intent !== 'NONE' ? intent : undefined;
     if (skipIntent !== undefined && i === skipIntent) return;
     if (onlyIntent !== undefined && i !== onlyIntent) return;
-    messages.push({ text: text.trim(), ...(i ? { intent: i } : {}), ...(USER_TURN_KINDS.includes(kind) ? { kind: kind as UserTurnKind } : {}) });
+    messages.push({ text: text.trim(), ...(i ? { intent: i } : {}), ...(USER_TURN_KINDS.includes(kind as UserTurnKind) ? { kind: kind as UserTurnKind } : {}) });
   };
   for await (const line of await openCorpusLines(file)) {
     if (!line.trim()) continue;
