@@ -48,8 +48,7 @@ export class KindCues {
         c[CUE_KINDS.length]++;
       }
     });
-    const cues = new KindCues({ words: [], counts: [], totals });
-    const kept = [...counts].filter(([, c]) => CUE_KINDS.some((_, k) => c[k] >= MIN_COUNT && cues.ratio(c, k, undefined) > 0)).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const kept = [...counts].filter(([, c]) => CUE_KINDS.some((_, k) => logCountRatio(c, totals, k, undefined) > 0)).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     return new KindCues({ words: kept.map(([w]) => w), counts: kept.map(([, c]) => c), totals });
   }
 
@@ -65,20 +64,22 @@ export class KindCues {
     for (const w of new Set(ws)) {
       const c = this.counts.get(w);
       if (!c) continue;
-      for (let k = 0; k < CUE_KINDS.length; k++) out[k] = Math.max(out[k], Math.min(1, this.ratio(c, k, ownKind) / FULL_CUE));
+      for (let k = 0; k < CUE_KINDS.length; k++) out[k] = Math.max(out[k], Math.min(1, logCountRatio(c, this.file.totals, k, ownKind) / FULL_CUE));
     }
     return out;
   }
+}
 
-  /** Log-count ratio of kind `k` against the rest, add-one smoothed, 0 below MIN_COUNT; `ownKind` (-1: a message of no cue kind) leaves one message out. */
-  private ratio(c: readonly number[], k: number, ownKind: number | undefined): number {
-    const all = CUE_KINDS.length;
-    const less = ownKind === undefined ? 0 : 1;
-    const inKind = c[k] - (ownKind === k ? less : 0);
-    if (inKind < MIN_COUNT) return 0;
-    const kindTotal = this.file.totals[k] - (ownKind === k ? less : 0);
-    const rest = c[all] - c[k] - (ownKind !== undefined && ownKind !== k ? less : 0);
-    const restTotal = this.file.totals[all] - this.file.totals[k] - (ownKind !== undefined && ownKind !== k ? less : 0);
-    return Math.log((inKind + 1) / (kindTotal + 1)) - Math.log((rest + 1) / (restTotal + 1));
-  }
+/**
+ * Log-count ratio of kind `k` against the rest, add-one smoothed, 0 when
+ * fewer than MIN_COUNT of the kind's messages have the word. `ownKind` (-1:
+ * a message of no cue kind) leaves that one message out of the counts.
+ */
+function logCountRatio(c: readonly number[], totals: readonly number[], k: number, ownKind: number | undefined): number {
+  const all = CUE_KINDS.length;
+  const mine = ownKind === k ? 1 : 0;
+  const theirs = ownKind !== undefined && ownKind !== k ? 1 : 0;
+  const inKind = c[k] - mine;
+  if (inKind < MIN_COUNT) return 0;
+  return Math.log((inKind + 1) / (totals[k] - mine + 1)) - Math.log((c[all] - c[k] - theirs + 1) / (totals[all] - totals[k] - theirs + 1));
 }

@@ -138,7 +138,9 @@ export class Scorer implements MessageUnderstander {
 
   /** Out-of-scope score, kind and intent of one message. */
   understand(text: string): Understanding {
-    const { f, dense, intent, logit } = this.parts(text);
+    const { f, dense } = this.read(text);
+    const intent = this.intents.length ? this.intentOf(text, f.intent) : undefined;
+    const logit = this.evidenceLogit(f.kind[OFF_TOPIC], text, intent?.probability);
     let k = 0;
     for (let i = 1; i < f.kind.length; i++) if (f.kind[i] > f.kind[k]) k = i;
     return {
@@ -159,22 +161,6 @@ export class Scorer implements MessageUnderstander {
   /** The networks' intent probabilities for a message, averaged (before the neighbours' vote). */
   intentProbabilities(text: string): Float32Array {
     return this.read(text).f.intent;
-  }
-
-  /**
-   * The out-of-scope logit before the temperature: the networks' logit plus
-   * each signal times its weight (training sets the temperature from these).
-   */
-  outOfScopeLogit(text: string): number {
-    const { f, logit: z } = this.parts(text);
-    return z ?? logit(f.kind[OFF_TOPIC]);
-  }
-
-  /** What the networks make of a message, its intent, and the out-of-scope logit when signals beside the networks join it. */
-  private parts(text: string) {
-    const { f, dense } = this.read(text);
-    const intent = this.intents.length ? this.intentOf(text, f.intent) : undefined;
-    return { f, dense, intent, logit: this.evidenceLogit(f.kind[OFF_TOPIC], text, intent?.probability) };
   }
 
   /** A message's dense inputs and what the networks make of it. */

@@ -14,7 +14,7 @@ import { examplesInContext } from './kind-examples.ts';
 import { auroc, rateAtOrAbove, thresholdForRate } from './metrics.ts';
 import { NeighbourIndex } from './neighbours.ts';
 import { Network, seededRandom } from './network.ts';
-import { intentUncertainty, logit, pickIntent, Scorer, voteShares, type IntentVote } from './scorer.ts';
+import { combinedLogit, intentUncertainty, logit, pickIntent, Scorer, voteShares, type IntentVote } from './scorer.ts';
 
 /**
  * What a training message teaches: one of the engine's kinds, or 'calm' — not
@@ -203,8 +203,7 @@ export function trainScorer(input: TrainScorerOptions): Scorer {
   const networkOnly = new Scorer(networks, vocab, o.buckets, known, intents, uncalibrated, undefined, neighbours, cues);
   const intentVote = labels ? chooseIntentVote(networkOnly, neighbours, labels, heldOutSet) : undefined;
   const voting = intentVote ? networkOnly.withCalibration({ ...uncalibrated, intentVote }) : networkOnly;
-  const weighed = voting.withCalibration({ ...voting.calibration, ...evidenceWeights(voting, neighbours, heldOutSet) });
-  const scorer = weighed.withCalibration({ ...weighed.calibration, temperature: temperatureFor(weighed, heldOutSet) });
+  const scorer = voting.withCalibration({ ...voting.calibration, ...evidenceWeights(voting, neighbours, heldOutSet) });
   return scorer.withCalibration({ ...scorer.calibration, ...calibrate(scorer, heldOutSet, oodHeld, o.fallbackRate) });
 }
 
@@ -242,35 +241,33 @@ function trainNetwork(network: Network, prepared: PreparedExample[], o: { epochs
   }
 }
 
+/** Spread (standard deviation) of held-out in-scope turns' out-of-scope logits after the temperature, at most. */
+const HELD_OUT_SPREAD = 2;
+
 /**
  * How much the signals beside the networks add to their out-of-scope logit,
  * each in units that give it a set multiple of the logit's spread on held-out
  * in-scope turns (0 when it does not vary there): the distance to the nearest
  * training message ({@link NEIGHBOUR_WEIGHT}) and, with intents, the
- * uncertainty about the intent ({@link INTENT_WEIGHT}).
+ * uncertainty about the intent ({@link INTENT_WEIGHT}). Then the temperature
+ * the combined logit is divided by: enough that held-out in-scope turns spread
+ * over about {@link HELD_OUT_SPREAD} units (1 when they already do), so that
+ * scores keep apart instead of rounding to 0 or 1.
  */
-function evidenceWeights(networkOnly: Scorer, neighbours: NeighbourIndex, heldOut: { text: string }[]): { neighbourWeight: number; intentWeight?: number } {
+function evidenceWeights(networkOnly: Scorer, neighbours: NeighbourIndex, heldOut: { text: string }[]): { neighbourWeight: number; intentWeight?: number; temperature: number } {
   const read = heldOut.map((t) => networkOnly.understand(t.text));
   const spread = standardDeviation(read.map((u) => logit(u.outOfScope)));
   const weight = (multiple: number, values: number[]) => {
     const s = standardDeviation(values);
     return s > 0 ? (multiple * spread) / s : 0;
   };
-  const neighbourWeight = weight(NEIGHBOUR_WEIGHT, heldOut.map((t) => neighbours.distance(t.text)));
-  if (!networkOnly.intents.length) return { neighbourWeight };
-  return { neighbourWeight, intentWeight: weight(INTENT_WEIGHT, read.map((u) => intentUncertainty(u.intent!.probability))) };
-}
-
-/** Spread (standard deviation) of held-out in-scope turns' out-of-scope logits after the temperature, at most. */
-const HELD_OUT_SPREAD = 2;
-
-/**
- * What the combined out-of-scope logit is divided by: enough that held-out
- * in-scope turns spread over about {@link HELD_OUT_SPREAD} units (1 when they
- * already do), so that scores keep apart instead of rounding to 0 or 1.
- */
-function temperatureFor(scorer: Scorer, heldOut: { text: string }[]): number {
-  return Math.max(1, standardDeviation(heldOut.map((t) => scorer.outOfScopeLogit(t.text))) / HELD_OUT_SPREAD);
+  const distances = heldOut.map((t) => neighbours.distance(t.text));
+  const neighbourWeight = weight(NEIGHBOUR_WEIGHT, distances);
+  const uncertainties = networkOnly.intents.length ? read.map((u) => intentUncertainty(u.intent!.probability)) : undefined;
+  const intentWeight = uncertainties && weight(INTENT_WEIGHT, uncertainties);
+  const logits = read.map((u, i) => combinedLogit(u.outOfScope, [{ value: distances[i], weight: neighbourWeight }, ...(uncertainties ? [{ value: uncertainties[i], weight: intentWeight! }] : [])]));
+  const temperature = Math.max(1, standardDeviation(logits) / HELD_OUT_SPREAD);
+  return { neighbourWeight, ...(uncertainties ? { intentWeight } : {}), temperature };
 }
 
 /** The neighbours' vote settings tried at training; the one with the most held-out intents right is kept. */
