@@ -100,7 +100,7 @@ const model = await loadModel(modelDir);
 rows.push([`model ${model.manifest.version}, no lookups`, judge(turns, (await greedyReplies(model, withoutLookups)).replies)]);
 const grounded = await greedyReplies(model, withLookups);
 rows.push([`model ${model.manifest.version}, lookups`, judge(turns, grounded.replies)]);
-const checked = await applyFactCheck(grounded.generator, withLookups, grounded.replies, { allowlist });
+const checked = await applyFactCheck(grounded.generator, withLookups, grounded.replies.map((text) => ({ text })), { allowlist });
 rows.push([`model ${model.manifest.version}, lookups + fact check`, judge(turns, checked.replies)]);
 
 const pct = (x: { n: number; rate: number }) => `${(100 * x.rate).toFixed(1)} %`;

@@ -73,6 +73,7 @@ export async function factCheckReply(ctx: EngineContext, context: Turn[], reply:
   const first = checkReply(reply.text, support);
   if (first.passed) return { text: reply.text, confidence: reply.meanLogProb, verdict: { verdict: 'passed' } };
   const candidate = await passingCandidate(ctx.generator, context, support, {
+    alternatives: reply.alternatives,
     candidates: options.candidates,
     generate: { contextTokens: ctx.options.contextTokens },
     accepts: (r) => r.meanLogProb >= ctx.options.confidenceThreshold,
@@ -84,23 +85,34 @@ export async function factCheckReply(ctx: EngineContext, context: Turn[], reply:
 
 /** How {@link passingCandidate} looks for a reply. */
 export interface CandidateOptions {
-  /** Candidates to try. */
+  /** Candidates already written with the failed reply (consensus decoding's others, best first), tried before new ones. */
+  alternatives?: Reply['alternatives'];
+  /** New candidates to write. */
   candidates: number;
   /** Decoding options every candidate shares (the context budget). */
   generate?: Partial<GenerateOptions>;
   /** A further test a candidate must pass (the engine's confidence threshold). */
-  accepts?: (reply: Reply) => boolean;
+  accepts?: (reply: Candidate) => boolean;
   /** Hears a candidate that failed to generate; the search then stops. Without it, the error is thrown. */
   onError?: (err: unknown) => void;
 }
 
+/** A reply the fact check may send instead of one that failed it. */
+type Candidate = Pick<Reply, 'text' | 'meanLogProb'>;
+
 /**
  * The first candidate that passes the fact check, for a reply that failed
- * it: the greedy reply written under the check (the model's next choice
- * wherever the first reply went wrong: another digit, another status), then
- * replies sampled at temperature 0.7 under it. Undefined: none passed.
+ * it: of the candidates written with that reply, the best that passes (they
+ * were ranked by how much they agree and how many looked-up facts they
+ * state); then the greedy reply written under the check (the model's next
+ * choice wherever the first reply went wrong: another digit, another
+ * status), then replies sampled at temperature 0.7 under it. Undefined: none
+ * passed.
  */
-export async function passingCandidate(generator: Generator, context: Turn[], support: FactSupport, o: CandidateOptions): Promise<Reply | undefined> {
+export async function passingCandidate(generator: Generator, context: Turn[], support: FactSupport, o: CandidateOptions): Promise<Candidate | undefined> {
+  const passes = (candidate: Candidate) => candidate.text.trim() !== '' && (o.accepts?.(candidate) ?? true) && checkReply(candidate.text, support).passed;
+  const written = o.alternatives?.find(passes);
+  if (written) return written;
   const constraint = (text: string, finished: boolean) => support.violationAt(text, finished);
   for (let i = 0; i < o.candidates; i++) {
     const decoding: Partial<GenerateOptions> = i === 0 ? { strategy: 'greedy' } : { strategy: 'sample', temperature: 0.7, seed: i };
@@ -112,7 +124,7 @@ export async function passingCandidate(generator: Generator, context: Turn[], su
       o.onError(err);
       break;
     }
-    if (candidate.text.trim() && (o.accepts?.(candidate) ?? true) && checkReply(candidate.text, support).passed) return candidate;
+    if (passes(candidate)) return candidate;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { DEFAULT_ENGINE_OPTIONS } from '../engine/options.ts';
 import { passingCandidate } from '../engine/grounding.ts';
 import { checkReply, factSupport } from '../facts/index.ts';
 import { groundingFigures } from './grounding.ts';
-import type { LstmGenerator } from '../generation/generator.ts';
+import type { LstmGenerator, Reply } from '../generation/generator.ts';
 import type { GenerateOptions } from '../generation/options.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import { writeFileAtomic } from '../util/fs-atomic.ts';
@@ -109,7 +109,7 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
   const totalTokens = scored.reduce((s, r) => s + r.tokens, 0);
   const words = turns.reduce((s, t) => s + whitespaceWordCount(t.reference), 0);
 
-  const hyps: string[] = [];
+  const replies: Reply[] = [];
   let generationMs = 0;
   let generatedTokens = 0;
   for (const [i, t] of turns.entries()) {
@@ -117,13 +117,14 @@ export async function evaluate(input: EvaluateInput): Promise<EvalReport> {
     const reply = await input.generator.reply(t.history, input.generate).result;
     generationMs += performance.now() - t0;
     generatedTokens += reply.tokens + (reply.truncated ? 0 : 1);
-    hyps.push(reply.text);
+    replies.push(reply);
     input.onProgress?.(i + 1, turns.length);
   }
+  const hyps = replies.map((r) => r.text);
   const refs = turns.map((t) => t.reference);
   const histories = turns.map((t) => t.history);
   const allowlist = input.factCheck?.allowlist ?? input.allowlist ?? [];
-  const checked = input.factCheck ? await factChecked(input, histories, hyps, refs, allowlist) : undefined;
+  const checked = input.factCheck ? await factChecked(input, histories, replies, refs, allowlist) : undefined;
   const baselineHyps = input.baseline ? turns.map((t) => input.baseline!.reply(t.history)) : undefined;
   if (input.predictionsFile) {
     const lines = turns.map((t, i) => JSON.stringify({ id: t.id, context: t.history, reference: t.reference, hypothesis: hyps[i], ...(checked ? { checked: checked.replies[i] } : {}), ...(baselineHyps ? { baseline: baselineHyps[i] } : {}) }));
@@ -158,8 +159,8 @@ function byTopics(turns: EvalTurn[], hyps: string[]): Pick<EvalReport, 'by_topic
 }
 
 /** The replies the fact check lets through, and their figures. */
-async function factChecked(input: EvaluateInput, histories: Turn[][], hyps: string[], refs: string[], allowlist: string[]): Promise<{ replies: string[]; figures: FactCheckedFigures }> {
-  const { replies, fallbacks, replaced } = await applyFactCheck(input.generator, histories, hyps, { allowlist, candidates: input.factCheck?.candidates, generate: input.generate });
+async function factChecked(input: EvaluateInput, histories: Turn[][], generated: Reply[], refs: string[], allowlist: string[]): Promise<{ replies: string[]; figures: FactCheckedFigures }> {
+  const { replies, fallbacks, replaced } = await applyFactCheck(input.generator, histories, generated, { allowlist, candidates: input.factCheck?.candidates, generate: input.generate });
   const n = Math.max(1, histories.length);
   const g = groundingFigures(histories, replies, refs, allowlist, input.model.claims);
   return { replies, figures: { unsupported_fact_rate: g.unsupported_fact_rate, ...(g.contradiction_rate === undefined ? {} : { contradiction_rate: g.contradiction_rate }), inform_recall: g.inform_recall, fallback_rate: fallbacks / n, replaced_rate: replaced / n, bleu4: corpusBleu(replies, refs) } };
@@ -167,13 +168,14 @@ async function factChecked(input: EvaluateInput, histories: Turn[][], hyps: stri
 
 /**
  * The fact check as the engine runs it, over replies already generated: a
- * reply stating an unsupported fact is replaced by the first of `candidates`
- * (default 4) that passes (`passingCandidate`), else by the fallback text.
+ * reply stating an unsupported fact is replaced by the first of its
+ * alternatives, then of `candidates` new ones (default 4), that passes
+ * (`passingCandidate`), else by the fallback text.
  */
 export async function applyFactCheck(
   generator: LstmGenerator,
   histories: Turn[][],
-  hyps: string[],
+  generated: Array<Pick<Reply, 'text' | 'alternatives'>>,
   opts: { allowlist?: string[]; candidates?: number; generate?: Partial<GenerateOptions> } = {},
 ): Promise<{ replies: string[]; fallbacks: number; replaced: number }> {
   const candidates = opts.candidates ?? 4;
@@ -182,9 +184,10 @@ export async function applyFactCheck(
   let replaced = 0;
   for (const [i, history] of histories.entries()) {
     const support = factSupport(history, opts.allowlist ?? [], generator.claims);
-    let text: string | undefined = checkReply(hyps[i], support).passed ? hyps[i] : undefined;
+    const { text: first, alternatives } = generated[i];
+    let text: string | undefined = checkReply(first, support).passed ? first : undefined;
     if (text === undefined) {
-      text = (await passingCandidate(generator, history, support, { candidates, generate: opts.generate }))?.text;
+      text = (await passingCandidate(generator, history, support, { alternatives, candidates, generate: opts.generate }))?.text;
       if (text !== undefined) replaced++;
       else fallbacks++;
     }

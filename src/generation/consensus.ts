@@ -37,20 +37,19 @@ export const EVIDENCE_WEIGHT = 1;
 export const COVERAGE_WEIGHT = 0.1;
 
 /**
- * The candidate with the highest mean sentence BLEU against the other
- * candidates, plus `EVIDENCE_WEIGHT` times its mean against the retrieved
- * replies, plus `COVERAGE_WEIGHT` for each of the newest action's facts it
- * states; ties go to the earlier candidate (the greedy one comes first).
+ * The candidates best first: by mean sentence BLEU against the other
+ * candidates, plus `EVIDENCE_WEIGHT` times the mean against the retrieved
+ * replies, plus `COVERAGE_WEIGHT` for each of the newest action's facts a
+ * candidate states; ties keep the earlier candidate first (the greedy one
+ * comes first).
  *
  * @example
- * pickConsensus(['your order ships today', 'it ships today', 'hello'], ['your order ships on monday']); // 0
+ * rankConsensus(['your order ships today', 'it ships today', 'hello'], ['your order ships on monday']); // [0, 1, 2]
  */
-export function pickConsensus(candidates: string[], evidence: string[], facts: SlotValues = new Map()): number {
+export function rankConsensus(candidates: string[], evidence: string[], facts: SlotValues = new Map()): number[] {
   const tokens = candidates.map(scoreTokens);
   const retrieved = evidence.map(scoreTokens);
-  let best = 0;
-  let bestGain = -Infinity;
-  tokens.forEach((hyp, i) => {
+  const gains = tokens.map((hyp, i) => {
     let agreement = 0;
     tokens.forEach((other, j) => {
       if (j !== i) agreement += sentenceBleu(hyp, other);
@@ -59,21 +58,18 @@ export function pickConsensus(candidates: string[], evidence: string[], facts: S
     let support = 0;
     for (const ref of retrieved) support += sentenceBleu(hyp, ref);
     if (retrieved.length) support /= retrieved.length;
-    const gain = agreement + EVIDENCE_WEIGHT * support + COVERAGE_WEIGHT * factsStated(candidates[i], facts);
-    if (gain > bestGain) {
-      best = i;
-      bestGain = gain;
-    }
+    return agreement + EVIDENCE_WEIGHT * support + COVERAGE_WEIGHT * factsStated(candidates[i], facts);
   });
-  return best;
+  return gains.map((_, i) => i).sort((a, b) => gains[b] - gains[a] || a - b);
 }
 
 /**
  * Decodes `opts.candidates` replies to one prompt in a single batch (row 0
  * greedy, the others sampled at {@link CANDIDATE_TEMPERATURE} from
- * `opts.seed`) and returns the one {@link pickConsensus} keeps.
+ * `opts.seed`), best first by {@link rankConsensus}: the first is the
+ * reply, the others what the fact check tries before writing a new one.
  */
-export async function decodeConsensus(ctx: SearchContext, prompt: number[], evidence: string[], toText: (ids: number[]) => string, facts?: SlotValues): Promise<SearchResult> {
+export async function decodeConsensus(ctx: SearchContext, prompt: number[], evidence: string[], toText: (ids: number[]) => string, facts?: SlotValues): Promise<SearchResult[]> {
   const { decoder, opts } = ctx;
   const n = opts.candidates;
   const greedy: Omit<SearchContext, 'decoder'> = { ...ctx, opts: { ...opts, strategy: 'greedy' } };
@@ -106,5 +102,5 @@ export async function decodeConsensus(ctx: SearchContext, prompt: number[], evid
     disposeState(state);
   }
   const texts = results.map((r) => toText(r.ids));
-  return results[pickConsensus(texts, evidence, facts)];
+  return rankConsensus(texts, evidence, facts).map((i) => results[i]);
 }

@@ -25,6 +25,8 @@ export interface Reply {
   modelVersion: string;
   /** True when the reply was cut at maxTokens. */
   truncated: boolean;
+  /** Consensus decoding's other candidates, best first: what the fact check tries before writing a new reply. */
+  alternatives?: Array<Pick<Reply, 'text' | 'meanLogProb'>>;
 }
 
 /** What the engine needs from a reply generator. */
@@ -133,19 +135,21 @@ export class LstmGenerator implements Generator {
         emit(stream.push(id));
       };
       const streams = (o.strategy === 'greedy' || o.strategy === 'sample') && !constraint;
-      const r =
+      const [r, ...others] =
         o.strategy === 'beam'
-          ? await decodeBeam(ctx, prompt)
+          ? [await decodeBeam(ctx, prompt)]
           : constraint && o.strategy !== 'consensus'
-            ? await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder(slots))
+            ? [await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder(slots))]
           : o.strategy === 'consensus'
             ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids, slots), slots ?? slotValuesAt(history)[history.length])
-            : this.scheduler
-              ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })
-              : await decodeSequential(ctx, prompt, onToken);
+            : [
+                this.scheduler
+                  ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })
+                  : await decodeSequential(ctx, prompt, onToken),
+              ];
       emit(streams ? stream.flush() : tok.decode(r.ids, slots));
-      const meanLogProb = r.logProbs.length ? r.logProbs.reduce((a, b) => a + b, 0) / r.logProbs.length : -Infinity;
-      return { text: tok.decode(r.ids, slots).trim(), tokens: r.ids.length, meanLogProb, modelVersion: this.modelVersion, truncated: r.truncated };
+      const reply = { text: tok.decode(r.ids, slots).trim(), tokens: r.ids.length, meanLogProb: meanLogProb(r.logProbs), modelVersion: this.modelVersion, truncated: r.truncated };
+      return others.length ? { ...reply, alternatives: others.map((a) => ({ text: tok.decode(a.ids, slots).trim(), meanLogProb: meanLogProb(a.logProbs) })) } : reply;
     });
   }
 
@@ -172,4 +176,9 @@ export class LstmGenerator implements Generator {
     this.cache?.clear();
     this.decoder.dispose();
   }
+}
+
+/** The mean log-probability of a reply's tokens: its confidence (-Infinity for none). */
+function meanLogProb(logProbs: number[]): number {
+  return logProbs.length ? logProbs.reduce((a, b) => a + b, 0) / logProbs.length : -Infinity;
 }

@@ -133,6 +133,22 @@ describe('the fact check in the engine', () => {
     expect(botTurn).toMatchObject({ speaker: 'bot', text: 'Order 48213 is still processing.', factCheck: { verdict: 'replaced', unsupported: ['August 24'], rejected: 'Order 48213 ships on August 24.' } });
   });
 
+  it('first tries the candidates written with the reply, best first, skipping those that fail the check or the confidence threshold', async () => {
+    const alternatives = [
+      { text: 'Order 48213 ships on August 24.', meanLogProb: -0.4 },
+      { text: 'Order 48213 is processing, it should ship soon.', meanLogProb: -9 },
+      { text: 'Order 48213 is still processing.', meanLogProb: -0.6 },
+      { text: 'Order 48213 is processing.', meanLogProb: -0.5 },
+    ];
+    const { store, generator, send } = await bot(inOrder({ text: 'Order 48213 arrives March 3rd.', alternatives }), lookup);
+
+    const said = await send('where is order 48213');
+
+    expect(said).toMatchObject({ kind: 'reply', text: 'Order 48213 is still processing.' });
+    expect(generator.calls).toHaveLength(1); // nothing new was written
+    expect((await store.get('c1'))!.turns[2]).toMatchObject({ text: 'Order 48213 is still processing.', confidence: -0.6, factCheck: { verdict: 'replaced', rejected: 'Order 48213 arrives March 3rd.' } });
+  });
+
   it('gives the fallback when no candidate passes, and counts it toward the hand-off', async () => {
     const invent: Script = () => ({ text: 'Your order 55555 has shipped.' });
     const { store, send } = await bot(invent, lookup, { candidates: 2 });

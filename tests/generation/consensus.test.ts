@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isColloquyError } from '../../src/errors.ts';
-import { pickConsensus } from '../../src/generation/consensus.ts';
+import { rankConsensus } from '../../src/generation/consensus.ts';
 import type { Turn } from '../../src/data/dialogue.ts';
 import { factsStated, slotValuesAt } from '../../src/data/slot-values.ts';
 import { LstmGenerator } from '../../src/generation/generator.ts';
@@ -11,15 +11,15 @@ import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
 import { ReplyIndex } from '../../src/retrieval/reply-index.ts';
 import { drain, QA, rejectionOf, tempDir, trainTinyModel, user } from '../helpers/tiny.ts';
 
-describe('pickConsensus', () => {
+describe('rankConsensus', () => {
   it('keeps the candidate the others agree with', () => {
-    expect(pickConsensus(['hello there', 'your order ships today', 'your order ships on monday', 'the order ships today'], [])).toBe(1);
+    expect(rankConsensus(['hello there', 'your order ships today', 'your order ships on monday', 'the order ships today'], [])[0]).toBe(1);
   });
 
   it('lets retrieved replies decide between candidates the others do not tell apart', () => {
     const candidates = ['your order ships today', 'your refund takes five days'];
-    expect(pickConsensus(candidates, [])).toBe(0); // a tie goes to the first (greedy) candidate
-    expect(pickConsensus(candidates, ['refunds take five days', 'your refund is on its way'])).toBe(1);
+    expect(rankConsensus(candidates, [])[0]).toBe(0); // a tie goes to the first (greedy) candidate
+    expect(rankConsensus(candidates, ['refunds take five days', 'your refund is on its way'])[0]).toBe(1);
   });
 
   it('counts the facts of the newest action a reply states, each field once, in the form replies say it', () => {
@@ -37,15 +37,19 @@ describe('pickConsensus', () => {
     const facts = slotValuesAt([lookup])[1];
     const candidates = ['there is a delta airlines flight at 2:25 pm .', 'there is a delta airlines flight at 2:25 pm today .', 'there is a delta airlines flight at 2:25 pm for $85 .'];
 
-    expect(pickConsensus(candidates, [])).toBe(1);
-    expect(pickConsensus(candidates, [], facts)).toBe(2);
+    expect(rankConsensus(candidates, [])[0]).toBe(1);
+    expect(rankConsensus(candidates, [], facts)[0]).toBe(2);
     // agreement still decides between a reply the others share and an outlier stuffed with facts
-    expect(pickConsensus(['your flight is booked', 'your flight is booked .', 'delta airlines 2:25 pm $85 delta'], [], facts)).toBe(0);
+    expect(rankConsensus(['your flight is booked', 'your flight is booked .', 'delta airlines 2:25 pm $85 delta'], [], facts)[0]).toBe(0);
+  });
+
+  it('ranks every candidate, best first', () => {
+    expect(rankConsensus(['hello there', 'your order ships today', 'the order ships today', 'your order ships on monday'], [])).toEqual([1, 2, 3, 0]);
   });
 
   it('handles one candidate and empty ones', () => {
-    expect(pickConsensus(['only'], ['anything'])).toBe(0);
-    expect(pickConsensus(['', 'we open at nine', 'we open at nine .'], [])).toBe(1);
+    expect(rankConsensus(['only'], ['anything'])[0]).toBe(0);
+    expect(rankConsensus(['', 'we open at nine', 'we open at nine .'], [])[0]).toBe(1);
   });
 });
 
@@ -80,6 +84,10 @@ describe('consensus decoding on a trained model', () => {
     }
     const again = await Promise.all([1, 1].map((seed) => generator.reply([user('refund?')], { seed, candidates: 6 }).result));
     expect(again[0].text).toBe(again[1].text);
+    // the other five candidates come with it, best first, for the fact check to try
+    expect(again[0].alternatives).toHaveLength(5);
+    expect(again[0].alternatives).toEqual(again[1].alternatives);
+    expect(again[0].alternatives!.every((a) => typeof a.text === 'string' && a.meanLogProb < 0)).toBe(true);
     generator.dispose();
   });
 

@@ -16,6 +16,8 @@ export interface ScriptedReply {
   gate?: Promise<void>;
   /** The generator fails with this instead of replying. */
   fail?: Error;
+  /** Other candidates written with the reply, best first (as consensus decoding gives them). */
+  alternatives?: Reply['alternatives'];
 }
 
 export type Script = (context: Turn[], call: number) => ScriptedReply;
@@ -53,7 +55,7 @@ export function createScriptedGenerator(script: Script = echo, modelVersion = 's
           emit(piece);
           await new Promise((resolve) => setImmediate(resolve));
         }
-        return { text: r.text.trim(), tokens: pieces.length, meanLogProb: r.meanLogProb ?? -0.5, modelVersion, truncated: false };
+        return { text: r.text.trim(), tokens: pieces.length, meanLogProb: r.meanLogProb ?? -0.5, modelVersion, truncated: false, ...(r.alternatives ? { alternatives: r.alternatives } : {}) };
       });
     },
   };
