@@ -22,7 +22,11 @@ const SCORER_FORMAT_VERSION = 1;
 export interface ScorerCalibration {
   /** Out-of-scope score at and above which the engine falls back. */
   threshold: number;
-  /** Share of held-out in-domain turns the threshold was chosen to send to the fallback. */
+  /**
+   * Share of in-domain turns the threshold was chosen to send to the
+   * fallback: of held-out turns or, when the scorer has intents, of the
+   * turns of intents a probe was trained without (`heldOut.novelIntents`).
+   */
   fallbackRate: number;
   /**
    * How much the distance to the nearest training message adds to the
@@ -47,7 +51,16 @@ export interface ScorerCalibration {
   /** How the nearest training messages vote on the intent (absent: the networks alone). */
   intentVote?: IntentVote;
   /** Held-out figures measured when the threshold was chosen. */
-  heldOut: { inDomain: number; inDomainFallbackRate: number; outOfScope: number; outOfScopeFallbackRate?: number; auroc?: number; intentAccuracy?: number };
+  heldOut: {
+    inDomain: number;
+    inDomainFallbackRate: number;
+    outOfScope: number;
+    outOfScopeFallbackRate?: number;
+    auroc?: number;
+    intentAccuracy?: number;
+    /** The intents (and their distinct turns) left out of the probe whose rate the threshold was set for (absent: set on held-out turns). */
+    novelIntents?: { intents: number; turns: number };
+  };
 }
 
 /** The `scorer` entry of manifest.json. */

@@ -32,3 +32,20 @@ export function smallScorer(fallbackRate = 0.05): Scorer {
   if (!s) trained.set(fallbackRate, (s = trainScorer({ inDomain: madeUpShopTurns(), fallbackRate, dim: 16, hidden: 16, buckets: 4096, epochs: 30, heldOut: 0.2, seed: 3 })));
   return s;
 }
+
+const MORE_TEMPLATES: Record<string, string[]> = {
+  ...TEMPLATES,
+  cancel_order: ['please cancel order {n}', 'i want to cancel my {p} order', 'can you stop order {n} before it ships'],
+  change_address: ['can i change the address on order {n}', 'ship my {p} to my new address', 'i moved, update the delivery address for order {n}'],
+  gift_wrap: ['can you gift wrap the {p}', 'is gift wrapping available for order {n}', 'add a gift note to my {p}'],
+  warranty: ['how long is the warranty on the {p}', 'is my {p} still under warranty', 'the warranty claim for order {n}'],
+  discount: ['do you have a discount code for the {p}', 'my coupon did not work on order {n}', 'is the {p} on sale this week'],
+  invoice: ['can i get an invoice for order {n}', 'send me the receipt for my {p}', 'the invoice for order {n} has the wrong name'],
+  size_exchange: ['can i swap the {p} for a bigger size', 'exchange my {p} for another colour', 'i need a different size for order {n}'],
+  store_hours: ['when does the store that sells the {p} open', 'are you open on sunday to pick up the {p}', 'can i collect order {n} in store today'],
+};
+
+/** Distinct user turns of twelve intents (about 650): enough intents for the scorer's probe of new kinds of request. */
+export function manyIntentTurns(): { text: string; intent: string }[] {
+  return Object.entries(MORE_TEMPLATES).flatMap(([intent, templates]) => templates.flatMap((t) => PRODUCTS.map((p, i) => ({ intent, text: t.replace('{p}', p).replace('{n}', String(40_000 + i * 137)) }))));
+}
