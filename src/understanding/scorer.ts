@@ -24,8 +24,9 @@ export interface ScorerCalibration {
   threshold: number;
   /**
    * Share of in-domain turns the threshold was chosen to send to the
-   * fallback: of held-out turns or, when the scorer has intents, of the
-   * turns of intents a probe was trained without (`heldOut.novelIntents`).
+   * fallback: of held-out turns or, when the corpus names ten topics or
+   * more, of the turns of topics a probe was trained without
+   * (`heldOut.novelTopics`).
    */
   fallbackRate: number;
   /**
@@ -58,8 +59,8 @@ export interface ScorerCalibration {
     outOfScopeFallbackRate?: number;
     auroc?: number;
     intentAccuracy?: number;
-    /** The intents (and their distinct turns) left out of the probe whose rate the threshold was set for (absent: set on held-out turns). */
-    novelIntents?: { intents: number; turns: number };
+    /** The topics (and their distinct user turns) left out of the probe whose rate the threshold was set for (absent: set on held-out turns). */
+    novelTopics?: { topics: number; turns: number };
   };
 }
 

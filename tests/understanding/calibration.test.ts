@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auroc, rateAtOrAbove, thresholdForRate } from '../../src/understanding/metrics.ts';
-import { madeUpShopTurns, manyIntentTurns, smallScorer } from './made-up-shop.ts';
+import { madeUpShopTurns, manyTopicTurns, smallScorer } from './made-up-shop.ts';
 
 describe('threshold calibration', () => {
   it('chooses the threshold that sends the stated share of in-domain scores to the fallback', () => {
@@ -55,14 +55,14 @@ describe('threshold calibration', () => {
     expect(scorer.understand('where is my order 40411').kind).toBe('ordinary');
   });
 
-  it('with ten intents or more, sets the threshold for requests of kinds its training lacks, not only for held-out turns like those it saw', () => {
-    const turns = manyIntentTurns();
-    const unseen = turns.filter((t) => t.intent === 'warranty'); // a new kind of request in the same shop
-    // a small corpus of twelve intents: a high stated rate leaves the probe's left-out intent enough turns to fall back
-    const scorer = trainScorer({ inDomain: turns.filter((t) => t.intent !== 'warranty'), fallbackRate: 0.3, dim: 16, hidden: 16, buckets: 4096, epochs: 20, heldOut: 0.2, seed: 3 });
+  it('with ten topics or more, sets the threshold for conversations about topics its training lacks, not only for held-out turns like those it saw', () => {
+    const turns = manyTopicTurns();
+    const unseen = turns.filter((t) => t.topics[0] === 'warranty'); // a new topic in the same shop
+    // a small corpus of twelve topics: a high stated rate leaves the probe's left-out topic enough turns to fall back
+    const scorer = trainScorer({ inDomain: turns.filter((t) => t.topics[0] !== 'warranty'), fallbackRate: 0.3, dim: 16, hidden: 16, buckets: 4096, epochs: 20, heldOut: 0.2, seed: 3 });
     const { threshold, heldOut } = scorer.calibration;
 
-    expect(heldOut.novelIntents).toEqual({ intents: 1, turns: 18 });
+    expect(heldOut.novelTopics).toEqual({ topics: 1, turns: 18 });
     // held-out turns are near-copies of trained ones here: set on them, the threshold sent every warranty question to the fallback
     expect(heldOut.inDomainFallbackRate).toBeLessThan(0.3);
     expect(rateAtOrAbove(unseen.map((t) => scorer.score(t.text)), threshold)).toBeLessThanOrEqual(0.4);

@@ -41,4 +41,20 @@ describe('reading the messages a scorer learns from', () => {
     ]);
     expect(skipped).toBe(1);
   });
+
+  it("gives each user turn its dialogue's topics, as the corpus or SGD (services) names them", async () => {
+    const f = await file([
+      { topics: ['orders', 'returns'], turns: [{ speaker: 'user', text: 'where is my order' }, { speaker: 'bot', text: 'Which one?' }, { speaker: 'user', text: 'and can i return it' }] },
+      { services: ['Restaurants_1'], turns: [{ speaker: 'user', text: 'book a table' }] },
+      { topics: [], turns: [{ speaker: 'user', text: 'hello' }] },
+    ]);
+    const { messages } = await readMessages(f);
+
+    expect(messages).toEqual([
+      { text: 'where is my order', topics: ['orders', 'returns'] },
+      { text: 'and can i return it', topics: ['orders', 'returns'] },
+      { text: 'book a table', topics: ['Restaurants_1'] },
+      { text: 'hello' },
+    ]);
+  });
 });

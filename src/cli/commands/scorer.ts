@@ -48,8 +48,8 @@ export function describeScorer(s: Scorer): string {
   const { threshold, fallbackRate, heldOut: h } = s.calibration;
   const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(100 * x).toFixed(1)} %`);
   return [
-    h.novelIntents
-      ? `threshold ${threshold.toPrecision(4)} (chosen for ${pct(fallbackRate)} fallbacks on ${h.novelIntents.intents} intents a probe never saw, ${h.novelIntents.turns} turns)`
+    h.novelTopics
+      ? `threshold ${threshold.toPrecision(4)} (chosen for ${pct(fallbackRate)} fallbacks on ${h.novelTopics.topics} topics a probe never saw, ${h.novelTopics.turns} turns)`
       : `threshold ${threshold.toPrecision(4)} (chosen for ${pct(fallbackRate)} in-domain fallbacks)`,
     `held-out: ${pct(h.inDomainFallbackRate)} of ${h.inDomain} in-domain turns fall back`,
     h.outOfScope ? `${pct(h.outOfScopeFallbackRate)} of ${h.outOfScope} out-of-scope examples, AUROC ${h.auroc?.toFixed(3)}` : undefined,
