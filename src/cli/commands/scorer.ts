@@ -12,7 +12,8 @@ export const SCORER_USAGE = `colloquy scorer --model DIR --data FILE [options]
   Trains the out-of-scope scorer (intents, requests for a person, frustration) into a model directory.
   --data FILE          the bot's user turns: its training dialogues, or {"text", "intent"?} lines
   --ood FILE           out-of-scope examples to learn from besides the built-in ones (lines marked "intent": "oos" when some are)
-  --fallback-rate X    share of held-out in-domain turns the stored threshold sends to the fallback (default 0.05)
+  --fallback-rate X    share of in-domain turns the stored threshold sends to the fallback (default 0.05): of held-out
+                       turns, or, when the dialogues name ten topics or more, of topics a probe is trained without
   --epochs N --dim N --hidden N --buckets N --seed N   training settings (defaults: 6 passes, 10 when the turns carry
                        intents; dim 48, hidden 64, 32768 buckets, seed 1); fewer buckets and a smaller dim make a smaller file`;
 
