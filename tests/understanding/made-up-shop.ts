@@ -45,7 +45,7 @@ const MORE_TEMPLATES: Record<string, string[]> = {
   store_hours: ['when does the store that sells the {p} open', 'are you open on sunday to pick up the {p}', 'can i collect order {n} in store today'],
 };
 
-/** Distinct user turns of twelve topics, each its dialogue's only one and the turn's intent (about 650): enough topics for the scorer's probe of new ones. */
+/** Distinct user turns of twelve topics, each its dialogue's only one and the turn's intent (about 250): enough topics for the scorer's probes of new ones. */
 export function manyTopicTurns(): { text: string; intent: string; topics: string[] }[] {
   return Object.entries(MORE_TEMPLATES).flatMap(([topic, templates]) => templates.flatMap((t) => PRODUCTS.map((p, i) => ({ intent: topic, topics: [topic], text: t.replace('{p}', p).replace('{n}', String(40_000 + i * 137)) }))));
 }
