@@ -7,6 +7,7 @@
 import { ColloquyError } from '../errors.ts';
 import type { UserTurnKind } from '../data/dialogue.ts';
 import { MESSAGE_KINDS, type MessageKind } from '../engine/understanding.ts';
+import { shuffled } from '../util/random.ts';
 import { BUILTIN_EXAMPLES } from './builtin-examples.ts';
 import { DENSE_FEATURES, denseFeatures, featureRows, hash, words, type FeatureSpace } from './features.ts';
 import { KindCues } from './kind-cues.ts';
@@ -181,14 +182,14 @@ function probeNovelTopics(o: ResolvedOptions): NovelTopicProbe | undefined {
   const topics = [...new Set(ordinary.flatMap((t) => t.topics ?? []))].sort();
   if (topics.length < MIN_TOPICS_TO_PROBE) return undefined;
   const rand = seededRandom(o.seed + 7919);
-  const shuffled = shuffle(topics, rand);
+  const order = shuffled(topics, rand);
   const size = Math.max(1, Math.round(topics.length * NOVEL_TOPIC_SHARE));
-  const textsOf = (topic: string) => shuffle([...new Set(ordinary.filter((t) => t.topics?.includes(topic)).map((t) => t.text))], rand).slice(0, 5000);
+  const textsOf = (topic: string) => shuffled([...new Set(ordinary.filter((t) => t.topics?.includes(topic)).map((t) => t.text))], rand).slice(0, 5000);
   const rates: number[] = [];
   let turns = 0;
   let left = 0;
   for (let fold = 0; fold < PROBES && (fold + 1) * size <= topics.length; fold++) {
-    const novel = shuffled.slice(fold * size, (fold + 1) * size);
+    const novel = order.slice(fold * size, (fold + 1) * size);
     const measured = novel.map(textsOf).filter((texts) => texts.length * o.fallbackRate >= MIN_NOVEL_FALLBACKS);
     if (!measured.length) continue;
     const out = new Set(novel);
@@ -216,7 +217,7 @@ function fitScorer(o: ResolvedOptions): { scorer: Scorer; heldOut: { text: strin
     else if (!seen.has(t.text)) seen.set(t.text, t);
   }
   for (const text of marked.keys()) seen.delete(text);
-  const distinct = shuffle([...seen.values()], rand);
+  const distinct = shuffled([...seen.values()], rand);
   if (distinct.length < 20) throw new ColloquyError('scorer_data_too_small', `The scorer needs at least 20 distinct user turns to learn from; got ${distinct.length}`, 'Train on the corpus the bot was trained on (--data FILE).');
   const heldCount = Math.min(5000, Math.max(10, Math.round(distinct.length * o.heldOut)));
   const heldOutSet = distinct.slice(0, heldCount);
@@ -308,11 +309,11 @@ function trainNetwork(network: Network, prepared: PreparedExample[], o: { epochs
   const total = draws.reduce((a, b) => a + b, 0) * o.epochs;
   let step = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    const order: PreparedExample[] = [];
+    const drawn: PreparedExample[] = [];
     byKind.forEach((list, k) => {
-      for (let i = 0; i < draws[k]; i++) order.push(k === 0 ? list[i] : list[Math.floor(rand() * list.length)]);
+      for (let i = 0; i < draws[k]; i++) drawn.push(k === 0 ? list[i] : list[Math.floor(rand() * list.length)]);
     });
-    shuffle(order, rand);
+    const order = shuffled(drawn, rand);
     let loss = 0;
     for (const p of order) {
       const lr = o.learningRate * Math.max(0.01, 1 - step++ / total);
@@ -407,10 +408,3 @@ export function calibrate(scorer: Scorer, inDomain: { text: string; intent?: str
   };
 }
 
-function shuffle<T>(a: T[], rand: () => number): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
