@@ -5,7 +5,8 @@
  * and time to first token of a reply through LstmGenerator, history prefill
  * included (a new conversation) or from the prefix cache (one that goes on);
  * and what one decoder step costs per row at a batch size (the ceiling of
- * what batching can give).
+ * what batching can give). `withoutLstmKernel` runs a measurement with the
+ * LSTM as tf ops a step, the baseline of the one-kernel read.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Turn } from '../src/data/dialogue.ts';
@@ -16,6 +17,7 @@ import { chooseToken } from '../src/generation/search.ts';
 import { argmax } from '../src/generation/sampling.ts';
 import { project, runSequence, zeroState } from '../src/model/lstm.ts';
 import type { GeneratorParams } from '../src/model/params.ts';
+import { LSTM_STEPS } from '../src/runtime/kernels/lstm-steps-wasm.ts';
 
 /** Greedy choice that never ends the reply (so every measurement runs `tokens` steps). */
 const endless = (eot: number) => ({ eot, banned: [0, 1, 2, 3, eot], opts: resolveGenerateOptions({ repetitionPenalty: 1 }) });
@@ -99,4 +101,15 @@ export function stepMsPerRow(decoder: StepDecoder, batch: number, steps: number)
   decoder.disposeState(state);
   times.sort((a, b) => a - b);
   return times[times.length >> 1] / batch;
+}
+
+/** Runs `measure` with the wasm LSTM kernel unregistered (src/model/lstm.ts then steps with tf ops), restoring it after. */
+export async function withoutLstmKernel<T>(measure: () => T | Promise<T>): Promise<T> {
+  const kernel = tf.getKernel(LSTM_STEPS, 'wasm');
+  if (kernel) tf.unregisterKernel(LSTM_STEPS, 'wasm');
+  try {
+    return await measure();
+  } finally {
+    if (kernel) tf.registerKernel(kernel);
+  }
 }

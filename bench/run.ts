@@ -28,7 +28,7 @@ import { encodeContext } from '../src/model/encode.ts';
 import type { LoadedModel } from '../src/model/model-dir.ts';
 import { initBackend, type BackendName } from '../src/runtime/backend.ts';
 import { runConversations } from './concurrency.ts';
-import { carriedMsPerToken, continuingTimeToFirstToken, stepMsPerRow, timeToFirstToken, windowMsPerToken } from './gen-speed.ts';
+import { carriedMsPerToken, continuingTimeToFirstToken, stepMsPerRow, timeToFirstToken, windowMsPerToken, withoutLstmKernel } from './gen-speed.ts';
 import { loadBenchModels } from './lib/models.ts';
 import { markdownTable, median, round } from './lib/stats.ts';
 import { corpusWorkload } from './lib/workload.ts';
@@ -72,7 +72,7 @@ async function trainingRow(shape: TrainShape, ourSteps: number, layersSteps: num
 }
 
 /** Generation figures at batch 1 on the active backend. */
-async function generationRow(model: LoadedModel, history: Turn[], tokens: number, withWindow: boolean) {
+async function generationRow(model: LoadedModel, history: Turn[], tokens: number, withBaselines: boolean) {
   const decoder = new StepDecoder(model.params);
   const generator = new LstmGenerator(model);
   try {
@@ -81,8 +81,10 @@ async function generationRow(model: LoadedModel, history: Turn[], tokens: number
     carriedMsPerToken(decoder, prompt, 10, eot); // warm-up
     const r = await interleaved({
       carried: () => carriedMsPerToken(decoder, prompt, tokens, eot),
-      window: () => (withWindow ? windowMsPerToken(model.params, prompt, Math.max(10, tokens / 10)) : NaN),
+      window: () => (withBaselines ? windowMsPerToken(model.params, prompt, Math.max(10, tokens / 10)) : NaN),
       ttft: () => timeToFirstToken(generator, history),
+      ttftOps: () => (withBaselines ? withoutLstmKernel(() => timeToFirstToken(generator, history)) : NaN),
+      carriedOps: () => (withBaselines ? withoutLstmKernel(() => carriedMsPerToken(decoder, prompt, tokens, eot)) : NaN),
       ttftContinuing: () => continuingTimeToFirstToken(generator, history),
     });
     return { ...r, promptTokens: prompt.length };
@@ -234,7 +236,9 @@ const results = {
   gen_ms_per_token: round(gen.carried),
   gen_ms_per_token_window_baseline: round(gen.window),
   gen_ms_per_token_torch: round(torch.figures?.gen_ms_per_token ?? null),
+  gen_ms_per_token_lstm_ops: round(gen.carriedOps),
   ttft_ms: round(gen.ttft),
+  ttft_ms_lstm_ops: round(gen.ttftOps),
   ttft_ms_continuing: round(gen.ttftContinuing),
   ttft_prompt_tokens: gen.promptTokens,
   batched_replies_s_50: round(conc.batched.rps),
@@ -286,7 +290,9 @@ const rows: string[][] = [
   ['training tokens/s vs PyTorch 1 thread', f(train.ours), `PyTorch: ${f(torch.figures?.train_tok_s)}`, x(ratio(train.ours, torch.figures?.train_tok_s))],
   ['generation ms/token, batch 1', f(gen.carried), `re-run 32-token window: ${f(gen.window)}`, x(ratio(gen.window, gen.carried))],
   ['generation ms/token vs PyTorch', f(gen.carried), `PyTorch carried: ${f(torch.figures?.gen_ms_per_token)}`, x(ratio(torch.figures?.gen_ms_per_token, gen.carried))],
+  ['generation ms/token, one LSTM kernel a step', f(gen.carried), `tf ops a step: ${f(gen.carriedOps)}`, x(ratio(gen.carriedOps, gen.carried))],
   [`time to first token ms (${gen.promptTokens}-token history)`, f(gen.ttft), `conversation going on (prefix cache): ${f(gen.ttftContinuing)}`, ''],
+  ['time to first token, the prompt read by one LSTM kernel', f(gen.ttft), `tf ops a step: ${f(gen.ttftOps)}`, x(ratio(gen.ttftOps, gen.ttft))],
   [`replies/s, 50 conversations in flight`, f(conc.batched.rps), `one at a time: ${f(conc.sequential.rps)}`, x(ratio(conc.batched.rps, conc.sequential.rps))],
   ['reply latency p50 / p99 ms (50 in flight)', `${f(conc.batched.p50)} / ${f(conc.batched.p99)}`, `one at a time: ${f(conc.sequential.p50)} / ${f(conc.sequential.p99)}`, ''],
   ['decoder step ms per row, batch 50', '', 'the most batching can give:', x(conc.stepCeiling)],

@@ -11,6 +11,7 @@
  * | wasm | Sum (leading axes) | transposes the input before reducing |
  * | wasm | Pack | expands every input, then a general concat |
  * | wasm | GatherV2 | reads indices back, copies element by element |
+ * | wasm | ColloquyLstmSteps (new) | an LSTM step as tf ops costs ~14 dispatches |
  * | cpu | UnsortedSegmentSum | loops over every segment |
  *
  * Wrappers call the stock kernel, captured with `tf.getKernel` before it is
@@ -21,6 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { makeBatchMatMulWasmConfig } from './batch-mat-mul-wasm.ts';
 import { makeFusedMatMulWasmConfig } from './fused-mat-mul-wasm.ts';
 import { makeGatherWasmConfig } from './gather-wasm.ts';
+import { LSTM_STEPS, makeLstmStepsWasmConfig } from './lstm-steps-wasm.ts';
 import { makePackWasmConfig } from './pack-wasm.ts';
 import { makeSliceWasmConfig } from './slice-wasm.ts';
 import { makeSplitVWasmConfig } from './split-v-wasm.ts';
@@ -104,6 +106,7 @@ function wasmConfigs(): tf.KernelConfig[] {
     makeSumWasmConfig(sum),
     makePackWasmConfig(pack),
     makeGatherWasmConfig(gather),
+    makeLstmStepsWasmConfig(batchMatMul),
   ];
 }
 
@@ -136,6 +139,6 @@ export function stockKernelConfig(kernelName: string, backend: KernelBackendName
 /** Names of the kernels `registerProjectKernels(backend)` installs. */
 export function projectKernelNames(backend: KernelBackendName): string[] {
   return backend === 'wasm'
-    ? [tf.UnsortedSegmentSum, tf.BatchMatMul, tf._FusedMatMul, tf.Slice, tf.Unpack, tf.SplitV, tf.StridedSlice, tf.Sum, tf.Pack, tf.GatherV2]
+    ? [tf.UnsortedSegmentSum, tf.BatchMatMul, tf._FusedMatMul, tf.Slice, tf.Unpack, tf.SplitV, tf.StridedSlice, tf.Sum, tf.Pack, tf.GatherV2, LSTM_STEPS]
     : [tf.UnsortedSegmentSum];
 }
