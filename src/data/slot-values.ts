@@ -56,16 +56,6 @@ function offersNext(text: string, values: SlotValues): boolean {
   return slotSpans(prepareTurn(text), values).some((span) => span.key.startsWith(NEXT_RECORD));
 }
 
-/**
- * How many of the newest action's fields a reply states: a field once, in any
- * of its spoken forms (`time~ampm` is `time`), whether of the record in focus
- * or the one after it (`next:airline` is `airline`).
- */
-export function factsStated(text: string, values: SlotValues): number {
-  const fields = slotSpans(prepareTurn(text), values).map((span) => span.key.replace(NEXT_RECORD, '').replace(/~.*$/, ''));
-  return new Set(fields).size;
-}
-
 function valuesOf(turn: Turn, focus: number): SlotValues {
   const values = recordValues(turn.results?.[focus]);
   for (const [field, value] of Object.entries(turn.parameters ?? {})) if (!values.has(field) && value.trim()) values.set(field, value);

@@ -187,7 +187,7 @@ export async function applyFactCheck(
     const { text: first, alternatives } = generated[i];
     let text: string | undefined = checkReply(first, support).passed ? first : undefined;
     if (text === undefined) {
-      text = (await passingCandidate(generator, history, support, { alternatives, candidates, generate: opts.generate }))?.text;
+      text = (await passingCandidate(generator, history, support, { alternatives, candidates, rejected: first, generate: opts.generate }))?.text;
       if (text !== undefined) replaced++;
       else fallbacks++;
     }

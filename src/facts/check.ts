@@ -146,6 +146,17 @@ export function checkReply(reply: string, support: FactSupport): FactCheckResult
   return { passed: unsupported.length === 0, unsupported: [...new Set(unsupported)] };
 }
 
+/**
+ * How many different facts of a reply the conversation (or allowlist)
+ * supports: how much it tells of what was said and looked up.
+ *
+ * @example
+ * supportedFactCount('Order 48213 costs $89.00, order 48213.', factSupport([{ speaker: 'user', text: 'Order 48213 for $89.00?' }])); // 2
+ */
+export function supportedFactCount(reply: string, support: FactSupport): number {
+  return new Set(extractFacts(reply).flatMap((f) => (support.supports(f) ? [f.keys[0]] : []))).size;
+}
+
 /** A text's fact keys, plus every digit run in it (so "2019-03-01" also supports "2019"). */
 function supportKeys(text: string): string[] {
   const keys = extractFacts(text).flatMap((f) => f.keys);

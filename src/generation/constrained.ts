@@ -5,15 +5,17 @@
  * status the lookup did not return), one of the tokens it points at must
  * change: the one the model was least sure of (its runner-up closest to it)
  * is banned at that point and the reply is written again from there — the
- * model's next choice, not a reply sampled afresh. Not streamed: the text is
- * final only at the end.
+ * model's next choice, not a reply sampled afresh. Given a draft (a reply
+ * written before, which failed), the decoder follows it while the constraint
+ * lets it: the rewrite keeps what the draft said before it first went wrong.
+ * Not streamed: the text is final only at the end.
  */
 import { disposeState } from '../model/lstm.ts';
 import { createRng } from '../util/random.ts';
 import type { StreamDecoder } from '../tokenizer/stream-decoder.ts';
 import type { DecoderState } from './decoder.ts';
 import { readPrompt } from './prefix-cache.ts';
-import { chooseToken, type SearchContext, type SearchResult } from './search.ts';
+import { chooseToken, logProbOf, type SearchContext, type SearchResult } from './search.ts';
 
 /**
  * Reads a reply as it is written: the characters of `text` one of which must
@@ -40,9 +42,10 @@ interface Draft {
  * {@link MAX_REWRITES} times, the reply is taken back to the token the
  * constraint's violation points at and written on with that token banned.
  * `newStream` makes the tokenizer's stream decoder that turns tokens into the
- * text the constraint reads.
+ * text the constraint reads. `draft`: token ids to take wherever the reply so
+ * far is the draft's start and the token is not banned there.
  */
-export async function decodeConstrained(ctx: SearchContext, prompt: number[], constraint: ReplyConstraint, newStream: () => StreamDecoder): Promise<SearchResult> {
+export async function decodeConstrained(ctx: SearchContext, prompt: number[], constraint: ReplyConstraint, newStream: () => StreamDecoder, draft?: readonly number[]): Promise<SearchResult> {
   const { decoder, opts, cache = null } = ctx;
   const rng = createRng(opts.seed);
   const read = readPrompt(decoder, prompt, cache);
@@ -56,6 +59,8 @@ export async function decodeConstrained(ctx: SearchContext, prompt: number[], co
   /** Tokens banned at a position, for the reply's present tokens before it. */
   const bans = new Map<number, Set<number>>();
   let rewrites = 0;
+  /** How many leading tokens the reply shares with the draft. */
+  let onDraft = 0;
 
   /**
    * Bans the token of the violation the model was least sure of at its
@@ -75,6 +80,7 @@ export async function decodeConstrained(ctx: SearchContext, prompt: number[], co
     bans.set(at, (bans.get(at) ?? new Set()).add(at < reply.ids.length ? reply.ids[at] : ctx.eot));
     if (at === reply.ids.length) return false;
     reply.ids.length = at;
+    onDraft = Math.min(onDraft, at);
     reply.logProbs.length = at;
     reply.margins.length = at;
     reply.ends.length = at;
@@ -101,8 +107,10 @@ export async function decodeConstrained(ctx: SearchContext, prompt: number[], co
   const reads = () => rewrites < MAX_REWRITES;
   try {
     while (reply.ids.length < opts.maxTokens) {
-      const banned = [...ctx.banned, ...(bans.get(reply.ids.length) ?? [])];
-      const { id, logProb } = chooseToken({ ...ctx, banned }, logits, reply.ids, rng);
+      const at = reply.ids.length;
+      const banned = [...ctx.banned, ...(bans.get(at) ?? [])];
+      const drafted = draft && onDraft === at && at <= draft.length ? (draft[at] ?? ctx.eot) : undefined;
+      const { id, logProb } = drafted !== undefined && !banned.includes(drafted) ? { id: drafted, logProb: logProbOf(logits, drafted) } : chooseToken({ ...ctx, banned }, logits, reply.ids, rng);
       if (id === ctx.eot) {
         const violation = reads() ? constraint(reply.text, true) : undefined;
         if (violation === undefined) {
@@ -112,6 +120,7 @@ export async function decodeConstrained(ctx: SearchContext, prompt: number[], co
         rewind(violation);
         continue;
       }
+      if (id === drafted) onDraft++;
       reply.ids.push(id);
       reply.logProbs.push(logProb);
       reply.margins.push(marginOf(logits, id, banned));

@@ -1,7 +1,6 @@
 import { ColloquyError } from '../errors.ts';
 import type { Turn } from '../data/dialogue.ts';
 import { encodePrompt } from '../model/encode.ts';
-import { slotValuesAt } from '../data/slot-values.ts';
 import type { LoadedModel } from '../model/model-dir.ts';
 import { BatchScheduler } from './batch-scheduler.ts';
 import { StepDecoder } from './decoder.ts';
@@ -14,6 +13,7 @@ import { decodeConstrained, type ReplyConstraint } from './constrained.ts';
 import { contextBefore } from '../retrieval/reply-index.ts';
 import type { Understanding } from '../engine/understanding.ts';
 import type { ClaimIndex } from '../facts/claims.ts';
+import { factSupport, supportedFactCount } from '../facts/index.ts';
 
 /** A finished reply. */
 export interface Reply {
@@ -67,6 +67,14 @@ export interface ReplyControl {
    * streams whole at the end. The fact check's replacement candidates use it.
    */
   constraint?: ReplyConstraint;
+  /** With a constraint: a reply written before that failed it, followed while the constraint lets it (the rewrite keeps what it said before going wrong). */
+  draft?: string;
+}
+
+/** How many facts of a reply the conversation holds (consensus decoding's bonus). */
+function factsHeldIn(history: Turn[]): (text: string) => number {
+  const support = factSupport(history);
+  return (text) => supportedFactCount(text, support);
 }
 
 /** Retrieved replies consensus decoding weighs candidates against (5 and 10 scored alike on SGD). */
@@ -118,7 +126,7 @@ export class LstmGenerator implements Generator {
     return this.model.scorer?.understand(text);
   }
 
-  reply(context: Turn[], opts: Partial<GenerateOptions> = {}, { signal, constraint }: ReplyControl = {}): ReplyStream<Reply> {
+  reply(context: Turn[], opts: Partial<GenerateOptions> = {}, { signal, constraint, draft }: ReplyControl = {}): ReplyStream<Reply> {
     return createReplyStream(async (emit) => {
       const o = resolveGenerateOptions({ ...this.defaults, ...opts });
       const last = context[context.length - 1];
@@ -139,9 +147,9 @@ export class LstmGenerator implements Generator {
         o.strategy === 'beam'
           ? [await decodeBeam(ctx, prompt)]
           : constraint && o.strategy !== 'consensus'
-            ? [await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder(slots))]
+            ? [await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder(slots), draft === undefined ? undefined : tok.encode(draft, slots))]
           : o.strategy === 'consensus'
-            ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids, slots), slots ?? slotValuesAt(history)[history.length])
+            ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids, slots), factsHeldIn(history))
             : [
                 this.scheduler
                   ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })

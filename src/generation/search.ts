@@ -44,7 +44,7 @@ export function chooseToken(ctx: Omit<SearchContext, 'decoder'>, logits: Float32
 }
 
 /** log-softmax(logits)[id] without building the whole [V] array (the same float32 value). */
-function logProbOf(logits: Float32Array, id: number): number {
+export function logProbOf(logits: Float32Array, id: number): number {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
   let sum = 0;

@@ -125,6 +125,9 @@ describe('the fact check in the engine', () => {
     expect(said.streamed).toBe('Order 48213 ships on August 24.');
     expect(said).toMatchObject({ kind: 'reply', text: 'Order 48213 is still processing.' });
     expect(generator.calls.slice(1).map((c) => c.opts?.strategy)).toEqual(['greedy', 'sample']);
+    // the greedy one is written from the failed reply: its words up to where it went wrong
+    expect(generator.calls[1].control!.draft).toBe('Order 48213 ships on August 24.');
+    expect(generator.calls[2].control!.draft).toBeUndefined();
     // each candidate is written under the fact check: it is told where the invented date starts
     const constraint = generator.calls[1].control!.constraint!;
     expect(constraint('Order 48213 ships on August 24.', true)).toEqual({ from: 21, to: 22 });
@@ -133,19 +136,19 @@ describe('the fact check in the engine', () => {
     expect(botTurn).toMatchObject({ speaker: 'bot', text: 'Order 48213 is still processing.', factCheck: { verdict: 'replaced', unsupported: ['August 24'], rejected: 'Order 48213 ships on August 24.' } });
   });
 
-  it('first tries the candidates written with the reply, best first, skipping those that fail the check or the confidence threshold', async () => {
+  it('after the failed reply written again, tries the candidates written with it, best first, skipping those that fail the check or the confidence threshold', async () => {
     const alternatives = [
       { text: 'Order 48213 ships on August 24.', meanLogProb: -0.4 },
       { text: 'Order 48213 is processing, it should ship soon.', meanLogProb: -9 },
       { text: 'Order 48213 is still processing.', meanLogProb: -0.6 },
       { text: 'Order 48213 is processing.', meanLogProb: -0.5 },
     ];
-    const { store, generator, send } = await bot(inOrder({ text: 'Order 48213 arrives March 3rd.', alternatives }), lookup);
+    const { store, generator, send } = await bot(inOrder({ text: 'Order 48213 arrives March 3rd.', alternatives }, 'Order 48213 arrives March 4th.'), lookup);
 
     const said = await send('where is order 48213');
 
     expect(said).toMatchObject({ kind: 'reply', text: 'Order 48213 is still processing.' });
-    expect(generator.calls).toHaveLength(1); // nothing new was written
+    expect(generator.calls).toHaveLength(2); // the rewrite, which failed too; no sampled ones
     expect((await store.get('c1'))!.turns[2]).toMatchObject({ text: 'Order 48213 is still processing.', confidence: -0.6, factCheck: { verdict: 'replaced', rejected: 'Order 48213 arrives March 3rd.' } });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '../../src/data/dialogue.ts';
-import { checkReply, ClaimIndex, extractFacts, factSupport } from '../../src/facts/index.ts';
+import { checkReply, ClaimIndex, extractFacts, factSupport, supportedFactCount } from '../../src/facts/index.ts';
 
 const facts = (text: string) => extractFacts(text).map((f) => [f.kind, f.text]);
 
@@ -90,6 +90,21 @@ describe('checkReply', () => {
     expect(checkReply('Your appointment has been confirmed.', failed)).toEqual({ passed: false, unsupported: ['confirmation of a failed action'] });
     expect(checkReply("Sorry, I couldn't book an appointment.", failed).passed).toBe(true);
     expect(checkReply('Your appointment has been confirmed.', done).passed).toBe(true);
+  });
+});
+
+describe('supportedFactCount: how much of what the conversation holds a reply tells', () => {
+  const flights: Turn = { speaker: 'action', text: '', name: 'find_flights', parameters: { destination: 'Seattle' }, results: [{ airline: 'Delta Airlines', departure_time: '14:25', price: '85' }] };
+  const support = factSupport([{ speaker: 'user', text: 'My name is Ana. Flights to seattle?' }, flights]);
+
+  it('counts each held fact once, in the form replies say it, whoever said it first', () => {
+    expect(supportedFactCount('How about Delta Airlines, Ana? It leaves at 2:25 pm and costs $85.', support)).toBe(4);
+    expect(supportedFactCount('Delta Airlines, Delta Airlines, Delta Airlines.', support)).toBe(1);
+    expect(supportedFactCount('Is there anything else?', support)).toBe(0);
+  });
+
+  it('does not count what nothing holds', () => {
+    expect(supportedFactCount('United Airlines leaves at 9:10 am for $120.', support)).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isColloquyError } from '../../src/errors.ts';
 import { rankConsensus } from '../../src/generation/consensus.ts';
 import type { Turn } from '../../src/data/dialogue.ts';
-import { factsStated, slotValuesAt } from '../../src/data/slot-values.ts';
+import { factSupport, supportedFactCount } from '../../src/facts/index.ts';
 import { LstmGenerator } from '../../src/generation/generator.ts';
 import { rehashModel } from '../../src/model/integrity.ts';
 import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
@@ -22,25 +22,16 @@ describe('rankConsensus', () => {
     expect(rankConsensus(candidates, ['refunds take five days', 'your refund is on its way'])[0]).toBe(1);
   });
 
-  it('counts the facts of the newest action a reply states, each field once, in the form replies say it', () => {
-    const flights: Turn = { speaker: 'action', text: '', name: 'find_flights', parameters: { destination: 'Seattle' }, results: [{ airline: 'Delta Airlines', departure_time: '14:25', price: '85' }, { airline: 'American Airlines', departure_time: '16:50', price: '122' }] };
-    const facts = slotValuesAt([{ speaker: 'user', text: 'flights to seattle?' }, flights])[2];
-
-    expect(factsStated('How about Delta Airlines? It leaves at 2:25 pm and costs $85.', facts)).toBe(3);
-    expect(factsStated('Delta Airlines, Delta Airlines, Delta Airlines.', facts)).toBe(1);
-    expect(factsStated('There is also American Airlines to seattle.', facts)).toBe(2); // the next record's airline, the destination asked for
-    expect(factsStated('Is there anything else?', facts)).toBe(0);
-  });
-
-  it('of candidates that agree about as well, keeps the one that states more of what was looked up', () => {
-    const lookup: Turn = { speaker: 'action', text: '', name: 'find_flights', parameters: {}, results: [{ airline: 'Delta Airlines', departure_time: '14:25', price: '85' }] };
-    const facts = slotValuesAt([lookup])[1];
+  it('of candidates that agree about as well, keeps the one that tells more of what the conversation holds; an invented fact earns nothing', () => {
+    const lookup: Turn = { speaker: 'action', text: '', name: 'find_flights', parameters: { destination: 'Seattle' }, results: [{ airline: 'Delta Airlines', departure_time: '14:25', price: '85' }] };
+    const support = factSupport([{ speaker: 'user', text: 'flights to seattle?' }, lookup]);
+    const factsHeld = (text: string) => supportedFactCount(text, support);
     const candidates = ['there is a delta airlines flight at 2:25 pm .', 'there is a delta airlines flight at 2:25 pm today .', 'there is a delta airlines flight at 2:25 pm for $85 .'];
 
     expect(rankConsensus(candidates, [])[0]).toBe(1);
-    expect(rankConsensus(candidates, [], facts)[0]).toBe(2);
-    // agreement still decides between a reply the others share and an outlier stuffed with facts
-    expect(rankConsensus(['your flight is booked', 'your flight is booked .', 'delta airlines 2:25 pm $85 delta'], [], facts)[0]).toBe(0);
+    expect(rankConsensus(candidates, [], factsHeld)[0]).toBe(2);
+    const invented = ['there is a delta airlines flight at 2:25 pm .', 'there is a delta airlines flight at 2:25 pm today .', 'there is a delta airlines flight at 2:25 pm for $99 .'];
+    expect(rankConsensus(invented, [], factsHeld)[0]).toBe(1);
   });
 
   it('ranks every candidate, best first', () => {

@@ -208,6 +208,15 @@ describe('constrained replies (the fact check writing a reply again)', () => {
     expect(pieces.join('').trim()).toBe(result.text);
   });
 
+  it('rewrites a draft (a reply that failed) from where it went wrong, keeping what it said before', async () => {
+    const draft = 'Yes, refunds take five days.'; // what the model says to another question
+    const r = await fluent.generator.reply([user(QA[0].q)], {}, { constraint: forbid('days'), draft }).result;
+    expect(r.text.startsWith('Yes, refunds take five')).toBe(true);
+    expect(r.text).not.toContain('days');
+    // a draft the constraint lets through comes back as it was
+    expect((await fluent.generator.reply([user(QA[0].q)], {}, { constraint: forbid('tomorrow'), draft: 'We open at nine.' }).result).text).toBe('We open at nine.');
+  });
+
   it('keeps writing when the reply may not end yet', async () => {
     const atLeastSixWords: ReplyConstraint = (text, finished) => (finished && text.split(/\s+/).length < 6 ? { from: text.length, to: text.length + 1 } : undefined);
     const r = await fluent.generator.reply([user(QA[0].q)], {}, { constraint: atLeastSixWords }).result;
