@@ -8,6 +8,7 @@
  * takes seconds on one core.
  */
 import { ColloquyError } from '../errors.ts';
+import { createRng } from '../util/random.ts';
 
 /** Shapes of a scorer network. */
 export interface NetworkShape {
@@ -35,18 +36,6 @@ export interface Forward {
   intent: Float32Array;
 }
 
-/** A deterministic generator in [0, 1) (mulberry32): the same seed trains the same scorer. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Network {
   readonly emb: Float32Array;
   readonly w1: Float32Array;
@@ -64,7 +53,7 @@ export class Network {
       [this.emb, this.w1, this.b1, this.wk, this.bk, this.wi, this.bi] = arrays;
       return;
     }
-    const rand = seededRandom(seed);
+    const rand = createRng(seed);
     const uniform = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
     this.emb = uniform(rows * dim, 1 / dim);
     this.w1 = uniform(hidden * (dim + dense), Math.sqrt(6 / (dim + dense + hidden)));

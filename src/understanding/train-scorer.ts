@@ -7,14 +7,14 @@
 import { ColloquyError } from '../errors.ts';
 import type { UserTurnKind } from '../data/dialogue.ts';
 import { MESSAGE_KINDS, type MessageKind } from '../engine/understanding.ts';
-import { shuffled } from '../util/random.ts';
+import { createRng, shuffled } from '../util/random.ts';
 import { BUILTIN_EXAMPLES } from './builtin-examples.ts';
 import { DENSE_FEATURES, denseFeatures, featureRows, hash, words, type FeatureSpace } from './features.ts';
 import { KindCues } from './kind-cues.ts';
 import { examplesInContext } from './kind-examples.ts';
 import { auroc, rateAtOrAbove, thresholdForRate } from './metrics.ts';
 import { NeighbourIndex } from './neighbours.ts';
-import { Network, seededRandom } from './network.ts';
+import { Network } from './network.ts';
 import { combinedLogit, intentUncertainty, logit, pickIntent, Scorer, voteShares, type IntentVote } from './scorer.ts';
 
 /**
@@ -181,7 +181,7 @@ function probeNovelTopics(o: ResolvedOptions): NovelTopicProbe | undefined {
   const ordinary = o.inDomain.filter((t) => !t.kind && t.text.trim());
   const topics = [...new Set(ordinary.flatMap((t) => t.topics ?? []))].sort();
   if (topics.length < MIN_TOPICS_TO_PROBE) return undefined;
-  const rand = seededRandom(o.seed + 7919);
+  const rand = createRng(o.seed + 7919);
   const order = shuffled(topics, rand);
   const size = Math.max(1, Math.round(topics.length * NOVEL_TOPIC_SHARE));
   const textsOf = (topic: string) => shuffled([...new Set(ordinary.filter((t) => t.topics?.includes(topic)).map((t) => t.text))], rand).slice(0, 5000);
@@ -206,7 +206,7 @@ function probeNovelTopics(o: ResolvedOptions): NovelTopicProbe | undefined {
 
 /** A scorer trained, with its evidence weighed, before its threshold is chosen; and the data kept out for choosing it. */
 function fitScorer(o: ResolvedOptions): { scorer: Scorer; heldOut: { text: string; intent?: string }[]; outOfScopeHeld: string[] } {
-  const rand = seededRandom(o.seed);
+  const rand = createRng(o.seed);
 
   // distinct ordinary in-domain texts, shuffled, so the same text never lands on both sides of the split
   const seen = new Map<string, { text: string; intent?: string }>();
@@ -274,7 +274,7 @@ function fitScorer(o: ResolvedOptions): { scorer: Scorer; heldOut: { text: strin
   if (!(Number.isInteger(members) && members >= 1 && members <= 8)) throw new ColloquyError('scorer_options_invalid', `members must be an integer from 1 to 8, got ${members}`);
   const networks = Array.from({ length: members }, (_, member) => {
     const network = new Network(shape, undefined, o.seed + member);
-    trainNetwork(network, prepared, { epochs, learningRate: o.learningRate }, member === 0 ? rand : seededRandom(o.seed + member), (epoch, loss) => o.onEpoch?.(epoch, loss, member));
+    trainNetwork(network, prepared, { epochs, learningRate: o.learningRate }, member === 0 ? rand : createRng(o.seed + member), (epoch, loss) => o.onEpoch?.(epoch, loss, member));
     return network;
   });
 

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { examplesInContext } from '../../src/understanding/kind-examples.ts';
-import { Network, seededRandom } from '../../src/understanding/network.ts';
+import { Network } from '../../src/understanding/network.ts';
+import { createRng } from '../../src/util/random.ts';
 import type { Scorer } from '../../src/understanding/scorer.ts';
 import { trainScorer } from '../../src/understanding/train-scorer.ts';
 import { madeUpShopTurns } from './made-up-shop.ts';
@@ -23,17 +24,17 @@ const shopScorer = () => (trained ??= trainScorer({ inDomain: [...madeUpShopTurn
 describe('built-in examples beside the bot’s own turns', () => {
   it('write about half of each kind’s examples before or after one of the turns, the same way for the same seed', () => {
     const turns = ['where is my order 40411', 'is the oak desk in stock'];
-    const made = examplesInContext(BUILTINS, turns, seededRandom(5));
+    const made = examplesInContext(BUILTINS, turns, createRng(5));
 
-    expect(made).toEqual(examplesInContext(BUILTINS, turns, seededRandom(5)));
+    expect(made).toEqual(examplesInContext(BUILTINS, turns, createRng(5)));
     for (const { text, kind } of made) {
       expect(BUILTINS[kind].some((example) => text.includes(example)), text).toBe(true);
       expect(turns.some((turn) => text.includes(turn)), text).toBe(true);
     }
     const big = { 'asks-for-person': BUILTINS['asks-for-person'].flatMap((t) => Array.from({ length: 100 }, (_, i) => `${t} ${i}`)), frustrated: [] };
-    expect(examplesInContext(big, turns, seededRandom(5)).length).toBeGreaterThan(120);
-    expect(examplesInContext(big, turns, seededRandom(5)).length).toBeLessThan(180);
-    expect(examplesInContext(BUILTINS, [], seededRandom(5))).toEqual([]);
+    expect(examplesInContext(big, turns, createRng(5)).length).toBeGreaterThan(120);
+    expect(examplesInContext(big, turns, createRng(5)).length).toBeLessThan(180);
+    expect(examplesInContext(BUILTINS, [], createRng(5))).toEqual([]);
   });
 
   it('let the scorer read frustration told beside one of the shop’s own problems', () => {
