@@ -127,7 +127,7 @@ export async function passingCandidate(generator: Generator, context: Turn[], su
   const write = async (i: number): Promise<Reply | null> => {
     const decoding: Partial<GenerateOptions> = i === 0 ? { strategy: 'greedy' } : { strategy: 'sample', temperature: 0.7, seed: i };
     try {
-      return await generator.reply(context, { ...o.generate, ...decoding }, { constraint, ...(i === 0 && o.rejected !== undefined ? { draft: o.rejected } : {}) }).result;
+      return await generator.reply(context, { ...o.generate, ...decoding }, { constraint, draft: i === 0 ? o.rejected : undefined }).result;
     } catch (err) {
       if (!o.onError) throw err;
       o.onError(err);
