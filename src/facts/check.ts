@@ -65,6 +65,7 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
     if (call) {
       texts.push(call.name, ...Object.values(call.parameters));
       for (const record of call.results ?? []) collectValues(record, texts);
+      if (call.results?.length) texts.push(String(call.results.length)); // "I found 10 hotels": how many it found is the backend's word too
     } else texts.push(turn.text);
   }
   const keys = new Set<string>();

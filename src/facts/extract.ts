@@ -27,7 +27,7 @@ export interface Fact {
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH_RE = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 /** Capitalized words that are not names wherever they stand. */
-const NOT_NAMES = new Set(['i', "i'm", "i'll", "i've", "i'd", 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'please', 'sorry', 'yes', 'no', 'mr', 'mrs', 'ms', 'dr']);
+const NOT_NAMES = new Set(['i', "i'm", "i'll", "i've", "i'd", 'ok', 'okay', 'hi', 'hello', 'hey', 'thanks', 'please', 'sorry', 'yes', 'no', 'mr', 'mrs', 'ms', 'dr', 'fahrenheit', 'celsius']);
 /** Words sentences open with that never start a name after them ("The Hilton", "Your UPS parcel"); the words of NOT_NAMES are such words too. */
 const SENTENCE_OPENERS = new Set(
   ("a an the this that these those there here it its it's you your you're we our they their he his she her my me " +
@@ -80,16 +80,21 @@ export function extractFactSpans(text: string): Array<Fact & { at: number; end: 
       masked = masked.slice(0, m.index) + ' '.repeat(m[0].length) + masked.slice(m.index + m[0].length);
     }
   }
-  for (const name of names(masked)) if (!/[\p{L}\p{N}]/u.test(text[name.at - 1] ?? '')) found.push(name); // not the letters inside "1ZA4…"
+  for (const name of names(masked, text)) if (!/[\p{L}\p{N}]/u.test(text[name.at - 1] ?? '')) found.push(name); // not the letters inside "1ZA4…"
   return found.sort((a, b) => a.at - b.at).map((f) => ({ ...f, end: f.at + f.text.length }));
 }
 
-/** Runs of capitalized words that do not open a sentence (a word after `.`, `!`, `?`, a line start or a quote opens one). */
-function names(text: string): Array<Fact & { at: number }> {
+/**
+ * Runs of capitalized words that do not open a sentence (a word after `.`,
+ * `!`, `?`, a line start or a quote opens one), found in `masked` (the text
+ * with the other facts blanked) and judged by `text` (so the period of
+ * "at 5 pm. The…" still opens "The" a sentence).
+ */
+function names(masked: string, text: string): Array<Fact & { at: number }> {
   const out: Array<Fact & { at: number }> = [];
   const re = /\p{Lu}[\p{L}'’&-]*(?:\s+(?:of\s+|the\s+|de\s+)?\p{Lu}[\p{L}'’&-]*)*/gu;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
+  while ((m = re.exec(masked))) {
     let words = m[0].split(/\s+/);
     let at = m.index;
     let opener: string | undefined;

@@ -28,6 +28,11 @@ describe('extractFacts', () => {
     expect(facts('The Hilton Tower has rooms.')).toEqual([['name', 'Hilton Tower']]);
   });
 
+  it('opens a sentence after a time that ends it, and reads a temperature\'s unit as no name', () => {
+    expect(facts('It leaves at 5:50 pm. It costs $328.')).toEqual([['time', '5:50 pm.'], ['money', '$328']]);
+    expect(facts('Expect 58 degrees Fahrenheit.')).toEqual([['number', '58']]);
+  });
+
   it('keeps a name whole when its first word opens the sentence', () => {
     expect(facts('Doubletree By Hilton Hotel has rooms.')).toEqual([['name', 'Doubletree By Hilton Hotel']]);
     expect(facts('Glad I could help.')).toEqual([]);
@@ -75,6 +80,12 @@ describe('checkReply', () => {
     const r = checkReply('Your table at Sino is booked for 12:30 pm on March 2nd. The contact number is +1 202-873-4569, or visit Union Station.', support);
     expect(r.passed).toBe(false);
     expect(r.unsupported).toEqual(['12:30 pm', 'March 2nd', '+1 202-873-4569', 'Union Station']);
+  });
+
+  it('passes how many records an action found, and no other count', () => {
+    const search = factSupport([{ speaker: 'user', text: 'hotels in oslo?' }, { speaker: 'action', text: '', name: 'FindHotels', parameters: { city: 'Oslo' }, results: [{ name: 'Thon' }, { name: 'Scandic' }, { name: 'Radisson' }] }]);
+    expect(checkReply('I found 3 hotels. How about Thon?', search).passed).toBe(true);
+    expect(checkReply('I found 4 hotels. How about Thon?', search).unsupported).toEqual(['4']);
   });
 
   it('does not let a failed lookup support a fact', () => {
