@@ -7,13 +7,15 @@ import { StepDecoder } from './decoder.ts';
 import { PrefixCache, type PrefixCacheStats } from './prefix-cache.ts';
 import { resolveGenerateOptions, type GenerateOptions } from './options.ts';
 import { createReplyStream, type ReplyStream } from './reply-stream.ts';
-import { decodeBeam, decodeSequential, type SearchContext } from './search.ts';
-import { decodeConsensus } from './consensus.ts';
+import { decodeBeam, decodeSequential, type SearchContext, type SearchResult } from './search.ts';
+import { decodeConsensus, factWorth } from './consensus.ts';
 import { decodeConstrained, type ReplyConstraint } from './constrained.ts';
 import { contextBefore } from '../retrieval/reply-index.ts';
 import type { Understanding } from '../engine/understanding.ts';
 import type { ClaimIndex } from '../facts/claims.ts';
-import { factSupport, supportedFactCount } from '../facts/index.ts';
+import { valueStates } from '../facts/held-facts.ts';
+import type { SelectedFact } from '../facts/selection.ts';
+import type { SlotValues, Tokenizer } from '../tokenizer/index.ts';
 
 /** A finished reply. */
 export interface Reply {
@@ -71,10 +73,28 @@ export interface ReplyControl {
   draft?: string;
 }
 
-/** How many facts of a reply the conversation holds (consensus decoding's bonus). */
-function factsHeldIn(history: Turn[]): (text: string) => number {
-  const support = factSupport(history);
-  return (text) => supportedFactCount(text, support);
+/** A held fact's chance (the model's fact selection) from which consensus steers its samples toward it. */
+const LIKELY = 0.5;
+
+/**
+ * The tokens that start writing each fact the reply likely states (by the
+ * model's fact selection): the slot tokens whose values state it, or, for a
+ * name no slot token writes (a field the corpus's replies seldom state, a
+ * name the user gave), its first token, after which the copy mechanism
+ * carries on. What consensus steers its samples toward. On 600 SGD
+ * validation turns, steering toward names too lifts inform recall after the
+ * check from 74.8 to 75.7 %.
+ */
+function likelyFactTokens(selected: readonly SelectedFact[], tok: Tokenizer, slots: SlotValues | undefined): number[][] {
+  return selected.flatMap(({ fact, chance }) => {
+    if (chance < LIKELY) return [];
+    const ids = [...(slots ?? [])].flatMap(([field, value]) => {
+      const id = tok.slotId(field);
+      return id !== undefined && valueStates(value, fact) ? [id] : [];
+    });
+    if (ids.length === 0 && fact.kind === 'name') ids.push(...tok.encode(fact.text).slice(0, 1));
+    return ids.length ? [ids] : [];
+  });
 }
 
 /** Retrieved replies consensus decoding weighs candidates against (5 and 10 scored alike on SGD). */
@@ -149,7 +169,7 @@ export class LstmGenerator implements Generator {
           : constraint && o.strategy !== 'consensus'
             ? [await decodeConstrained(ctx, prompt, constraint, () => tok.createStreamDecoder(slots), draft === undefined ? undefined : tok.encode(draft, slots))]
           : o.strategy === 'consensus'
-            ? await decodeConsensus(ctx, prompt, await this.retrievedReplies(history), (ids) => tok.decode(ids, slots), factsHeldIn(history))
+            ? await this.consensus(ctx, prompt, history, slots)
             : [
                 this.scheduler
                   ? await this.scheduler.decode({ prompt, rules: { eot: ctx.eot, banned: ctx.banned, opts: o }, onToken, signal })
@@ -158,6 +178,17 @@ export class LstmGenerator implements Generator {
       emit(streams ? stream.flush() : tok.decode(r.ids, slots));
       const reply = { text: tok.decode(r.ids, slots).trim(), tokens: r.ids.length, meanLogProb: meanLogProb(r.logProbs), modelVersion: this.modelVersion, truncated: r.truncated };
       return others.length ? { ...reply, alternatives: others.map((a) => ({ text: tok.decode(a.ids, slots).trim(), meanLogProb: meanLogProb(a.logProbs) })) } : reply;
+    });
+  }
+
+  /** Consensus decoding's candidates, best first, weighed and steered by the facts the conversation holds. */
+  private async consensus(ctx: SearchContext, prompt: number[], history: Turn[], slots: SlotValues | undefined): Promise<SearchResult[]> {
+    const selected = this.model.selection?.select(history) ?? [];
+    return decodeConsensus(ctx, prompt, {
+      evidence: await this.retrievedReplies(history),
+      toText: (ids) => this.model.tokenizer.decode(ids, slots),
+      worth: factWorth(history, selected),
+      likelyFacts: likelyFactTokens(selected, this.model.tokenizer, slots),
     });
   }
 

@@ -21,12 +21,15 @@ export interface SearchContext {
   eot: number;
   /** Tokens that may never be generated (role tags, padding). */
   banned: number[];
+  /** Tokens pushed up: token id → what is added to its logit (consensus's steered candidates, toward the facts a reply likely states). */
+  favoured?: ReadonlyMap<number, number>;
   opts: GenerateOptions;
 }
 
 function adjust(ctx: Omit<SearchContext, 'decoder'>, logits: Float32Array, reply: number[]): Float32Array {
   const out = penalizeRepeats(logits, reply, ctx.opts.repetitionPenalty, new Set([ctx.eot]));
   for (const id of ctx.banned) out[id] = -Infinity;
+  for (const [id, bonus] of ctx.favoured ?? []) out[id] += bonus;
   if (reply.length === 0) out[ctx.eot] = -Infinity; // a reply has at least one token
   return out;
 }

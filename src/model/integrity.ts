@@ -13,7 +13,7 @@ import { ColloquyError } from '../errors.ts';
 import { writeFileAtomic } from '../util/fs-atomic.ts';
 
 /** The files of a model directory that hold the model, besides those a `scorer` entry names. */
-export const MODEL_FILES = ['weights.bin', 'tokenizer.json', 'replies.json', 'claims.json'] as const;
+export const MODEL_FILES = ['weights.bin', 'tokenizer.json', 'replies.json', 'claims.json', 'selection.json'] as const;
 const MANIFEST = 'manifest.json';
 
 /** The hash-related fields of a manifest. */

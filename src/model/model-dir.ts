@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ColloquyError } from '../errors.ts';
 import { ClaimIndex } from '../facts/claims.ts';
+import { FactSelection } from '../facts/selection.ts';
 import { ReplyIndex } from '../retrieval/reply-index.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { replaceDirectory, writeFileAtomic } from '../util/fs-atomic.ts';
@@ -20,6 +21,8 @@ const TOKENIZER = 'tokenizer.json';
 export const REPLIES = 'replies.json';
 /** The phrases the corpus's replies use for each value of an action's fields, for the fact check; optional (models from before it have none). */
 export const CLAIMS = 'claims.json';
+/** The chances that a reply states each fact the conversation holds, for consensus decoding; optional (models from before it have none). */
+export const SELECTION = 'selection.json';
 
 /** What `models/<name>/manifest.json` says about a model. */
 export interface Manifest {
@@ -60,6 +63,8 @@ export interface LoadedModel {
   scorer?: Scorer;
   /** The phrases the fact check reads replies after an action with (`claims.json`; undefined when the model has none). */
   claims?: ClaimIndex;
+  /** Which facts the conversation holds a reply likely states (`selection.json`; undefined when the model has none). */
+  selection?: FactSelection;
   dispose(): void;
 }
 
@@ -95,7 +100,7 @@ export async function saveModel(
   params: GeneratorParams,
   tokenizer: Tokenizer,
   fields: ManifestFields,
-  { replies, claims }: { replies?: ReplyIndex; claims?: ClaimIndex } = {},
+  { replies, claims, selection }: { replies?: ReplyIndex; claims?: ClaimIndex; selection?: FactSelection } = {},
 ): Promise<Manifest> {
   await assertReplaceable(dir);
   const staged = `${dir}.staging-${process.pid}`;
@@ -106,6 +111,7 @@ export async function saveModel(
     await tokenizer.save(path.join(staged, TOKENIZER));
     if (replies) await writeFileAtomic(path.join(staged, REPLIES), JSON.stringify(replies.toJSON()) + '\n');
     if (claims) await writeFileAtomic(path.join(staged, CLAIMS), JSON.stringify(claims.toJSON()) + '\n');
+    if (selection) await writeFileAtomic(path.join(staged, SELECTION), JSON.stringify(selection.toJSON()) + '\n');
     const { version, files } = await hashModelFiles(staged, fields as { scorer?: unknown });
     const manifest: Manifest = { format: 'colloquy-model', formatVersion: MANIFEST_FORMAT_VERSION, version, createdAt: new Date().toISOString(), config, weights, ...fields, files };
     await writeFileAtomic(path.join(staged, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
@@ -164,14 +170,16 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   let replies: Promise<ReplyIndex | undefined> | undefined;
   let scorer: Scorer | undefined;
   let claims: ClaimIndex | undefined;
+  let selection: FactSelection | undefined;
   try {
     scorer = manifest.scorer ? await Scorer.load(dir, manifest.scorer) : undefined;
     claims = await loadClaims(dir);
+    selection = await loadIndexFile(dir, SELECTION, 'a fact selection', FactSelection.fromJSON);
   } catch (err) {
     disposeParams(params);
     throw err;
   }
-  return { dir, manifest, config: manifest.config, params, tokenizer, scorer, claims, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
+  return { dir, manifest, config: manifest.config, params, tokenizer, scorer, claims, selection, replies: () => (replies ??= loadReplies(dir)), dispose: () => disposeParams(params) };
 }
 
 /**
@@ -198,6 +206,12 @@ export async function saveReplies(dir: string, replies: ReplyIndex): Promise<voi
 export async function saveClaims(dir: string, claims: ClaimIndex): Promise<void> {
   await writeFileAtomic(path.join(dir, CLAIMS), JSON.stringify(claims.toJSON()) + '\n');
   await rehashModel(dir, [CLAIMS]);
+}
+
+/** Writes a model's fact selection (`selection.json`), atomically, and records its hash in the manifest. */
+export async function saveSelection(dir: string, selection: FactSelection): Promise<void> {
+  await writeFileAtomic(path.join(dir, SELECTION), JSON.stringify(selection.toJSON()) + '\n');
+  await rehashModel(dir, [SELECTION]);
 }
 
 /** A model's reply index, or undefined when it has none; a damaged one is an error naming the file. */

@@ -12,6 +12,7 @@ import { disposeParams, type GeneratorParams } from '../model/params.ts';
 import { snapshotParams } from './checkpoint.ts';
 import { withActionToken } from '../model/action-token.ts';
 import { ClaimIndex } from '../facts/claims.ts';
+import { FactSelection } from '../facts/selection.ts';
 import { ReplyIndex } from '../retrieval/reply-index.ts';
 import { Tokenizer } from '../tokenizer/index.ts';
 import { sha256 } from '../util/fs-atomic.ts';
@@ -112,7 +113,7 @@ export async function trainModel(input: TrainModelInput): Promise<Manifest> {
       training: { ...o, epochsRun: result.history.length, seconds: Math.round((Date.now() - started) / 1000), validDialogues: split.valid.length, ...(warm ? { warmStartFrom: warm.version } : {}) },
       metrics: { validLoss: result.bestValidLoss, validTokenPpl: Math.exp(result.bestValidLoss), trainLoss: last?.trainLoss ?? NaN },
       history: result.history,
-    }, { replies: replyIndexOf(split.train), claims: claimsOf(split.train) });
+    }, { replies: replyIndexOf(split.train), claims: claimsOf(split.train), selection: selectionOf(split.train, logger) });
     await fs.rm(workDir, { recursive: true, force: true });
     return manifest;
   } finally {
@@ -134,6 +135,12 @@ function replyIndexOf(dialogues: Dialogue[]): ReplyIndex | undefined {
 function claimsOf(dialogues: Dialogue[]): ClaimIndex | undefined {
   const claims = ClaimIndex.learn(dialogues);
   return claims.phrases.length > 0 ? claims : undefined;
+}
+
+/** Which facts the training dialogues' replies state (consensus decoding weighs candidates with it), logging each pass. */
+function selectionOf(dialogues: Dialogue[], logger: Logger): FactSelection {
+  const started = Date.now();
+  return FactSelection.learn(dialogues, { onEpoch: (epoch, loss) => logger.info('fact selection', { epoch, loss: Number(loss.toFixed(4)), seconds: Math.round((Date.now() - started) / 1000) }) });
 }
 
 /** The tokenizer with a slot token for each field the dialogues' replies state often (none when they state none). */

@@ -49,7 +49,7 @@ describe('colloquy train', () => {
   it('trains on a JSONL corpus with the given flags, exits 0 and writes a model directory', async () => {
     expect(trained.stderr).not.toMatch(STACK_TRACE);
     expect(trained.code).toBe(0);
-    expect((await fs.readdir(file('model'))).sort()).toEqual(['manifest.json', 'replies.json', 'tokenizer.json', 'weights.bin']);
+    expect((await fs.readdir(file('model'))).sort()).toEqual(['manifest.json', 'replies.json', 'selection.json', 'tokenizer.json', 'weights.bin']);
     const manifest: Manifest = JSON.parse(await fs.readFile(file('model/manifest.json'), 'utf8'));
     expect(manifest.config).toMatchObject({ hiddenSize: 32, embedDim: 16, vocabSize: 301 }); // --vocab 300 merges and bytes, then <act>
     expect(manifest.training).toMatchObject({ epochs: 3, batchSize: 8, seqLen: 16, learningRate: 0.02, seed: 2 });
@@ -117,12 +117,14 @@ describe('colloquy index', () => {
   it('gives a model the reply index of a corpus, which consensus decoding then reads', async () => {
     await fs.cp(file('model'), file('indexed'), { recursive: true });
     await fs.rm(file('indexed/replies.json'));
+    await fs.rm(file('indexed/selection.json'));
     const extra: Dialogue[] = [{ id: 'new', turns: [{ speaker: 'user', text: 'Do you ship to Mars?' }, { speaker: 'bot', text: 'Not yet, sorry.' }] }];
     await fs.writeFile(file('more.jsonl'), toJsonl(extra));
     const r = await colloquy(['index', '--model', file('indexed'), '--data', file('more.jsonl')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('indexed 1 replies from 1 dialogues');
     expect(JSON.parse(await fs.readFile(file('indexed/replies.json'), 'utf8')).replies).toEqual([['Not yet, sorry.', 'Do you ship to Mars?']]);
+    expect(JSON.parse(await fs.readFile(file('indexed/selection.json'), 'utf8')).format).toBe('colloquy-fact-selection');
     const chat = await colloquy(['chat', '--model', file('indexed'), '--strategy', 'consensus', '--candidates', '4', ...chatNoLog], `${QA[0].q}\n`);
     expect(chat.code, chat.stderr).toBe(0);
     expect(chat.stdout.trim().length).toBeGreaterThan(0);

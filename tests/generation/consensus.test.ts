@@ -2,9 +2,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isColloquyError } from '../../src/errors.ts';
-import { rankConsensus } from '../../src/generation/consensus.ts';
+import { decodeConsensus, factWorth, rankConsensus, STEERING_BONUS } from '../../src/generation/consensus.ts';
+import type { StepDecoder } from '../../src/generation/decoder.ts';
+import { resolveGenerateOptions } from '../../src/generation/options.ts';
 import type { Turn } from '../../src/data/dialogue.ts';
-import { factSupport, supportedFactCount } from '../../src/facts/index.ts';
+import { actionTurn } from '../../src/data/action-text.ts';
+import { heldFacts } from '../../src/facts/held-facts.ts';
 import { LstmGenerator } from '../../src/generation/generator.ts';
 import { rehashModel } from '../../src/model/integrity.ts';
 import { loadModel, type LoadedModel } from '../../src/model/model-dir.ts';
@@ -24,14 +27,26 @@ describe('rankConsensus', () => {
 
   it('of candidates that agree about as well, keeps the one that tells more of what the conversation holds; an invented fact earns nothing', () => {
     const lookup: Turn = { speaker: 'action', text: '', name: 'find_flights', parameters: { destination: 'Seattle' }, results: [{ airline: 'Delta Airlines', departure_time: '14:25', price: '85' }] };
-    const support = factSupport([{ speaker: 'user', text: 'flights to seattle?' }, lookup]);
-    const factsHeld = (text: string) => supportedFactCount(text, support);
+    const worth = factWorth([{ speaker: 'user', text: 'flights to seattle?' }, lookup]);
     const candidates = ['there is a delta airlines flight at 2:25 pm .', 'there is a delta airlines flight at 2:25 pm today .', 'there is a delta airlines flight at 2:25 pm for $85 .'];
 
     expect(rankConsensus(candidates, [])[0]).toBe(1);
-    expect(rankConsensus(candidates, [], factsHeld)[0]).toBe(2);
+    expect(rankConsensus(candidates, [], worth)[0]).toBe(2);
     const invented = ['there is a delta airlines flight at 2:25 pm .', 'there is a delta airlines flight at 2:25 pm today .', 'there is a delta airlines flight at 2:25 pm for $99 .'];
-    expect(rankConsensus(invented, [], factsHeld)[0]).toBe(1);
+    expect(rankConsensus(invented, [], worth)[0]).toBe(1);
+  });
+
+  it('with a fact selection, keeps the candidate stating the fact asked for over one stating more facts', () => {
+    const history: Turn[] = [
+      { speaker: 'user', text: 'what is the phone number of the dentist?' },
+      actionTurn({ name: 'find_dentist', parameters: { city: 'Oakland' }, results: [{ phone: '415-555-0134', street: 'Alder Lane', rating: '4' }] }),
+    ];
+    const chances: Record<string, number> = { '415-555-0134': 0.9, 'Alder Lane': 0.05, '4': 0.05 };
+    const selected = heldFacts(history).map((fact) => ({ fact, chance: chances[fact.text] ?? 0 }));
+    const candidates = ['the phone number is 415-555-0134 .', 'they are on Alder Lane , rated 4 .'];
+
+    expect(rankConsensus(candidates, [], factWorth(history))[0]).toBe(1); // two facts held beat one
+    expect(rankConsensus(candidates, [], factWorth(history, selected))[0]).toBe(0);
   });
 
   it('ranks every candidate, best first', () => {
@@ -41,6 +56,29 @@ describe('rankConsensus', () => {
   it('handles one candidate and empty ones', () => {
     expect(rankConsensus(['only'], ['anything'])[0]).toBe(0);
     expect(rankConsensus(['', 'we open at nine', 'we open at nine .'], [])[0]).toBe(1);
+  });
+});
+
+describe('steered candidates', () => {
+  // A decoder whose every row sees the same logits: a word first, then the end of turn; FACT (a likely fact's slot token) sits just under each, by less than the steering bonus.
+  const [EOT, OTHER, FACT] = [0, 2, 3]; // 1: the word
+  const first = Float32Array.from([0, 1, -4, 1 - STEERING_BONUS / 2]);
+  const later = Float32Array.from([1, -4, -4, 1 - STEERING_BONUS / 2]);
+  const decoder = {
+    prefill: () => ({ state: [], logits: first }),
+    select: () => [],
+    step: (_tokens: number[], _state: unknown, rows: number[]) => ({ state: [], logits: rows.map(() => later) }),
+  } as unknown as StepDecoder;
+  const opts = resolveGenerateOptions({ strategy: 'consensus', candidates: 8, maxTokens: 4, topK: 1 }); // samples as greedy: the choices are plain
+  const run = (likelyFacts: number[][]) => decodeConsensus({ decoder, eot: EOT, banned: [OTHER], opts }, [1], { evidence: [], toText: (ids) => ids.join(' '), likelyFacts });
+
+  it('write the likely fact where the model would not, once; the greedy candidate is left alone', async () => {
+    const withFact = (rs: Awaited<ReturnType<typeof run>>) => rs.filter((r) => r.ids.includes(FACT)).length;
+    expect(withFact(await run([]))).toBe(0);
+    const steered = await run([[FACT]]);
+    expect(withFact(steered)).toBe(7);
+    expect(steered.find((r) => !r.ids.includes(FACT))?.ids).toEqual([1]); // the greedy one
+    for (const r of steered) expect(r.ids.filter((id) => id === FACT).length).toBeLessThanOrEqual(1); // pushed until written, not after
   });
 });
 

@@ -118,6 +118,36 @@ describe('the claim phrases a model learns from its action turns', () => {
   });
 });
 
+describe('the fact selection a model learns from its replies', () => {
+  it('is saved with it, hashed, and has learned that these replies state none of the lookup\'s values', async () => {
+    const model = await loadModel(trained);
+    try {
+      expect(model.manifest.files?.['selection.json']).toMatch(/^[0-9a-f]{64}$/);
+      const chances = model.selection!.select([{ speaker: 'user', text: 'Where is my order?' }, lookup('shipped')]);
+      expect(chances.length).toBeGreaterThan(0);
+      expect(Math.max(...chances.map((c) => c.chance))).toBeLessThan(0.2); // "It is on the way." states no number or name
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('a model without one (from before it) loads and answers', async () => {
+    const copy = path.join(root, 'no-selection');
+    await fs.cp(trained, copy, { recursive: true });
+    await fs.rm(path.join(copy, 'selection.json'));
+    const manifest = JSON.parse(await fs.readFile(path.join(copy, 'manifest.json'), 'utf8'));
+    delete manifest.files['selection.json'];
+    await fs.writeFile(path.join(copy, 'manifest.json'), JSON.stringify(manifest));
+    const { generator, close } = await openGenerator(copy, 'wasm');
+    try {
+      const reply = await generator.reply([{ speaker: 'user', text: 'Where is my order?' }, lookup('shipped')], { strategy: 'consensus' }).result;
+      expect(reply.text).toBe(STATUS.shipped);
+    } finally {
+      close();
+    }
+  });
+});
+
 describe('a model from before action turns', () => {
   it('loads, answers (action turns included), and is upgraded without changing its replies', async () => {
     // Arrange: the trained model saved in the old form — no <act> in the tokenizer, no row for it in the weights

@@ -48,8 +48,8 @@ async function editManifest(dir: string, edit: (m: Record<string, any>) => void)
 const SAMPLE = { strategy: 'sample', temperature: 1.5, topK: 0, topP: 1, seed: 11 } as const;
 
 describe('the model directory training writes', () => {
-  it('holds manifest.json, weights.bin, tokenizer.json and replies.json and nothing half-written', async () => {
-    expect((await fs.readdir(base)).sort()).toEqual(['manifest.json', 'replies.json', 'tokenizer.json', 'weights.bin']);
+  it('holds manifest.json, weights.bin, tokenizer.json, replies.json and selection.json and nothing half-written', async () => {
+    expect((await fs.readdir(base)).sort()).toEqual(['manifest.json', 'replies.json', 'selection.json', 'tokenizer.json', 'weights.bin']);
     // The work directory of the run is removed once the model is in place.
     await expect(fs.stat(`${base}.training`)).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await fs.readdir(root)).filter((n) => n.startsWith('base'))).toEqual(['base']);
