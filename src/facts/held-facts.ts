@@ -31,7 +31,8 @@ const BOT_WORDS = 30;
  * The facts `history` holds before the next reply, newest mention first.
  *
  * @example
- * heldFacts([{ speaker: 'user', text: 'Where is order 48213?' }, lookup]).map((f) => f.text); // ['shipped', 'UPS', …, '48213']
+ * const lookup = actionTurn({ name: 'order_status', parameters: { order: '48213' }, results: [{ status: 'shipped', carrier: 'UPS' }] });
+ * heldFacts([{ speaker: 'user', text: 'Where is order 48213?' }, lookup]).map((f) => f.text); // ['48213', '1', 'UPS'] (1: how many it found)
  */
 export function heldFacts(history: readonly Turn[]): HeldFact[] {
   const found = new Map<string, { fact: HeldFact; sources: Set<string> }>();

@@ -174,7 +174,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   try {
     scorer = manifest.scorer ? await Scorer.load(dir, manifest.scorer) : undefined;
     claims = await loadClaims(dir);
-    selection = await loadIndexFile(dir, SELECTION, 'a fact selection', FactSelection.fromJSON);
+    selection = await loadSelection(dir);
   } catch (err) {
     disposeParams(params);
     throw err;
@@ -222,6 +222,11 @@ function loadReplies(dir: string): Promise<ReplyIndex | undefined> {
 /** A model's claim phrases, or undefined when it has none; a damaged file is an error naming it. */
 function loadClaims(dir: string): Promise<ClaimIndex | undefined> {
   return loadIndexFile(dir, CLAIMS, 'a claim index', ClaimIndex.fromJSON);
+}
+
+/** A model's fact selection, or undefined when it has none; a damaged file is an error naming it. */
+function loadSelection(dir: string): Promise<FactSelection | undefined> {
+  return loadIndexFile(dir, SELECTION, 'a fact selection', FactSelection.fromJSON);
 }
 
 /** One of the indexes `colloquy index` writes, parsed, or undefined when the file is absent. */

@@ -131,6 +131,13 @@ describe('the fact selection a model learns from its replies', () => {
     }
   });
 
+  it('refuses to load when selection.json was changed', async () => {
+    const copy = path.join(root, 'selection-changed');
+    await fs.cp(trained, copy, { recursive: true });
+    await fs.writeFile(path.join(copy, 'selection.json'), JSON.stringify({ format: 'colloquy-fact-selection', bits: 12, weights: '' }));
+    await expect(loadModel(copy)).rejects.toMatchObject({ code: 'colloquy_model_hash_mismatch', message: expect.stringContaining('selection.json') });
+  });
+
   it('a model without one (from before it) loads and answers', async () => {
     const copy = path.join(root, 'no-selection');
     await fs.cp(trained, copy, { recursive: true });
