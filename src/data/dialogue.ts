@@ -64,6 +64,11 @@ export function isBotSide(speaker: Speaker): boolean {
   return speaker === 'bot' || speaker === 'agent';
 }
 
+/** True when turn `i` is a reply: a bot or agent turn with text, right after a user turn or an action (what evaluation scores and what a corpus's replies teach). */
+export function isReplyAt(turns: readonly Turn[], i: number): boolean {
+  return i > 0 && isBotSide(turns[i].speaker) && !isBotSide(turns[i - 1].speaker) && turns[i].text.trim() !== '';
+}
+
 /** The action call a turn holds, or undefined for user, bot and agent turns. */
 export function actionOf(turn: Partial<ActionCall> & { speaker: string }): ActionCall | undefined {
   if (turn.speaker !== 'action' || typeof turn.name !== 'string') return undefined;

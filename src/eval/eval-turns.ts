@@ -1,4 +1,4 @@
-import { isBotSide, type Dialogue, type Turn } from '../data/dialogue.ts';
+import { isReplyAt, type Dialogue, type Turn } from '../data/dialogue.ts';
 import { createRng, shuffled } from '../util/random.ts';
 
 /** One bot turn to evaluate: what came before it and what the bot (or agent) said. */
@@ -18,7 +18,7 @@ export function collectEvalTurns(dialogues: Dialogue[], maxTurns = 0, seed = 1):
   const all: EvalTurn[] = [];
   for (const d of dialogues) {
     d.turns.forEach((turn, i) => {
-      if (i > 0 && isBotSide(turn.speaker) && !isBotSide(d.turns[i - 1].speaker) && turn.text.trim()) {
+      if (isReplyAt(d.turns, i)) {
         all.push({ id: `${d.id}#${i}`, history: d.turns.slice(0, i), reference: turn.text, ...(d.topics ? { topics: d.topics.length } : {}) });
       }
     });

@@ -15,7 +15,7 @@
  * they are 74 % of the facts the references state. Hashing into 2^20 weights
  * instead of 2^18 did worse (0.046).
  */
-import { isBotSide, type Dialogue, type Turn } from '../data/dialogue.ts';
+import { isReplyAt, type Dialogue, type Turn } from '../data/dialogue.ts';
 import { extractFacts } from './extract.ts';
 import { heldFacts, type HeldFact } from './held-facts.ts';
 
@@ -124,9 +124,4 @@ function* replyChoices(dialogues: readonly Dialogue[]): Generator<{ held: HeldFa
       yield { held: heldFacts(turns.slice(0, i)), stated: (fact) => fact.keys.some((k) => said.has(k)) };
     }
   }
-}
-
-/** True when turn `i` is a bot reply to a user turn or an action. */
-function isReplyAt(turns: readonly Turn[], i: number): boolean {
-  return i > 0 && isBotSide(turns[i].speaker) && !isBotSide(turns[i - 1].speaker) && turns[i].text.trim() !== '';
 }
