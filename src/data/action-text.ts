@@ -2,7 +2,9 @@
  * Action turns as data: checking one read from a file, and the compact text
  * the model reads for it — `name key: value, … => key: value, … | …` — the
  * parameters, then the first few result records (the copy mechanism copies
- * facts from here), `none found`, or `failed`.
+ * facts from here), `none found`, or `failed`. Every token here is read before
+ * the reply's first one, so a record's field that repeats the parameter of the
+ * same name is left out: the value stands once, in the parameters.
  */
 import { actionOf, type ActionCall, type ActionValue, type Turn } from './dialogue.ts';
 
@@ -16,15 +18,15 @@ const VALUE_CHARS = 60;
  * The text the model reads for an action call.
  *
  * @example
- * renderAction({ name: 'order_lookup', parameters: { order: '48213' }, results: [{ status: 'shipped' }] });
- * // 'order lookup order: 48213 => status: shipped'
+ * renderAction({ name: 'order_lookup', parameters: { order: '48213' }, results: [{ order: '48213', status: 'shipped', carrier: 'UPS' }] });
+ * // 'order lookup order: 48213 => status: shipped, carrier: UPS'
  */
 export function renderAction(call: ActionCall, maxRecords = RECORDS_SHOWN): string {
   const head = [nameAsWords(call.name), fields(call.parameters)].filter(Boolean).join(' ');
   if (call.error !== undefined || !call.results) return `${head} => failed`;
   const { results } = call;
   if (results.length === 0) return `${head} => none found`;
-  const shown = results.slice(0, maxRecords).map(fields).join(' | ');
+  const shown = results.slice(0, maxRecords).map((record) => fields(record, call.parameters) || 'found').join(' | ');
   return results.length > 1 ? `${head} => ${results.length} found: ${shown}` : `${head} => ${shown}`;
 }
 
@@ -71,11 +73,15 @@ export function redactCall(call: ActionCall, mask: (text: string) => string): Ac
   };
 }
 
-function fields(record: Record<string, ActionValue>): string {
+/** `key: value, key: value, …`, without empty values and without those that repeat the parameter of the same name. */
+function fields(record: Record<string, ActionValue>, parameters: Record<string, string> = {}): string {
+  const repeats = (k: string, text: string) => parameters[k] !== undefined && parameters[k].trim().toLowerCase() === text.trim().toLowerCase();
   return Object.entries(record)
     .filter(([, v]) => v !== null && v !== '')
+    .map(([k, v]) => [k, valueText(v)] as const)
+    .filter(([k, text]) => !repeats(k, text))
     .slice(0, FIELDS_SHOWN)
-    .map(([k, v]) => `${nameAsWords(k)}: ${valueText(v)}`)
+    .map(([k, text]) => `${nameAsWords(k)}: ${text}`)
     .join(', ');
 }
 

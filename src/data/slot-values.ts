@@ -12,6 +12,11 @@
  * under `next:field` (where they differ from the focus record's), and a reply
  * that states one of them moves the focus there, so that "what's its address?"
  * is then answered from the record the bot offered last.
+ *
+ * A field without a slot token of its own (a service the corpus seldom or
+ * never replies about: `therapist_name`) borrows the free slot tokens of its
+ * kind (`doctor_name`, `stylist_name`, …; see {@link withStandIns}), so that a
+ * reply writes its value as exactly as a familiar field's.
  */
 import { isBotSide, type ActionValue, type Dialogue, type Turn } from './dialogue.ts';
 import { isSlotField, prepareTurn, slotSpans, type SlotValues } from '../tokenizer/index.ts';
@@ -104,6 +109,38 @@ function ordinal(day: number): string {
 function valueText(value: ActionValue): string | undefined {
   if (typeof value === 'string') return value.trim() ? value : undefined;
   return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+}
+
+/**
+ * `values` with the slot tokens of `slotFields` that they leave free standing
+ * in for fields that have none of their own, of the same kind: the same last
+ * word of the name, record (`next:`) and spoken form (`~ampm`). A kind that
+ * two such fields with different values share is left alone: the token would
+ * not say which of them it writes. Returns `values` itself when nothing stands in.
+ *
+ * @example
+ * withStandIns(new Map([['therapist_name', 'Emily Rosenbaum'], ['city', 'Los Gatos']]), ['city', 'doctor_name', 'stylist_name']);
+ * // Map { 'therapist_name' => 'Emily Rosenbaum', 'city' => 'Los Gatos', 'doctor_name' => 'Emily Rosenbaum', 'stylist_name' => 'Emily Rosenbaum' }
+ */
+export function withStandIns(values: SlotValues, slotFields: readonly string[]): SlotValues {
+  const slotted = new Set(slotFields);
+  const unslotted = new Map<string, Set<string>>();
+  for (const [field, value] of values) {
+    if (slotted.has(field)) continue;
+    const kind = kindOf(field);
+    unslotted.set(kind, (unslotted.get(kind) ?? new Set()).add(value));
+  }
+  const standIns = slotFields.flatMap((field) => {
+    const held = values.has(field) ? undefined : unslotted.get(kindOf(field));
+    return held?.size === 1 ? [[field, [...held][0]] as const] : [];
+  });
+  return standIns.length ? new Map([...values, ...standIns]) : values;
+}
+
+/** What a field holds, for stand-ins: `next:therapist_name` → `next:name`, `transfer_time~ampm` → `time~ampm`. */
+function kindOf(field: string): string {
+  const [, record = '', base, form = ''] = /^(next:)?(.*?)(~[^~]*)?$/.exec(field)!;
+  return record + base.slice(base.lastIndexOf('_') + 1) + form;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isBotSide, type Turn } from '../data/dialogue.ts';
-import { slotValuesAt } from '../data/slot-values.ts';
+import { slotValuesAt, withStandIns } from '../data/slot-values.ts';
 import type { SlotValues, Tokenizer } from '../tokenizer/index.ts';
 
 /**
@@ -97,9 +97,11 @@ export function encodePrompt(tok: Tokenizer, history: Turn[], budget = 256, maxT
   return { ids: [tok.dlg, ...pieces.flat(), tok.bot], slots: slots?.[history.length] };
 }
 
-/** The slot values before each turn, when the tokenizer has slot tokens. */
+/** The slot values before each turn, with the stand-ins for fields without a slot token, when the tokenizer has slot tokens. */
 function slotsOf(tok: Tokenizer, turns: readonly Turn[]): SlotValues[] | undefined {
-  return tok.slotFields.length > 0 ? slotValuesAt(turns) : undefined;
+  if (tok.slotFields.length === 0) return undefined;
+  const done = new Map<SlotValues, SlotValues>();
+  return slotValuesAt(turns).map((values) => done.get(values) ?? done.set(values, withStandIns(values, tok.slotFields)).get(values)!);
 }
 
 function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderAction } from '../../src/data/action-text.ts';
+import type { ActionCall } from '../../src/data/dialogue.ts';
 import { readCorpus, writeCorpus } from '../../src/data/corpus-file.ts';
 import { exportTrainingSet } from '../../src/learning/export.ts';
 import { createLowdbStore } from '../../src/storage/lowdb-store.ts';
@@ -25,6 +26,11 @@ async function tempDir(): Promise<string> {
 const LOOKUP = { speaker: 'action', name: 'order_status', parameters: { order: '48213' }, results: [{ order: '48213', status: 'shipped', eta: 'May 7' }] };
 
 describe('the text the model reads for an action', () => {
+  it('says each fact once: a record field that repeats its parameter is left out, one that differs stays', () => {
+    const search: ActionCall = { name: 'find_flight', parameters: { city: 'Boston', date: 'May 7' }, results: [{ city: 'boston', date: 'May 8', airline: 'Delta' }, { city: 'Boston', airline: 'United' }, { city: 'Boston' }] };
+    expect(renderAction(search)).toBe('find flight city: Boston, date: May 7 => 3 found: date: May 8, airline: Delta | airline: United | found');
+  });
+
   it('shows the first three records and says how many were found', () => {
     const results = ['A', 'B', 'C', 'D'].map((name) => ({ name }));
     expect(renderAction({ name: 'stores', parameters: {}, results })).toBe('stores => 4 found: name: A | name: B | name: C');
@@ -42,7 +48,7 @@ describe('corpus files with action turns', () => {
     await writeCorpus(path.join(dir, 'out.jsonl'), dialogues);
     const again = JSON.parse((await fs.readFile(path.join(dir, 'out.jsonl'), 'utf8')).trim());
 
-    expect(dialogues[0].turns[1]).toMatchObject({ ...LOOKUP, text: 'order status order: 48213 => order: 48213, status: shipped, eta: May 7' });
+    expect(dialogues[0].turns[1]).toMatchObject({ ...LOOKUP, text: 'order status order: 48213 => status: shipped, eta: May 7' });
     expect(dialogues[0].turns[4].text).toBe('order status order: 11111 => failed');
     expect(again.turns[1]).toEqual(LOOKUP);
     expect(again.turns[4]).toEqual(failed);

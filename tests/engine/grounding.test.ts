@@ -63,7 +63,7 @@ describe('actions in the engine', () => {
     expect(record.turns[2].factCheck).toEqual({ verdict: 'passed' });
     const context = generator.calls[0].context;
     expect(context.map((t) => t.speaker)).toEqual(['user', 'action']);
-    expect(context[1].text).toBe('order status order: 48213 => order: 48213, status: shipped, carrier: UPS');
+    expect(context[1].text).toBe('order status order: 48213 => status: shipped, carrier: UPS');
   });
 
   it("runs an intent-triggered action on the model's scorer's prediction", async () => {

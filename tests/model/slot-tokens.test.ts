@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionTurn } from '../../src/data/action-text.ts';
 import type { Dialogue, Turn } from '../../src/data/dialogue.ts';
-import { learnSlotFields, slotValuesAt } from '../../src/data/slot-values.ts';
+import { learnSlotFields, slotValuesAt, withStandIns } from '../../src/data/slot-values.ts';
 import { encodeContext, encodeDialogue } from '../../src/model/encode.ts';
 import { loadModel } from '../../src/model/model-dir.ts';
 import { openGenerator, tempDir, tinyCorpus, trainTinyModel, user } from '../helpers/tiny.ts';
@@ -87,6 +87,27 @@ describe('slot values in a dialogue', () => {
   });
 });
 
+describe('stand-ins for fields without a slot token', () => {
+  const fields = ['doctor_name', 'next:doctor_name', 'stylist_name', 'city', 'show_time~ampm'];
+
+  it('borrow the free slot tokens of their kind: the last word of the name, the record and the spoken form', () => {
+    const values = new Map([['therapist_name', 'Emily Rosenbaum'], ['next:therapist_name', 'Jo Lee'], ['city', 'Los Gatos'], ['transfer_time~ampm', '2:25 pm']]);
+    expect(Object.fromEntries(withStandIns(values, fields))).toEqual({
+      ...Object.fromEntries(values),
+      doctor_name: 'Emily Rosenbaum', stylist_name: 'Emily Rosenbaum', 'next:doctor_name': 'Jo Lee', 'show_time~ampm': '2:25 pm',
+    });
+  });
+
+  it('never take a slot the record fills itself, nor one two such fields of a kind would share', () => {
+    const own = new Map([['doctor_name', 'Dr. Ames'], ['therapist_name', 'Emily Rosenbaum']]);
+    expect(Object.fromEntries(withStandIns(own, fields))).toEqual({ doctor_name: 'Dr. Ames', therapist_name: 'Emily Rosenbaum', stylist_name: 'Emily Rosenbaum' });
+    const two = new Map([['origin_airport_name', 'SFO'], ['destination_airport_name', 'JFK']]);
+    expect(withStandIns(two, fields)).toBe(two);
+    const none = new Map([['city', 'Los Gatos']]);
+    expect(withStandIns(none, fields)).toBe(none);
+  });
+});
+
 describe('a model trained with slot tokens', () => {
   it('learns its fields, and writes them in training targets and in the history alike', async () => {
     const model = await loadModel(trained);
@@ -119,6 +140,16 @@ describe('a model trained with slot tokens', () => {
       let streamed = '';
       for await (const piece of stream) streamed += piece;
       expect(streamed).toBe('It goes with Parcelforce today.');
+    } finally {
+      close();
+    }
+  });
+
+  it('states a value of a field it never saw, through the slot token of its kind', async () => {
+    const { generator, close } = await openGenerator(trained, 'wasm');
+    try {
+      const unseen = actionTurn({ name: 'order_status', parameters: { order: '12' }, results: [{ delivery_carrier: 'Posti', status: 'shipped' }] });
+      expect((await generator.reply([user('Who delivers my order?'), unseen]).result).text).toBe('It goes with Posti today.');
     } finally {
       close();
     }
