@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { actionTurn } from '../../src/data/action-text.ts';
-import type { Dialogue, Turn } from '../../src/data/dialogue.ts';
+import { actionOf as actionOfTurn, type Dialogue, type Turn } from '../../src/data/dialogue.ts';
 import { heldFacts } from '../../src/facts/held-facts.ts';
 import { FactSelection } from '../../src/facts/selection.ts';
 
@@ -96,11 +96,31 @@ describe('FactSelection', () => {
     expect(chanceOf(history, String(lookup.results![2].name))).toBeLessThan(0.5);
   });
 
+  it('reads a field no training reply had by what it shares with known ones, though its own hashes land on learned weights', () => {
+    const crowded = FactSelection.learn(train, { bits: 8 });
+    const lookup = search('Fresno', 700);
+    const renamed = actionTurn({ ...actionOfTurn(lookup)!, results: lookup.results!.map(({ name, ...rest }) => ({ clinic_name: name, ...rest })) });
+    const history: Turn[] = [{ speaker: 'user', text: 'I need a dentist in Fresno.' }, renamed];
+    const chance = crowded.select(history).find((s) => s.fact.text === String(lookup.results![0].name))!.chance;
+    expect(chance).toBeGreaterThan(0.5);
+  });
+
   it('survives its JSON form, and refuses a damaged one', () => {
     const again = FactSelection.fromJSON(JSON.parse(JSON.stringify(selection.toJSON())));
     const history = corpus(1)[0].turns.slice(0, 4);
     expect(again.select(history).map((s) => s.chance)).toEqual(selection.select(history).map((s) => s.chance));
     expect(() => FactSelection.fromJSON({ format: 'colloquy-fact-selection', bits: 16, weights: 'AAAA' })).toThrow(/bytes/);
     expect(() => FactSelection.fromJSON({ weights: [] })).toThrow(/not a/);
+  });
+
+  it('reads a selection saved before signed hashing as it was learned: every weight added', () => {
+    const { hashing, ...old } = selection.toJSON();
+    expect(hashing).toBe('signed');
+    const history = corpus(1)[0].turns.slice(0, 4);
+    const [fact] = heldFacts(history);
+    const weights = FactSelection.fromJSON(old).weights;
+    const z = fact.features.reduce((sum, f) => sum + weights[f & (weights.length - 1)], 0);
+    expect(FactSelection.fromJSON(old).chance(fact)).toBeCloseTo(1 / (1 + Math.exp(-z)), 5);
+    expect(selection.chance(fact)).not.toBeCloseTo(1 / (1 + Math.exp(-z)), 5);
   });
 });
