@@ -70,6 +70,7 @@ export function factSupport(turns: readonly Turn[], allowlist: readonly string[]
   }
   const keys = new Set<string>();
   for (const text of texts) for (const key of supportKeys(text)) keys.add(key);
+  for (const key of correctedKeys(turns)) keys.delete(key);
   const plain = ` ${texts.map(plainWords).join(' \u0000 ')} `;
   // read only when a reply needs them: most replies hold no name opening a sentence, and only replies being written need digit runs
   let lowerCaseWords: Set<string> | undefined;
@@ -159,6 +160,34 @@ export function supportedFactCount(reply: string, support: FactSupport): number 
 }
 
 /** A text's fact keys, plus every digit run in it (so "2019-03-01" also supports "2019"). */
+/**
+ * The keys of values an action found nothing for and a later call of the same
+ * action replaced with one it found ("#63734" — none found — "oops, it's
+ * #63743"): the conversation holds them only as a mistake put right, so a
+ * reply may not state them (on the shop bot, with the order number written
+ * once in the lookup, the model copied the mistyped one in 2 of 182 replies
+ * right after a lookup). Keys some other action value holds stay.
+ */
+function correctedKeys(turns: readonly Turn[]): string[] {
+  const calls = turns.flatMap((turn) => actionOf(turn) ?? []);
+  const corrected = new Set<string>();
+  calls.forEach((call, i) => {
+    if (call.error !== undefined || call.results?.length !== 0) return;
+    for (const [field, value] of Object.entries(call.parameters)) {
+      const replaced = calls.slice(i + 1).some((later) => later.name === call.name && later.results?.length && later.parameters[field] !== undefined && later.parameters[field] !== value);
+      if (replaced) corrected.add(value);
+    }
+  });
+  if (corrected.size === 0) return [];
+  const held = new Set<string>();
+  for (const call of calls) {
+    const values: string[] = Object.values(call.parameters).filter((v) => !corrected.has(v));
+    for (const record of call.results ?? []) collectValues(record, values);
+    for (const v of values) for (const key of supportKeys(v)) held.add(key);
+  }
+  return [...corrected].flatMap((value) => supportKeys(value)).filter((key) => !held.has(key));
+}
+
 function supportKeys(text: string): string[] {
   const keys = extractFacts(text).flatMap((f) => f.keys);
   for (const m of text.matchAll(/\d+(?:[.,]\d+)*/g)) keys.push(`d:${m[0].replace(/\D/g, '')}`, `v:${Number(m[0].replace(/,/g, ''))}`);

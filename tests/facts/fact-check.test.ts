@@ -94,6 +94,19 @@ describe('checkReply', () => {
     expect(checkReply("Sorry, I couldn't look up order 48213 right now.", failed).passed).toBe(true);
   });
 
+  it('does not let a number the user corrected support a fact once the corrected one was found', () => {
+    const lookup = (order: string, found: boolean): Turn => ({ speaker: 'action', text: '', name: 'order_status', parameters: { order }, results: found ? [{ order, status: 'delivered' }] : [] });
+    const typo: Turn[] = [{ speaker: 'user', text: '#63734' }, lookup('63734', false), { speaker: 'bot', text: "I can't find an order #63734." }];
+    // right after the failed lookup the number is still what the customer asked about
+    expect(checkReply("I can't find an order #63734.", factSupport(typo)).passed).toBe(true);
+    const corrected = factSupport([...typo, { speaker: 'user', text: "oops, it's #63743" }, lookup('63743', true)]);
+    expect(checkReply('Order #63743 was delivered.', corrected).passed).toBe(true);
+    expect(checkReply('Order #63734 was delivered.', corrected).unsupported).toEqual(['#63734']);
+    // a retry that found nothing either corrects nothing
+    const retried = factSupport([...typo, { speaker: 'user', text: 'try 63743' }, lookup('63743', false)]);
+    expect(checkReply("I can't find #63734 or #63743.", retried).passed).toBe(true);
+  });
+
   it('catches a reply confirming what the action could not do', () => {
     const failed = factSupport([{ speaker: 'user', text: 'book the dentist for tomorrow' }, { speaker: 'action', text: '', name: 'BookAppointment', parameters: { date: 'tomorrow' }, results: [] }]);
     const done = factSupport([{ speaker: 'user', text: 'book the dentist for tomorrow' }, { speaker: 'action', text: '', name: 'BookAppointment', parameters: { date: 'tomorrow' }, results: [{ booked: 'True' }] }]);
