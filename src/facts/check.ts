@@ -159,7 +159,6 @@ export function supportedFactCount(reply: string, support: FactSupport): number 
   return new Set(extractFacts(reply).flatMap((f) => (support.supports(f) ? [f.keys[0]] : []))).size;
 }
 
-/** A text's fact keys, plus every digit run in it (so "2019-03-01" also supports "2019"). */
 /**
  * The keys of values an action found nothing for and a later call of the same
  * action replaced with one it found ("#63734" — none found — "oops, it's
@@ -188,6 +187,7 @@ function correctedKeys(turns: readonly Turn[]): string[] {
   return [...corrected].flatMap((value) => supportKeys(value)).filter((key) => !held.has(key));
 }
 
+/** A text's fact keys, plus every digit run in it (so "2019-03-01" also supports "2019"). */
 function supportKeys(text: string): string[] {
   const keys = extractFacts(text).flatMap((f) => f.keys);
   for (const m of text.matchAll(/\d+(?:[.,]\d+)*/g)) keys.push(`d:${m[0].replace(/\D/g, '')}`, `v:${Number(m[0].replace(/,/g, ''))}`);
