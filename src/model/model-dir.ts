@@ -109,9 +109,9 @@ export async function saveModel(
   try {
     const weights = await writeWeights(path.join(staged, WEIGHTS), await weightArrays(params));
     await tokenizer.save(path.join(staged, TOKENIZER));
-    if (replies) await writeFileAtomic(path.join(staged, REPLIES), JSON.stringify(replies.toJSON()) + '\n');
-    if (claims) await writeFileAtomic(path.join(staged, CLAIMS), JSON.stringify(claims.toJSON()) + '\n');
-    if (selection) await writeFileAtomic(path.join(staged, SELECTION), JSON.stringify(selection.toJSON()) + '\n');
+    if (replies) await writeIndexFile(staged, REPLIES, replies);
+    if (claims) await writeIndexFile(staged, CLAIMS, claims);
+    if (selection) await writeIndexFile(staged, SELECTION, selection);
     const { version, files } = await hashModelFiles(staged, fields as { scorer?: unknown });
     const manifest: Manifest = { format: 'colloquy-model', formatVersion: MANIFEST_FORMAT_VERSION, version, createdAt: new Date().toISOString(), config, weights, ...fields, files };
     await writeFileAtomic(path.join(staged, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
@@ -197,21 +197,29 @@ export async function attachScorer(dir: string, scorer: Scorer): Promise<Manifes
 }
 
 /** Writes a model's reply index (`replies.json`), atomically, and records its hash in the manifest. */
-export async function saveReplies(dir: string, replies: ReplyIndex): Promise<void> {
-  await writeFileAtomic(path.join(dir, REPLIES), JSON.stringify(replies.toJSON()) + '\n');
-  await rehashModel(dir, [REPLIES]);
+export function saveReplies(dir: string, replies: ReplyIndex): Promise<void> {
+  return saveIndexFile(dir, REPLIES, replies);
 }
 
 /** Writes a model's claim phrases (`claims.json`), atomically, and records its hash in the manifest. */
-export async function saveClaims(dir: string, claims: ClaimIndex): Promise<void> {
-  await writeFileAtomic(path.join(dir, CLAIMS), JSON.stringify(claims.toJSON()) + '\n');
-  await rehashModel(dir, [CLAIMS]);
+export function saveClaims(dir: string, claims: ClaimIndex): Promise<void> {
+  return saveIndexFile(dir, CLAIMS, claims);
 }
 
 /** Writes a model's fact selection (`selection.json`), atomically, and records its hash in the manifest. */
-export async function saveSelection(dir: string, selection: FactSelection): Promise<void> {
-  await writeFileAtomic(path.join(dir, SELECTION), JSON.stringify(selection.toJSON()) + '\n');
-  await rehashModel(dir, [SELECTION]);
+export function saveSelection(dir: string, selection: FactSelection): Promise<void> {
+  return saveIndexFile(dir, SELECTION, selection);
+}
+
+/** One of the indexes `colloquy index` writes, into a model directory whose manifest then records its hash. */
+async function saveIndexFile(dir: string, name: string, index: { toJSON(): unknown }): Promise<void> {
+  await writeIndexFile(dir, name, index);
+  await rehashModel(dir, [name]);
+}
+
+/** One of the indexes, as one line of JSON, atomically. */
+function writeIndexFile(dir: string, name: string, index: { toJSON(): unknown }): Promise<void> {
+  return writeFileAtomic(path.join(dir, name), JSON.stringify(index.toJSON()) + '\n');
 }
 
 /** A model's reply index, or undefined when it has none; a damaged one is an error naming the file. */
